@@ -1,0 +1,45 @@
+package org.cnflows.examples;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code java -jar examples/target/cnflows-examples.jar [command]}.
+ *
+ * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}.
+ */
+public final class Main {
+
+  private Main() {}
+
+  /**
+   * Runs a command.
+   *
+   * @param args the command and its arguments
+   */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    String command = args.length == 0 ? "demo" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    switch (command) {
+      case "demo":
+        return ToyT1Demo.run(rest, out);
+      case "-h":
+      case "--help":
+      case "help":
+        out.println("usage: cnflows-examples [demo]");
+        out.println("  demo   engine check and toy T1 densities on a grid (default)");
+        out.println("system properties: -Dcnflows.device=cpu|gpu|gpu:N");
+        return 0;
+      default:
+        err.println("unknown command '" + command + "'; try --help");
+        return 2;
+    }
+  }
+}
