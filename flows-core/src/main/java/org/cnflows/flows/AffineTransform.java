@@ -1,0 +1,43 @@
+package org.cnflows.flows;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Affine map of RealNVP (Dinh et al. 2017; Eq. (14) of Elsharkawy and Kahn 2025): y = u exp(s) + t
+ * with a soft-clamped log-scale s = L tanh(s' / L), so that |s| < L and the map stays well
+ * conditioned; log dy/du = s.
+ *
+ * @param scaleClamp L, the bound of the log-scale (> 0)
+ */
+public record AffineTransform(double scaleClamp) implements ElementwiseTransform {
+
+  /** Validates the clamp. */
+  public AffineTransform {
+    if (!(scaleClamp > 0) || Double.isInfinite(scaleClamp)) {
+      throw new IllegalArgumentException("scaleClamp = " + scaleClamp + " must be finite and > 0");
+    }
+  }
+
+  @Override
+  public int paramsPerFeature() {
+    return 2;
+  }
+
+  static NDArray softClamp(NDArray raw, double bound) {
+    return raw.div(bound).tanh().mul(bound);
+  }
+
+  @Override
+  public Transformed forward(NDArray u, NDArray params) {
+    NDArray s = softClamp(params.get(":, :, 0"), scaleClamp);
+    NDArray t = params.get(":, :, 1");
+    return new Transformed(u.mul(s.exp()).add(t), s.sum(new int[] {1}));
+  }
+
+  @Override
+  public Transformed inverse(NDArray y, NDArray params) {
+    NDArray s = softClamp(params.get(":, :, 0"), scaleClamp);
+    NDArray t = params.get(":, :, 1");
+    return new Transformed(y.sub(t).mul(s.neg().exp()), s.sum(new int[] {1}).neg());
+  }
+}

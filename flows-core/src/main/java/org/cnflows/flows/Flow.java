@@ -1,0 +1,277 @@
+package org.cnflows.flows;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import org.cnflows.flows.internal.PresetBlock;
+
+/**
+ * A normalizing flow: a standard normal base density and a chain of bijections f = f_L o ... o f_1
+ * mapping data x to latent z, so that
+ *
+ * <pre>
+ *   log p(x | c) = log N(f(x; c); 0, I) + sum_l log |det J_{f_l}(x_{l-1}; c)|
+ * </pre>
+ *
+ * (Papamakarios et al. 2021, Eq. 3). The flow owns its parameters in its own {@link NDManager} on
+ * the device chosen at build time; close it to free them. Results of the methods live in the
+ * manager of their input. Build with {@link #builder()} or a recipe of {@link Flows}.
+ *
+ * <p>Not thread-safe while training; concurrent evaluation is safe.
+ */
+public final class Flow implements AutoCloseable {
+
+  private final int dim;
+  private final int contextDim;
+  private final long seed;
+  private final List<LayerSpec> specs;
+  private final List<Bijection> layers;
+  private final StandardNormal base;
+  private final Chain chain;
+  private final NDManager manager;
+
+  private Flow(Builder b) {
+    this.dim = b.dim;
+    this.contextDim = b.contextDim;
+    this.seed = b.seed;
+    this.specs = List.copyOf(b.specs);
+    this.base = new StandardNormal(dim);
+    this.chain = new Chain();
+    List<Bijection> built = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      Bijection layer = specs.get(i).build(dim, contextDim, layerSeed(seed, i));
+      built.add(chain.add(String.format("%02d", i), layer));
+    }
+    this.layers = List.copyOf(built);
+    this.manager = NDManager.newBaseManager(b.device);
+    chain.initialize(manager, DataType.FLOAT32, new Shape(1, dim));
+  }
+
+  private static long layerSeed(long seed, int index) {
+    long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** A builder: {@code Flow.builder().setDim(2).optContext(1).add(...).build()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** D, the number of features. */
+  public int dim() {
+    return dim;
+  }
+
+  /** C, the width of the context (0 for an unconditional flow). */
+  public int contextDim() {
+    return contextDim;
+  }
+
+  /** The seed the parameters were initialized from. */
+  public long seed() {
+    return seed;
+  }
+
+  /** The layer configurations, in the order applied to data. */
+  public List<LayerSpec> layerSpecs() {
+    return specs;
+  }
+
+  /** The layers, in the order applied to data. */
+  public List<Bijection> layers() {
+    return layers;
+  }
+
+  /** The device of the parameters. */
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** The manager that owns the parameters. */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The parameters with their hierarchical names, trainable and constant. */
+  public List<Pair<String, Parameter>> parameters() {
+    List<Pair<String, Parameter>> list = new ArrayList<>();
+    for (Pair<String, Parameter> p : chain.getParameters()) {
+      list.add(p);
+    }
+    return list;
+  }
+
+  /** The number of trainable scalars. */
+  public long trainableSize() {
+    long n = 0;
+    for (Pair<String, Parameter> p : parameters()) {
+      if (p.getValue().requiresGradient()) {
+        n += p.getValue().getArray().size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * log p(x | context) for each row, after checking shapes and finiteness.
+   *
+   * @param x the batch, shape (N, D), on the flow's device
+   * @param context the context, shape (N, C), or null for an unconditional flow
+   * @return shape (N), in the manager of x
+   * @throws IllegalArgumentException naming the shape, or the first row and column that is NaN or
+   *     infinite
+   */
+  public NDArray logProb(NDArray x, NDArray context) {
+    Inputs.check(x, context, dim, contextDim);
+    return logProbTrusted(x, context);
+  }
+
+  /**
+   * log p(x | context) without validation, for training losses whose batches were validated once
+   * when the data were loaded ({@link Samples}).
+   */
+  public NDArray logProbTrusted(NDArray x, NDArray context) {
+    Transformed t = forwardTrusted(x, context);
+    return base.logProb(t.value()).add(t.logDet());
+  }
+
+  /** z = f(x; context) and log |det dz/dx|, after the checks of {@link #logProb}. */
+  public Transformed forward(NDArray x, NDArray context) {
+    Inputs.check(x, context, dim, contextDim);
+    return forwardTrusted(x, context);
+  }
+
+  private Transformed forwardTrusted(NDArray x, NDArray context) {
+    NDArray h = x;
+    NDArray logDet = null;
+    for (Bijection layer : layers) {
+      Transformed t = layer.forward(h, context);
+      h = t.value();
+      logDet = logDet == null ? t.logDet() : logDet.add(t.logDet());
+    }
+    if (logDet == null) {
+      logDet = x.getManager().zeros(new Shape(x.getShape().get(0)), x.getDataType());
+    }
+    return new Transformed(h, logDet);
+  }
+
+  /** x = f^-1(z; context) and log |det dx/dz|, after the checks of {@link #logProb}. */
+  public Transformed inverse(NDArray z, NDArray context) {
+    Inputs.check(z, context, dim, contextDim);
+    NDArray h = z;
+    NDArray logDet = z.getManager().zeros(new Shape(z.getShape().get(0)), z.getDataType());
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      Transformed t = layers.get(i).inverse(h, context);
+      h = t.value();
+      logDet = logDet.add(t.logDet());
+    }
+    return new Transformed(h, logDet);
+  }
+
+  /**
+   * Draws n samples x = f^-1(z), z ~ N(0, I).
+   *
+   * @param target the manager of the result (its device must be the flow's)
+   * @param n the number of samples
+   * @param context (n, C) context, or null for an unconditional flow
+   * @param seed the seed of the base draws
+   * @return shape (n, D)
+   */
+  public NDArray sample(NDManager target, int n, NDArray context, long seed) {
+    NDArray z = base.sample(target, n, seed);
+    return inverse(z, context).value();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  /** The layers as one DJL block, so DJL owns their parameters. */
+  private static final class Chain extends PresetBlock {
+    Bijection add(String name, Bijection layer) {
+      return addChildBlock(name, layer);
+    }
+
+    @Override
+    protected ai.djl.ndarray.NDList forwardInternal(
+        ai.djl.training.ParameterStore parameterStore,
+        ai.djl.ndarray.NDList inputs,
+        boolean training,
+        ai.djl.util.PairList<String, Object> params) {
+      throw new UnsupportedOperationException("use Flow.logProb");
+    }
+  }
+
+  /** Builder of {@link Flow}: {@code setDim} required, the rest optional. */
+  public static final class Builder {
+    private int dim;
+    private int contextDim;
+    private long seed = 42;
+    private Device device;
+    private final List<LayerSpec> specs = new ArrayList<>();
+
+    private Builder() {}
+
+    /** D, the number of features (required). */
+    public Builder setDim(int dim) {
+      this.dim = dim;
+      return this;
+    }
+
+    /** C, the width of the context vector (default 0). */
+    public Builder optContext(int contextDim) {
+      this.contextDim = contextDim;
+      return this;
+    }
+
+    /** The seed of the parameters' initialization (default 42). */
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The device of the parameters (default {@link Devices#fromSystemProperty()}). */
+    public Builder optDevice(Device device) {
+      this.device = device;
+      return this;
+    }
+
+    /** Appends a layer. */
+    public Builder add(LayerSpec spec) {
+      if (spec == null) {
+        throw new IllegalArgumentException("layer spec is null");
+      }
+      specs.add(spec);
+      return this;
+    }
+
+    /** Appends layers. */
+    public Builder addAll(List<? extends LayerSpec> list) {
+      list.forEach(this::add);
+      return this;
+    }
+
+    /** Builds and initializes the flow. */
+    public Flow build() {
+      if (dim < 1) {
+        throw new IllegalArgumentException("dim = " + dim + " must be at least 1 (setDim)");
+      }
+      if (contextDim < 0) {
+        throw new IllegalArgumentException("context = " + contextDim + " must be >= 0");
+      }
+      if (device == null) {
+        device = Devices.fromSystemProperty();
+      }
+      return new Flow(this);
+    }
+  }
+}

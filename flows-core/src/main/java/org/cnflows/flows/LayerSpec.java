@@ -1,0 +1,54 @@
+package org.cnflows.flows;
+
+/**
+ * The configuration of one layer of a {@link Flow}: what {@link Flow.Builder#add} takes and what a
+ * saved flow records, so that loading rebuilds the same architecture. Each record builds its {@link
+ * Bijection} for a flow's dimension and context width.
+ */
+public sealed interface LayerSpec {
+
+  /**
+   * Builds the layer.
+   *
+   * @param dim D
+   * @param contextDim C
+   * @param seed seed of the layer's initializer
+   */
+  Bijection build(int dim, int contextDim, long seed);
+
+  /**
+   * A {@link Coupling} layer with an MLP conditioner.
+   *
+   * @param transform the elementwise map of the transformed half
+   * @param transformFirst transform the first half (else the second)
+   * @param hidden width of the conditioner's hidden layers
+   * @param depth number of hidden layers
+   * @param activation hidden activation
+   */
+  record CouplingLayer(
+      ElementwiseTransform transform,
+      boolean transformFirst,
+      int hidden,
+      int depth,
+      Activation activation)
+      implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      return new Coupling(
+          dim, contextDim, transform, transformFirst, hidden, depth, activation, seed);
+    }
+  }
+
+  /**
+   * A fixed {@link Permutation}: the reversal, or a random order drawn from the layer's seed.
+   *
+   * @param random draw a random order (else reverse)
+   */
+  record PermutationLayer(boolean random) implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      return new Permutation(
+          random ? Permutation.random(dim, seed) : Permutation.reversed(dim), contextDim);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Implementation details of flows-core; other modules do not import this package. */
+package org.cnflows.flows.internal;
