@@ -53,18 +53,7 @@ public final class Permutation extends Bijection {
 
   /** A uniformly random permutation (Fisher-Yates) drawn from a seeded generator. */
   public static int[] random(int dim, long seed) {
-    int[] order = new int[dim];
-    for (int i = 0; i < dim; i++) {
-      order[i] = i;
-    }
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = dim - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+    return Samples.shuffled(dim, new SplittableRandom(seed));
   }
 
   /** The permutation, order[i] = index of the input feature that becomes output feature i. */

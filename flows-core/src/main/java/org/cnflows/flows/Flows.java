@@ -1,0 +1,74 @@
+package org.cnflows.flows;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ready-made flow architectures. Each returns a {@link Flow.Builder} with the layers added, so the
+ * seed and device can still be set.
+ */
+public final class Flows {
+
+  private Flows() {}
+
+  /**
+   * RealNVP (Dinh et al. 2017): affine couplings with soft-clamped log-scales (clamp 3),
+   * alternating the transformed half.
+   *
+   * @param dim D
+   * @param context C
+   * @param layers number of coupling layers
+   * @param hidden conditioner width
+   * @param depth conditioner hidden layers
+   */
+  public static Flow.Builder realNvp(int dim, int context, int layers, int hidden, int depth) {
+    return alternating(
+        dim, context, layers, i -> new AffineTransform(3), hidden, depth, Activation.RELU);
+  }
+
+  /**
+   * Neural spline flow with coupling layers (Durkan et al. 2019): rational-quadratic splines with K
+   * bins on [-B, B] and linear tails, alternating the transformed half.
+   */
+  public static Flow.Builder neuralSplineCoupling(
+      int dim, int context, int layers, int bins, double bound, int hidden, int depth) {
+    return alternating(
+        dim, context, layers, i -> SplineTransform.of(bins, bound), hidden, depth, Activation.RELU);
+  }
+
+  /**
+   * The CNF paper's stack (Elsharkawy and Kahn 2025, App. A.2): 30 coupling layers alternating the
+   * gated affine map of Eq. (15) (even layers) and the quadratic map of Eq. (16) (odd layers, made
+   * monotone by {@link QuadraticTransform} with bound 5), each with its own conditioner of 5 hidden
+   * layers of 64 GELU units.
+   */
+  public static Flow.Builder contrastivePaper(int dim, int context) {
+    return alternating(
+        dim,
+        context,
+        30,
+        i -> i % 2 == 0 ? new GatedAffineTransform(3) : new QuadraticTransform(5, 1e-3),
+        64,
+        5,
+        Activation.GELU);
+  }
+
+  private static Flow.Builder alternating(
+      int dim,
+      int context,
+      int layers,
+      java.util.function.IntFunction<ElementwiseTransform> transform,
+      int hidden,
+      int depth,
+      Activation activation) {
+    if (layers < 1) {
+      throw new IllegalArgumentException("layers = " + layers + " must be at least 1");
+    }
+    List<LayerSpec> specs = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      boolean first = dim == 1 || i % 2 == 1;
+      specs.add(new LayerSpec.CouplingLayer(transform.apply(i), first, hidden, depth, activation));
+    }
+    return Flow.builder().setDim(dim).optContext(context).addAll(specs);
+  }
+}

@@ -1,0 +1,181 @@
+package org.cnflows.flows;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of {@link FlowTrainer}: Adam (Kingma and Ba 2015) with learning rate and betas, batch
+ * size, number of steps, validation split, evaluation interval, early stopping, global
+ * gradient-norm clipping, seed, optional checkpoint directory and a progress listener. Immutable;
+ * build with {@link #builder()}.
+ *
+ * @param learningRate Adam's step size (> 0)
+ * @param beta1 Adam's first-moment decay, in [0, 1)
+ * @param beta2 Adam's second-moment decay, in [0, 1)
+ * @param epsilon Adam's denominator offset (> 0)
+ * @param batchSize rows per source per step
+ * @param steps the maximum number of optimizer steps
+ * @param validationFraction share of each source held out for validation, in [0, 1)
+ * @param evaluateEvery steps between evaluations (loss check, validation, listener)
+ * @param patience evaluations without validation improvement before stopping; 0 disables early
+ *     stopping
+ * @param clipNorm the maximum global L2 norm of the gradient; 0 disables clipping
+ * @param seed seed of the split and of the batch order
+ * @param checkpointDir where the best flow is saved at each improvement, or null
+ * @param listener receives progress; {@link TrainingListener#NONE} for silence
+ */
+public record TrainingConfig(
+    double learningRate,
+    double beta1,
+    double beta2,
+    double epsilon,
+    int batchSize,
+    int steps,
+    double validationFraction,
+    int evaluateEvery,
+    int patience,
+    double clipNorm,
+    long seed,
+    Path checkpointDir,
+    TrainingListener listener) {
+
+  /** Validates every setting; messages name the value. */
+  public TrainingConfig {
+    require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", learningRate);
+    require(beta1 >= 0 && beta1 < 1, "beta1", beta1);
+    require(beta2 >= 0 && beta2 < 1, "beta2", beta2);
+    require(epsilon > 0, "epsilon", epsilon);
+    require(batchSize >= 1, "batchSize", batchSize);
+    require(steps >= 1, "steps", steps);
+    require(
+        validationFraction >= 0 && validationFraction < 1,
+        "validationFraction",
+        validationFraction);
+    require(evaluateEvery >= 1, "evaluateEvery", evaluateEvery);
+    require(patience >= 0, "patience", patience);
+    require(clipNorm >= 0 && Double.isFinite(clipNorm), "clipNorm", clipNorm);
+    if (listener == null) {
+      throw new IllegalArgumentException("listener is null; use TrainingListener.NONE");
+    }
+  }
+
+  private static void require(boolean ok, String name, double value) {
+    if (!ok) {
+      throw new IllegalArgumentException(name + " = " + value + " is out of range");
+    }
+  }
+
+  /** A builder with the CNF paper's optimizer defaults (Adam, lr 1e-3, betas 0.9/0.999). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builder of {@link TrainingConfig}; every setting is optional. */
+  public static final class Builder {
+    private double learningRate = 1e-3;
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double epsilon = 1e-8;
+    private int batchSize = 256;
+    private int steps = 1000;
+    private double validationFraction = 0.1;
+    private int evaluateEvery = 100;
+    private int patience = 0;
+    private double clipNorm = 0;
+    private long seed = 0;
+    private Path checkpointDir;
+    private TrainingListener listener = new ConsoleProgress(System.out);
+
+    private Builder() {}
+
+    /** Adam's learning rate (default 1e-3). */
+    public Builder optLearningRate(double v) {
+      learningRate = v;
+      return this;
+    }
+
+    /** Adam's betas (default 0.9, 0.999). */
+    public Builder optBetas(double b1, double b2) {
+      beta1 = b1;
+      beta2 = b2;
+      return this;
+    }
+
+    /** Adam's epsilon (default 1e-8). */
+    public Builder optEpsilon(double v) {
+      epsilon = v;
+      return this;
+    }
+
+    /** Rows per source per step (default 256). */
+    public Builder optBatchSize(int v) {
+      batchSize = v;
+      return this;
+    }
+
+    /** Maximum optimizer steps (default 1000). */
+    public Builder optSteps(int v) {
+      steps = v;
+      return this;
+    }
+
+    /** Held-out share of each source (default 0.1; 0 trains on everything). */
+    public Builder optValidationFraction(double v) {
+      validationFraction = v;
+      return this;
+    }
+
+    /** Steps between evaluations (default 100). */
+    public Builder optEvaluateEvery(int v) {
+      evaluateEvery = v;
+      return this;
+    }
+
+    /** Early stopping after this many evaluations without improvement (default 0: off). */
+    public Builder optPatience(int v) {
+      patience = v;
+      return this;
+    }
+
+    /** Global gradient-norm clip (default 0: off). */
+    public Builder optClipNorm(double v) {
+      clipNorm = v;
+      return this;
+    }
+
+    /** Seed of the split and batch order (default 0). */
+    public Builder optSeed(long v) {
+      seed = v;
+      return this;
+    }
+
+    /** Save the best flow here at each improvement (default: no checkpoints). */
+    public Builder optCheckpointDir(Path v) {
+      checkpointDir = v;
+      return this;
+    }
+
+    /** Progress listener (default: {@link ConsoleProgress} on standard output). */
+    public Builder optListener(TrainingListener v) {
+      listener = v;
+      return this;
+    }
+
+    /** Validates and builds. */
+    public TrainingConfig build() {
+      return new TrainingConfig(
+          learningRate,
+          beta1,
+          beta2,
+          epsilon,
+          batchSize,
+          steps,
+          validationFraction,
+          evaluateEvery,
+          patience,
+          clipNorm,
+          seed,
+          checkpointDir,
+          listener);
+    }
+  }
+}

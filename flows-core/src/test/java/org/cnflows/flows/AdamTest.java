@@ -1,0 +1,42 @@
+package org.cnflows.flows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import org.cnflows.flows.internal.Adam;
+import org.junit.jupiter.api.Test;
+
+class AdamTest {
+
+  @Test
+  void threeStepsMatchTheTextbookUpdate() {
+    double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    double[][] grads = {{0.5, -2.0}, {0.1, 1.0}, {-0.3, 0.25}};
+    double[] w = {1.0, -1.0};
+    double[] m = new double[2];
+    double[] v = new double[2];
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      NDArray weight = manager.create(new float[] {1f, -1f});
+      try (Adam adam = new Adam(List.of(weight), lr, b1, b2, eps)) {
+        for (int t = 1; t <= grads.length; t++) {
+          double[] g = grads[t - 1];
+          adam.step(List.of(manager.create(new float[] {(float) g[0], (float) g[1]})));
+          for (int i = 0; i < 2; i++) {
+            m[i] = b1 * m[i] + (1 - b1) * g[i];
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+            double mHat = m[i] / (1 - Math.pow(b1, t));
+            double vHat = v[i] / (1 - Math.pow(b2, t));
+            w[i] -= lr * mHat / (Math.sqrt(vHat) + eps);
+          }
+          float[] actual = weight.toFloatArray();
+          assertThat((double) actual[0]).isCloseTo(w[0], within(1e-5));
+          assertThat((double) actual[1]).isCloseTo(w[1], within(1e-5));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package org.cnflows.flows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FlowTrainerTest {
+
+  /** Correlated Gaussian: x0 ~ N(1, 1.5^2), x1 = 0.8 x0 + N(-2, 0.5^2). */
+  static float[][] correlated(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[][] rows = new float[n][2];
+    for (float[] row : rows) {
+      double a = 1 + 1.5 * gauss(r);
+      row[0] = (float) a;
+      row[1] = (float) (0.8 * a - 2 + 0.5 * gauss(r));
+    }
+    return rows;
+  }
+
+  static double trueLogDensity(double x0, double x1) {
+    double z0 = (x0 - 1) / 1.5;
+    double z1 = (x1 - 0.8 * x0 + 2) / 0.5;
+    return -0.5 * (z0 * z0 + z1 * z1) - Math.log(2 * Math.PI * 1.5 * 0.5);
+  }
+
+  static double gauss(SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  static Flow realNvp(int context) {
+    return Flows.realNvp(2, context, 4, 32, 2).optDevice(Device.cpu()).optSeed(3).build();
+  }
+
+  @Test
+  void maximumLikelihoodRecoversACorrelatedGaussian() {
+    try (Flow flow = realNvp(0);
+        NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      TrainingResult result =
+          FlowTrainer.fit(
+              flow,
+              Samples.of(correlated(20000, 1)),
+              TrainingConfig.builder()
+                  .optSteps(1500)
+                  .optBatchSize(512)
+                  .optLearningRate(3e-3)
+                  .optEvaluateEvery(250)
+                  .optListener(TrainingListener.NONE)
+                  .build());
+      float[][] test = correlated(20000, 2);
+      float[] flat = new float[40000];
+      double truth = 0;
+      for (int i = 0; i < test.length; i++) {
+        flat[2 * i] = test[i][0];
+        flat[2 * i + 1] = test[i][1];
+        truth += trueLogDensity(test[i][0], test[i][1]);
+      }
+      truth /= test.length;
+      double learned = flow.logProb(m.create(flat, new Shape(20000, 2)), null).mean().getFloat();
+      assertThat(learned).as("mean log-density, truth %.4f", truth).isCloseTo(truth, within(0.02));
+      assertThat(result.history()).isNotEmpty();
+      assertThat(result.bestValidationLoss()).isCloseTo(-truth, within(0.05));
+    }
+  }
+
+  @Test
+  void conditionalFlowLearnsAMeanThatMovesWithTheContext() {
+    SplittableRandom r = new SplittableRandom(5);
+    int n = 20000;
+    float[][] x = new float[n][2];
+    float[][] c = new float[n][1];
+    for (int i = 0; i < n; i++) {
+      double ctx = 2 * r.nextDouble() - 1;
+      c[i][0] = (float) ctx;
+      x[i][0] = (float) (2 * ctx + 0.5 * gauss(r));
+      x[i][1] = (float) (-ctx + 0.5 * gauss(r));
+    }
+    try (Flow flow = realNvp(1);
+        NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      FlowTrainer.fit(
+          flow,
+          Samples.of(x, c),
+          TrainingConfig.builder()
+              .optSteps(1500)
+              .optBatchSize(512)
+              .optLearningRate(3e-3)
+              .optListener(TrainingListener.NONE)
+              .build());
+      for (double ctx : new double[] {-0.8, 0.0, 0.8}) {
+        int k = 4000;
+        float[] cs = new float[k];
+        java.util.Arrays.fill(cs, (float) ctx);
+        NDArray samples = flow.sample(m, k, m.create(cs, new Shape(k, 1)), 9);
+        float[] mean = samples.mean(new int[] {0}).toFloatArray();
+        // standard error of the mean is 0.5 / sqrt(4000) = 0.008
+        assertThat((double) mean[0]).as("mean x0 at c = %s", ctx).isCloseTo(2 * ctx, within(0.06));
+        assertThat((double) mean[1]).as("mean x1 at c = %s", ctx).isCloseTo(-ctx, within(0.06));
+      }
+    }
+  }
+
+  @Test
+  void thousandsOfStepsDoNotGrowLiveNativeArrays() {
+    List<Integer> live = new ArrayList<>();
+    try (Flow flow = realNvp(0)) {
+      FlowTrainer.fit(
+          flow,
+          Samples.of(correlated(2000, 3)),
+          TrainingConfig.builder()
+              .optSteps(2000)
+              .optBatchSize(64)
+              .optEvaluateEvery(100)
+              .optClipNorm(5)
+              .optListener(
+                  new TrainingListener() {
+                    @Override
+                    public void onEvaluation(Evaluation e, int steps) {
+                      live.add(flow.manager().getManagedArrays().size());
+                    }
+                  })
+              .build());
+    }
+    assertThat(live).hasSize(20);
+    assertThat(live).as("live arrays at each evaluation").containsOnly(live.get(0));
+  }
+
+  @Test
+  void aNonFiniteLossStopsTrainingNamingTheStep() {
+    FlowLoss poisoned =
+        new FlowLoss() {
+          int calls;
+
+          @Override
+          public int sources() {
+            return 1;
+          }
+
+          @Override
+          public NDArray compute(Flow flow, List<Batch> batches) {
+            NDArray nll = new MaximumLikelihood().compute(flow, batches);
+            return ++calls == 37 ? nll.mul(Float.NaN) : nll;
+          }
+        };
+    try (Flow flow = realNvp(0)) {
+      assertThatThrownBy(
+              () ->
+                  FlowTrainer.train(
+                      flow,
+                      poisoned,
+                      List.of(Samples.of(correlated(1000, 4))),
+                      TrainingConfig.builder()
+                          .optSteps(100)
+                          .optBatchSize(32)
+                          .optEvaluateEvery(50)
+                          .optValidationFraction(0)
+                          .optListener(TrainingListener.NONE)
+                          .build()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("at step 37 of 100");
+    }
+  }
+
+  @Test
+  void earlyStoppingEndsARunThatNoLongerImproves() {
+    try (Flow flow = realNvp(0)) {
+      TrainingResult result =
+          FlowTrainer.fit(
+              flow,
+              Samples.of(correlated(400, 6)),
+              TrainingConfig.builder()
+                  .optSteps(20000)
+                  .optBatchSize(200)
+                  .optLearningRate(1e-2)
+                  .optEvaluateEvery(20)
+                  .optPatience(3)
+                  .optValidationFraction(0.5)
+                  .optListener(TrainingListener.NONE)
+                  .build());
+      assertThat(result.stoppedEarly()).isTrue();
+      assertThat(result.steps()).isLessThan(20000);
+      assertThat(result.steps() - result.bestStep()).isEqualTo(3 * 20);
+      double best =
+          result.history().stream()
+              .mapToDouble(TrainingListener.Evaluation::validationLoss)
+              .min()
+              .orElseThrow();
+      assertThat(result.bestValidationLoss()).isEqualTo(best);
+    }
+  }
+
+  @Test
+  void mismatchedDataIsRejectedWithTheShapes() {
+    try (Flow flow = realNvp(1)) {
+      assertThatThrownBy(
+              () ->
+                  FlowTrainer.fit(
+                      flow, Samples.of(correlated(10, 1)), TrainingConfig.builder().build()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("contextDim = 0")
+          .hasMessageContaining("contextDim = 1");
+    }
+    assertThatThrownBy(() -> Samples.of(new float[][] {{1, 2}, {3, Float.NaN}}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("x[1, 1] = NaN");
+    assertThatThrownBy(() -> TrainingConfig.builder().optLearningRate(-1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("learningRate = -1.0");
+  }
+}
