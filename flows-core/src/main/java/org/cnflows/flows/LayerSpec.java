@@ -51,4 +51,24 @@ public sealed interface LayerSpec {
           random ? Permutation.random(dim, seed) : Permutation.reversed(dim), contextDim);
     }
   }
+
+  /**
+   * A {@link MaskedAutoregressive} layer with a {@link Made} conditioner: with a {@link
+   * SplineTransform}, the thesis's rational-quadratic autoregressive layer (T3); with an {@link
+   * AffineTransform}, a MAF layer.
+   *
+   * @param transform the elementwise map of each feature
+   * @param hidden width of the MADE's hidden layers
+   * @param residualBlocks number of residual blocks, >= 1
+   * @param activation hidden activation
+   */
+  record AutoregressiveLayer(
+      ElementwiseTransform transform, int hidden, int residualBlocks, Activation activation)
+      implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      return new MaskedAutoregressive(
+          dim, contextDim, transform, hidden, residualBlocks, activation, seed);
+    }
+  }
 }

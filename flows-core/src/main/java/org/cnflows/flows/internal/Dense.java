@@ -57,18 +57,7 @@ public final class Dense extends PresetBlock {
                 .optShape(new Shape(out))
                 .optInitializer(new SeededUniform(scale, seed ^ 0x5DEECE66DL))
                 .build());
-    this.mask =
-        mask == null ? null : addParameter(constant("mask", mask.clone(), new Shape(out, in)));
-  }
-
-  private static Parameter constant(String name, float[] values, Shape shape) {
-    return Parameter.builder()
-        .setName(name)
-        .setType(Parameter.Type.OTHER)
-        .optShape(shape)
-        .optRequiresGrad(false)
-        .optInitializer((manager, s, dataType) -> manager.create(values, s).toType(dataType, false))
-        .build();
+    this.mask = mask == null ? null : addParameter(Constant.of("mask", mask, new Shape(out, in)));
   }
 
   /** Input width. */
