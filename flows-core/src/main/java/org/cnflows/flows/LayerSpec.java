@@ -71,4 +71,17 @@ public sealed interface LayerSpec {
           dim, contextDim, transform, hidden, residualBlocks, activation, seed);
     }
   }
+
+  /**
+   * An {@link LuLinear} layer, z = P L U x + b.
+   *
+   * @param permute use a random permutation P drawn from the layer's seed (else the identity)
+   */
+  record LuLinearLayer(boolean permute) implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      int[] order = permute ? Permutation.random(dim, seed) : Permutation.identity(dim);
+      return new LuLinear(order, contextDim);
+    }
+  }
 }

@@ -48,7 +48,8 @@ class BijectionContractTest {
             new LayerSpec.AutoregressiveLayer(SplineTransform.of(6, 4), 4, 1, Activation.RELU)),
         Arguments.of(
             "autoregressive affine (MAF)",
-            new LayerSpec.AutoregressiveLayer(new AffineTransform(3), 8, 2, gelu)));
+            new LayerSpec.AutoregressiveLayer(new AffineTransform(3), 8, 2, gelu)),
+        Arguments.of("LU linear", new LayerSpec.LuLinearLayer(true)));
   }
 
   private static Flow flowOf(LayerSpec spec, int context) {

@@ -57,7 +57,8 @@ public final class Dense extends PresetBlock {
                 .optShape(new Shape(out))
                 .optInitializer(new SeededUniform(scale, seed ^ 0x5DEECE66DL))
                 .build());
-    this.mask = mask == null ? null : addParameter(Constant.of("mask", mask, new Shape(out, in)));
+    this.mask =
+        mask == null ? null : addParameter(Params.constant("mask", mask, new Shape(out, in)));
   }
 
   /** Input width. */
