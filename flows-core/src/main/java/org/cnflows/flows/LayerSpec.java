@@ -84,4 +84,12 @@ public sealed interface LayerSpec {
       return new LuLinear(order, contextDim);
     }
   }
+
+  /** An {@link ActNorm} layer; initialize it from data with {@link ActNorm#initializeFrom}. */
+  record ActNormLayer() implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      return new ActNorm(dim, contextDim);
+    }
+  }
 }

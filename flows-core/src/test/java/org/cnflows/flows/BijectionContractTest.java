@@ -49,7 +49,8 @@ class BijectionContractTest {
         Arguments.of(
             "autoregressive affine (MAF)",
             new LayerSpec.AutoregressiveLayer(new AffineTransform(3), 8, 2, gelu)),
-        Arguments.of("LU linear", new LayerSpec.LuLinearLayer(true)));
+        Arguments.of("LU linear", new LayerSpec.LuLinearLayer(true)),
+        Arguments.of("ActNorm", new LayerSpec.ActNormLayer()));
   }
 
   private static Flow flowOf(LayerSpec spec, int context) {
