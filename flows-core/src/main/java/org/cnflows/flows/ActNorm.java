@@ -118,14 +118,14 @@ public final class ActNorm extends Bijection {
 
   @Override
   public Transformed forward(NDArray x, NDArray context) {
-    NDArray s = logScale.getArray();
+    NDArray s = Params.local(logScale, x.getManager());
     NDArray z = x.sub(shift.getArray()).mul(s.neg().exp());
     return new Transformed(z, LogDets.perRow(x, s.sum().neg()));
   }
 
   @Override
   public Transformed inverse(NDArray z, NDArray context) {
-    NDArray s = logScale.getArray();
+    NDArray s = Params.local(logScale, z.getManager());
     NDArray x = z.mul(s.exp()).add(shift.getArray());
     return new Transformed(x, LogDets.perRow(z, s.sum()));
   }

@@ -87,7 +87,8 @@ public final class Permutation extends Bijection {
     return order.clone();
   }
 
-  private static Parameter index(String name, int[] values) {
+  /** A constant int64 index parameter, for selecting features or rows in a fixed order. */
+  static Parameter index(String name, int[] values) {
     long[] longs = Arrays.stream(values).asLongStream().toArray();
     return Parameter.builder()
         .setName(name)

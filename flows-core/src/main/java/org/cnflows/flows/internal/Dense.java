@@ -71,9 +71,15 @@ public final class Dense extends PresetBlock {
     return out;
   }
 
-  /** x W^T + b for x of shape (N, in). */
+  /**
+   * x W^T + b for x of shape (N, in); a masked W lives in the manager of x (see {@link Params}).
+   */
   public NDArray apply(NDArray x) {
-    NDArray w = mask == null ? weight.getArray() : weight.getArray().mul(mask.getArray());
+    NDArray w = weight.getArray();
+    if (mask != null) {
+      w = w.mul(mask.getArray());
+      w.attach(x.getManager());
+    }
     return Linear.linear(x, w, bias.getArray()).singletonOrThrow();
   }
 

@@ -1,10 +1,18 @@
 package org.cnflows.flows.internal;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 
-/** Builders of the DJL parameters that layers share: fixed arrays and zero-initialized weights. */
+/**
+ * Builders of the DJL parameters that layers share (fixed arrays, zero-initialized weights), and
+ * the rule for computing with them: on the PyTorch engine an operation's result belongs to the
+ * manager of its first operand, so an operation applied to a parameter's array would leave its
+ * result in the flow's own manager for the flow's lifetime. Layers therefore start such chains from
+ * {@link #local}, whose result lives in the batch's manager.
+ */
 public final class Params {
 
   private Params() {}
@@ -46,5 +54,17 @@ public final class Params {
         .optShape(shape)
         .optInitializer(Initializer.ZEROS)
         .build();
+  }
+
+  /**
+   * A differentiable view of a parameter's array owned by the given manager, so that the arrays
+   * derived from it during one call are freed with that manager (closing the view leaves the
+   * parameter intact).
+   */
+  public static NDArray local(Parameter parameter, NDManager manager) {
+    NDArray array = parameter.getArray();
+    NDArray view = array.reshape(array.getShape());
+    view.attach(manager);
+    return view;
   }
 }
