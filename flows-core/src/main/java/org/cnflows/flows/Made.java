@@ -12,7 +12,7 @@ import org.cnflows.flows.internal.PresetBlock;
  * A masked autoencoder for distribution estimation (MADE, Germain, Gregor, Murray and Larochelle
  * 2015, Sec. 4) with residual blocks, the conditioner of masked autoregressive flows: for D
  * features it outputs P parameters per feature such that the parameters of feature i depend only on
- * the features j < i and on the context.
+ * the features {@code j < i} and on the context.
  *
  * <p>The architecture follows nflows' {@code MADE} with {@code MaskedResidualBlock}s (Durkan et al.
  * 2019): an initial masked layer, then {@code residualBlocks} blocks h + W_2 a(W_1 a(h)) of two
@@ -172,7 +172,8 @@ public final class Made extends PresetBlock {
    *
    * @param x features, shape (N, D)
    * @param context shape (N, C), or null when C = 0
-   * @return shape (N, D, P); row i of the second axis depends only on x_j, j < i, and the context
+   * @return shape (N, D, P); row i of the second axis depends only on {@code x_j, j < i}, and the
+   *     context
    */
   public NDArray apply(NDArray x, NDArray context) {
     if ((context == null) != (contextDim == 0)) {

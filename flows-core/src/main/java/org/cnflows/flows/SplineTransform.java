@@ -23,11 +23,11 @@ import org.cnflows.flows.internal.Positive;
  *
  * The inverse solves the quadratic a theta^2 + b theta + c = 0 for the root theta = 2c / (-b -
  * sqrt(b^2 - 4ac)) (Eq. 6 and App. A of the paper), discriminant clamped at 0 against rounding.
- * That form cancels when b < 0 (a flat bin next to a steep knot derivative): there the same root is
- * taken as (-b + sqrt(b^2 - 4ac)) / (2a), the classical stable pair of quadratic roots. Inputs are
- * clamped into [-B, B] before the spline arithmetic and the identity is selected outside with
- * {@code where}, so values far outside (e.g. +-1e6) give finite outputs and gradients. The bin is
- * found without {@code searchsorted} by counting inner knots <= u.
+ * That form cancels for negative b (a flat bin next to a steep knot derivative): there the same
+ * root is taken as (-b + sqrt(b^2 - 4ac)) / (2a), the classical stable pair of quadratic roots.
+ * Inputs are clamped into [-B, B] before the spline arithmetic and the identity is selected outside
+ * with {@code where}, so values far outside (e.g. +-1e6) give finite outputs and gradients. The bin
+ * is found without {@code searchsorted} by counting inner knots <= u.
  *
  * @param bins K, the number of bins (>= 2)
  * @param bound B, the tail bound (> 0)
