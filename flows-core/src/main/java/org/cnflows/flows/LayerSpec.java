@@ -51,4 +51,45 @@ public sealed interface LayerSpec {
           random ? Permutation.random(dim, seed) : Permutation.reversed(dim), contextDim);
     }
   }
+
+  /**
+   * A {@link MaskedAutoregressive} layer with a {@link Made} conditioner: with a {@link
+   * SplineTransform}, the thesis's rational-quadratic autoregressive layer (T3); with an {@link
+   * AffineTransform}, a MAF layer.
+   *
+   * @param transform the elementwise map of each feature
+   * @param hidden width of the MADE's hidden layers
+   * @param residualBlocks number of residual blocks, >= 1
+   * @param activation hidden activation
+   */
+  record AutoregressiveLayer(
+      ElementwiseTransform transform, int hidden, int residualBlocks, Activation activation)
+      implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      return new MaskedAutoregressive(
+          dim, contextDim, transform, hidden, residualBlocks, activation, seed);
+    }
+  }
+
+  /**
+   * An {@link LuLinear} layer, z = P L U x + b.
+   *
+   * @param permute use a random permutation P drawn from the layer's seed (else the identity)
+   */
+  record LuLinearLayer(boolean permute) implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      int[] order = permute ? Permutation.random(dim, seed) : Permutation.identity(dim);
+      return new LuLinear(order, contextDim);
+    }
+  }
+
+  /** An {@link ActNorm} layer; initialize it from data with {@link ActNorm#initializeFrom}. */
+  record ActNormLayer() implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      return new ActNorm(dim, contextDim);
+    }
+  }
 }

@@ -25,6 +25,16 @@ public final class Permutation extends Bijection {
   public Permutation(int[] order, int contextDim) {
     super(order.length, contextDim);
     this.order = order.clone();
+    forwardIndex = addParameter(index("order", this.order));
+    inverseIndex = addParameter(index("inverse", inverseOf(this.order)));
+  }
+
+  /**
+   * The inverse permutation, inverse[order[i]] = i.
+   *
+   * @throws IllegalArgumentException naming the order when it is not a permutation of 0..D-1
+   */
+  static int[] inverseOf(int[] order) {
     int[] inverse = new int[order.length];
     Arrays.fill(inverse, -1);
     for (int i = 0; i < order.length; i++) {
@@ -38,8 +48,7 @@ public final class Permutation extends Bijection {
       }
       inverse[j] = i;
     }
-    forwardIndex = addParameter(index("order", this.order));
-    inverseIndex = addParameter(index("inverse", inverse));
+    return inverse;
   }
 
   /** The reversal D-1, ..., 0. */
@@ -47,6 +56,15 @@ public final class Permutation extends Bijection {
     int[] order = new int[dim];
     for (int i = 0; i < dim; i++) {
       order[i] = dim - 1 - i;
+    }
+    return order;
+  }
+
+  /** The identity 0, ..., D-1. */
+  public static int[] identity(int dim) {
+    int[] order = new int[dim];
+    for (int i = 0; i < dim; i++) {
+      order[i] = i;
     }
     return order;
   }
@@ -61,7 +79,8 @@ public final class Permutation extends Bijection {
     return order.clone();
   }
 
-  private static Parameter index(String name, int[] values) {
+  /** A constant int64 index parameter, for selecting features or rows in a fixed order. */
+  static Parameter index(String name, int[] values) {
     long[] longs = Arrays.stream(values).asLongStream().toArray();
     return Parameter.builder()
         .setName(name)

@@ -145,10 +145,7 @@ public record Samples(float[] x, int dim, float[] context, int contextDim, float
 
   /** 0..n-1 in a uniformly random order (Fisher-Yates). */
   static int[] shuffled(int n, SplittableRandom random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
+    int[] order = Permutation.identity(n);
     for (int i = n - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int t = order[i];

@@ -21,8 +21,10 @@ import org.cnflows.flows.internal.Positive;
  *   dy/du = s_k^2 (d_{k+1} theta^2 + 2 s_k theta (1 - theta) + d_k (1 - theta)^2) / denominator^2
  * </pre>
  *
- * The inverse solves the quadratic for theta with the cancellation-free root theta = 2c / (-b -
+ * The inverse solves the quadratic a theta^2 + b theta + c = 0 for the root theta = 2c / (-b -
  * sqrt(b^2 - 4ac)) (Eq. 6 and App. A of the paper), discriminant clamped at 0 against rounding.
+ * That form cancels for negative b (a flat bin next to a steep knot derivative): there the same
+ * root is taken as (-b + sqrt(b^2 - 4ac)) / (2a), the classical stable pair of quadratic roots.
  * Inputs are clamped into [-B, B] before the spline arithmetic and the identity is selected outside
  * with {@code where}, so values far outside (e.g. +-1e6) give finite outputs and gradients. The bin
  * is found without {@code searchsorted} by counting inner knots <= u.
@@ -151,7 +153,18 @@ public record SplineTransform(
     NDArray qb = b.h().mul(b.d0()).sub(dy.mul(curvature));
     NDArray qc = s.mul(dy).neg();
     NDArray discriminant = qb.square().sub(qa.mul(qc).mul(4)).maximum(0);
-    NDArray theta = qc.mul(2).div(qb.neg().sub(discriminant.sqrt())).clip(0, 1);
+    // q = -(b + sign(b) sqrt(disc)) / 2 adds terms of equal sign; the root in [0, 1] is c / q for
+    // b >= 0 and q / a for b < 0. Unused branches divide by 1 so their gradients stay finite.
+    NDArray nonNegative = qb.gte(0);
+    NDArray root = discriminant.sqrt();
+    NDArray q = NDArrays.where(nonNegative, qb.add(root), qb.sub(root)).mul(-0.5);
+    NDArray one = q.onesLike();
+    NDArray theta =
+        NDArrays.where(
+                nonNegative,
+                qc.div(NDArrays.where(nonNegative, q, one)),
+                q.div(NDArrays.where(nonNegative, one, qa)))
+            .clip(0, 1);
     NDArray u = theta.mul(b.w()).add(b.x());
     NDArray logDet = logSlope(b, theta).neg();
     return new Transformed(

@@ -40,7 +40,17 @@ class BijectionContractTest {
         Arguments.of(
             "spline",
             new LayerSpec.CouplingLayer(SplineTransform.of(6, 4), true, 16, 2, Activation.RELU)),
-        Arguments.of("permutation", new LayerSpec.PermutationLayer(true)));
+        Arguments.of("permutation", new LayerSpec.PermutationLayer(true)),
+        // Randomized weights are not scaled by fan-in: a wider MADE drives spline bins to slopes
+        // near the minimum, where float32 inversion loses ~1e-7 |z| / slope in the last feature.
+        Arguments.of(
+            "autoregressive spline",
+            new LayerSpec.AutoregressiveLayer(SplineTransform.of(6, 4), 4, 1, Activation.RELU)),
+        Arguments.of(
+            "autoregressive affine (MAF)",
+            new LayerSpec.AutoregressiveLayer(new AffineTransform(3), 8, 2, gelu)),
+        Arguments.of("LU linear", new LayerSpec.LuLinearLayer(true)),
+        Arguments.of("ActNorm", new LayerSpec.ActNormLayer()));
   }
 
   private static Flow flowOf(LayerSpec spec, int context) {

@@ -48,15 +48,31 @@ public final class FlowTesting {
    * per output feature) and an LU decomposition in double.
    */
   public static double[] autogradLogDet(NDArray x, Function<NDArray, NDArray> map) {
+    double[][][] jacobian = jacobian(x, map);
+    double[] result = new double[jacobian.length];
+    for (int r = 0; r < jacobian.length; r++) {
+      result[r] = logAbsDet(jacobian[r]);
+    }
+    return result;
+  }
+
+  /**
+   * The autograd Jacobian of a row-wise map (N, d) -> (N, m) at each row of x, one backward pass
+   * per output column: element [r][i][k] is d out_{r,i} / d x_{r,k}.
+   */
+  public static double[][][] jacobian(NDArray x, Function<NDArray, NDArray> map) {
     int n = (int) x.getShape().get(0);
     int d = (int) x.getShape().get(1);
-    double[][][] jacobian = new double[n][d][d];
-    for (int j = 0; j < d; j++) {
+    double[][][] jacobian = null;
+    for (int j = 0; jacobian == null || j < jacobian[0].length; j++) {
       NDArray input = x.duplicate();
       input.setRequiresGradient(true);
       try (ai.djl.training.GradientCollector gc =
           ai.djl.engine.Engine.getInstance().newGradientCollector()) {
         NDArray out = map.apply(input);
+        if (jacobian == null) {
+          jacobian = new double[n][(int) out.getShape().get(1)][d];
+        }
         gc.backward(out.get(":, " + j).sum());
       }
       float[] g = input.getGradient().toFloatArray();
@@ -67,11 +83,7 @@ public final class FlowTesting {
       }
       input.close();
     }
-    double[] result = new double[n];
-    for (int r = 0; r < n; r++) {
-      result[r] = logAbsDet(jacobian[r]);
-    }
-    return result;
+    return jacobian;
   }
 
   /** log |det A| by Gaussian elimination with partial pivoting. */

@@ -58,17 +58,7 @@ public final class Dense extends PresetBlock {
                 .optInitializer(new SeededUniform(scale, seed ^ 0x5DEECE66DL))
                 .build());
     this.mask =
-        mask == null ? null : addParameter(constant("mask", mask.clone(), new Shape(out, in)));
-  }
-
-  private static Parameter constant(String name, float[] values, Shape shape) {
-    return Parameter.builder()
-        .setName(name)
-        .setType(Parameter.Type.OTHER)
-        .optShape(shape)
-        .optRequiresGrad(false)
-        .optInitializer((manager, s, dataType) -> manager.create(values, s).toType(dataType, false))
-        .build();
+        mask == null ? null : addParameter(Params.constant("mask", mask, new Shape(out, in)));
   }
 
   /** Input width. */
@@ -81,9 +71,15 @@ public final class Dense extends PresetBlock {
     return out;
   }
 
-  /** x W^T + b for x of shape (N, in). */
+  /**
+   * x W^T + b for x of shape (N, in); a masked W lives in the manager of x (see {@link Params}).
+   */
   public NDArray apply(NDArray x) {
-    NDArray w = mask == null ? weight.getArray() : weight.getArray().mul(mask.getArray());
+    NDArray w = weight.getArray();
+    if (mask != null) {
+      w = w.mul(mask.getArray());
+      w.attach(x.getManager());
+    }
     return Linear.linear(x, w, bias.getArray()).singletonOrThrow();
   }
 
