@@ -1,6 +1,7 @@
 package org.cnflows.flows;
 
 import ai.djl.ndarray.NDArray;
+import org.cnflows.flows.internal.Scalars;
 
 /**
  * Affine map of RealNVP (Dinh et al. 2017; Eq. (14) of Elsharkawy and Kahn 2025): y = u exp(s) + t
@@ -24,7 +25,7 @@ public record AffineTransform(double scaleClamp) implements ElementwiseTransform
   }
 
   static NDArray softClamp(NDArray raw, double bound) {
-    return raw.div(bound).tanh().mul(bound);
+    return Scalars.times(Scalars.over(raw, bound).tanh(), bound);
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class Coupling extends Bijection {
     super(dim, contextDim);
     this.transform = transform;
     this.transformFirst = transformFirst;
-    this.split = dim == 1 ? (transformFirst ? 0 : 1) : dim / 2;
+    this.split = dim == 1 ? (transformFirst ? 1 : 0) : dim / 2;
     this.transformed = transformFirst ? split : dim - split;
     if (transformed == 0) {
       throw new IllegalArgumentException("a coupling layer of dim = 1 must transform its feature");

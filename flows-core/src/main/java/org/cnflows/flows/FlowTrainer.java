@@ -206,7 +206,10 @@ public final class FlowTrainer {
     }
 
     private double meanLoss(NDArray losses, int count, int step) {
-      float[] values = losses.get("0:" + count).toFloatArray();
+      float[] values;
+      try (NDArray window = losses.get("0:" + count)) {
+        values = window.toFloatArray();
+      }
       double sum = 0;
       for (int i = 0; i < count; i++) {
         if (!Float.isFinite(values[i])) {

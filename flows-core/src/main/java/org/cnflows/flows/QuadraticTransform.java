@@ -3,6 +3,7 @@ package org.cnflows.flows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.cnflows.flows.internal.Positive;
+import org.cnflows.flows.internal.Scalars;
 
 /**
  * The quadratic coupling of Eq. (16) of Elsharkawy and Kahn (2025), y = a/2 u^2 + b u + c, made a
@@ -44,11 +45,11 @@ public record QuadraticTransform(double bound, double minDerivative)
     NDArray d0 = Positive.derivative(params.get(":, :, 0"), minDerivative);
     NDArray d1 = Positive.derivative(params.get(":, :, 1"), minDerivative);
     NDArray c = params.get(":, :, 2");
-    NDArray a = d1.sub(d0).div(2 * bound);
-    NDArray b = d0.add(d1).div(2);
+    NDArray a = Scalars.over(d1.sub(d0), 2 * bound);
+    NDArray b = Scalars.over(d0.add(d1), 2);
     NDArray uc = u.clip(-bound, bound);
     NDArray tailSlope = NDArrays.where(u.gt(0), d1, d0);
-    NDArray y = a.mul(0.5).mul(uc).add(b).mul(uc).add(c).add(tailSlope.mul(u.sub(uc)));
+    NDArray y = Scalars.times(a, 0.5).mul(uc).add(b).mul(uc).add(c).add(tailSlope.mul(u.sub(uc)));
     NDArray logSlope = a.mul(uc).add(b).log();
     return new Transformed(y, logSlope.sum(new int[] {1}));
   }
@@ -58,15 +59,16 @@ public record QuadraticTransform(double bound, double minDerivative)
     NDArray d0 = Positive.derivative(params.get(":, :, 0"), minDerivative);
     NDArray d1 = Positive.derivative(params.get(":, :, 1"), minDerivative);
     NDArray c = params.get(":, :, 2");
-    NDArray a = d1.sub(d0).div(2 * bound);
-    NDArray b = d0.add(d1).div(2);
-    NDArray halfASquare = a.mul(0.5 * bound * bound);
-    NDArray low = c.sub(b.mul(bound)).add(halfASquare);
-    NDArray high = c.add(b.mul(bound)).add(halfASquare);
+    NDArray a = Scalars.over(d1.sub(d0), 2 * bound);
+    NDArray b = Scalars.over(d0.add(d1), 2);
+    NDArray halfASquare = Scalars.times(a, 0.5 * bound * bound);
+    NDArray bB = Scalars.times(b, bound);
+    NDArray low = c.sub(bB).add(halfASquare);
+    NDArray high = c.add(bB).add(halfASquare);
     NDArray yc = NDArrays.minimum(NDArrays.maximum(y, low), high);
     NDArray w = yc.sub(c);
-    NDArray root = b.square().add(a.mul(w).mul(2)).maximum(0).sqrt();
-    NDArray uc = w.mul(2).div(b.add(root));
+    NDArray root = Scalars.atLeast(b.square().add(Scalars.times(a.mul(w), 2)), 0).sqrt();
+    NDArray uc = Scalars.times(w, 2).div(b.add(root));
     NDArray tailSlope = NDArrays.where(y.gt(c), d1, d0);
     NDArray u = uc.add(y.sub(yc).div(tailSlope));
     NDArray logSlope = a.mul(uc).add(b).log();

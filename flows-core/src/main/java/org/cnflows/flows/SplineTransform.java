@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.cnflows.flows.internal.Positive;
+import org.cnflows.flows.internal.Scalars;
 
 /**
  * Monotone rational-quadratic spline with linear tails (Durkan, Bekasov, Murray and Papamakarios
@@ -67,14 +68,14 @@ public record SplineTransform(
 
   /** Knot positions -B = k_0 < ... < k_K = B from softmax logits, shape (N, d, K + 1). */
   private NDArray knots(NDArray logits, double minFraction) {
-    NDArray fractions = logits.softmax(2).mul(1 - minFraction * bins).add(minFraction);
+    NDArray fractions = Scalars.times(logits.softmax(2), 1 - minFraction * bins).add(minFraction);
     NDArray cumulative = fractions.cumSum(2);
     Shape edge = new Shape(logits.getShape().get(0), logits.getShape().get(1), 1);
     NDArray zeros = logits.getManager().zeros(edge, logits.getDataType());
     NDArray ones = logits.getManager().ones(edge, logits.getDataType());
     NDArray inner = cumulative.get(":, :, 0:" + (bins - 1));
-    return NDArrays.concat(new ai.djl.ndarray.NDList(zeros, inner, ones), 2)
-        .mul(2 * bound)
+    return Scalars.times(
+            NDArrays.concat(new ai.djl.ndarray.NDList(zeros, inner, ones), 2), 2 * bound)
         .sub(bound);
   }
 
@@ -114,14 +115,14 @@ public record SplineTransform(
   private static NDArray logSlope(Bin b, NDArray theta) {
     NDArray s = b.slope();
     NDArray t1 = theta.mul(theta.neg().add(1));
-    NDArray denominator = b.d1().add(b.d0()).sub(s.mul(2)).mul(t1).add(s);
+    NDArray denominator = b.d1().add(b.d0()).sub(Scalars.times(s, 2)).mul(t1).add(s);
     NDArray numerator =
         b.d1()
             .mul(theta.square())
-            .add(s.mul(2).mul(t1))
+            .add(Scalars.times(s, 2).mul(t1))
             .add(b.d0().mul(theta.neg().add(1).square()))
             .mul(s.square());
-    return numerator.log().sub(denominator.log().mul(2));
+    return numerator.log().sub(Scalars.times(denominator.log(), 2));
   }
 
   @Override
@@ -133,7 +134,7 @@ public record SplineTransform(
     NDArray theta = uc.sub(b.x()).div(b.w());
     NDArray t1 = theta.mul(theta.neg().add(1));
     NDArray numerator = b.h().mul(s.mul(theta.square()).add(b.d0().mul(t1)));
-    NDArray denominator = b.d1().add(b.d0()).sub(s.mul(2)).mul(t1).add(s);
+    NDArray denominator = b.d1().add(b.d0()).sub(Scalars.times(s, 2)).mul(t1).add(s);
     NDArray y = b.y().add(numerator.div(denominator));
     NDArray logDet = logSlope(b, theta);
     return new Transformed(
@@ -148,16 +149,16 @@ public record SplineTransform(
     Bin b = bin(params, yc, true);
     NDArray s = b.slope();
     NDArray dy = yc.sub(b.y());
-    NDArray curvature = b.d1().add(b.d0()).sub(s.mul(2));
+    NDArray curvature = b.d1().add(b.d0()).sub(Scalars.times(s, 2));
     NDArray qa = b.h().mul(s.sub(b.d0())).add(dy.mul(curvature));
     NDArray qb = b.h().mul(b.d0()).sub(dy.mul(curvature));
     NDArray qc = s.mul(dy).neg();
-    NDArray discriminant = qb.square().sub(qa.mul(qc).mul(4)).maximum(0);
+    NDArray discriminant = Scalars.atLeast(qb.square().sub(Scalars.times(qa.mul(qc), 4)), 0);
     // q = -(b + sign(b) sqrt(disc)) / 2 adds terms of equal sign; the root in [0, 1] is c / q for
     // b >= 0 and q / a for b < 0. Unused branches divide by 1 so their gradients stay finite.
     NDArray nonNegative = qb.gte(0);
     NDArray root = discriminant.sqrt();
-    NDArray q = NDArrays.where(nonNegative, qb.add(root), qb.sub(root)).mul(-0.5);
+    NDArray q = Scalars.times(NDArrays.where(nonNegative, qb.add(root), qb.sub(root)), -0.5);
     NDArray one = q.onesLike();
     NDArray theta =
         NDArrays.where(

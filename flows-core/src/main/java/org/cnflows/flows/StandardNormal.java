@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.cnflows.flows.internal.Scalars;
 
 /**
  * The base density of a flow: the D-dimensional standard normal, log N(z; 0, I) = -|z|^2 / 2 - (D /
@@ -31,7 +32,8 @@ public final class StandardNormal {
 
   /** log N(z; 0, I) for each row of z (shape (N, D)). */
   public NDArray logProb(NDArray z) {
-    return z.square().sum(new int[] {1}).mul(-0.5).sub(0.5 * dim * Math.log(2 * Math.PI));
+    return Scalars.times(z.square().sum(new int[] {1}), -0.5)
+        .sub(0.5 * dim * Math.log(2 * Math.PI));
   }
 
   /**
