@@ -30,8 +30,8 @@ class FitterTest {
   void recoversMeanAndCovarianceOfAGaussianLikelihood() {
     FitResult r = Fitter.defaults().fit(gaussian2d(TWO));
     assertThat(r.status()).isEqualTo(FitStatus.CONVERGED);
-    assertThat(r.value("a")).isCloseTo(1.5, within(1e-7));
-    assertThat(r.value("b")).isCloseTo(-0.5, within(1e-7));
+    assertThat(r.value("a")).isCloseTo(1.5, within(1e-5));
+    assertThat(r.value("b")).isCloseTo(-0.5, within(1e-5));
     assertThat(r.nll()).isCloseTo(0, within(1e-12));
     double[][] v = r.covariance();
     assertThat(v[0][0]).isCloseTo(4, within(1e-6));
@@ -60,7 +60,7 @@ class FitterTest {
   void fixedParametersStayAndGetNoCovariance() {
     FitResult r = Fitter.defaults().fit(gaussian2d(TWO.with("b", p -> p.fixedAt(0.5))));
     // conditional mean of a given b: 1.5 + C01/C11 (b + 0.5) = 2.7, conditional variance 4 - 1.44
-    assertThat(r.value("a")).isCloseTo(2.7, within(1e-7));
+    assertThat(r.value("a")).isCloseTo(2.7, within(1e-5));
     assertThat(r.value("b")).isEqualTo(0.5);
     assertThat(r.covariance()[0][0]).isCloseTo(2.56, within(1e-6));
     assertThat(r.covariance()[1][1]).isZero();
@@ -101,7 +101,7 @@ class FitterTest {
         Fitter.defaults().fit(NegLogLikelihood.of(one, x -> -x[0] * x[0] - x[1] * x[1] + 300));
     assertThat(flat.status()).isEqualTo(FitStatus.HESSIAN_NOT_POSITIVE_DEFINITE);
     FitResult budget =
-        new Fitter(10, 1e-8)
+        new Fitter(10, 1e-12)
             .fit(NegLogLikelihood.of(one, x -> Math.pow(x[0] - 3, 2) + Math.pow(x[1] - 4, 4)));
     assertThat(budget.status()).isEqualTo(FitStatus.MAX_EVALUATIONS);
   }
