@@ -44,25 +44,23 @@ class ToyT3Test {
         });
   }
 
-  private static void assertInBand(CoverageReport r) {
+  /** Coverage within the 2-sigma binomial band of 0.6827, width within 10% of the reference. */
+  private static void assertCoverage(ToyT3 toy, long seed, double referenceWidth) {
+    CoverageReport r = coverage(toy, seed);
+    System.out.println("T3 r = " + toy.r() + ": " + r);
     double sigma = Math.sqrt(0.6827 * (1 - 0.6827) / r.trials());
     assertThat(r.coverage()).isBetween(0.6827 - 2 * sigma, 0.6827 + 2 * sigma);
+    assertThat(r.meanWidth()).isCloseTo(referenceWidth, within(0.1 * referenceWidth));
   }
 
   @Test
   void largeDistanceCoverageAndWidthMatchTheReference() {
-    CoverageReport r = coverage(ToyT3.LARGE, 2026);
-    System.out.println("T3 large distance: " + r);
-    assertInBand(r);
-    assertThat(r.meanWidth()).isCloseTo(0.033, within(0.0033));
+    assertCoverage(ToyT3.LARGE, 2026, 0.033);
   }
 
   @Test
   void smallDistanceCoverageAndWidthMatchTheReference() {
-    CoverageReport r = coverage(ToyT3.SMALL, 2027);
-    System.out.println("T3 small distance: " + r);
-    assertInBand(r);
-    assertThat(r.meanWidth()).isCloseTo(0.089, within(0.0089));
+    assertCoverage(ToyT3.SMALL, 2027, 0.089);
   }
 
   @Test
