@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.apache.commons.math3.random.RandomGenerator;
 
 /**
  * An ordered, immutable set of uniquely named {@link Parameter}s; the order defines the layout of
@@ -128,6 +129,22 @@ public final class Parameters {
       s += list.get(i).constraintNll(x[i]);
     }
     return s;
+  }
+
+  /**
+   * A copy of {@code theta} in which every floating constrained parameter is drawn from its
+   * constraint (clamped into its bounds): the nuisance values of one pseudo-experiment.
+   */
+  public double[] sampleConstrained(double[] theta, RandomGenerator rng) {
+    checkInside(theta);
+    double[] x = theta.clone();
+    for (int i = 0; i < list.size(); i++) {
+      Parameter p = list.get(i);
+      if (!p.fixed() && p.constraint().isPresent()) {
+        x[i] = Math.min(Math.max(p.constraint().get().sample(rng), p.lower()), p.upper());
+      }
+    }
+    return x;
   }
 
   @Override
