@@ -68,8 +68,11 @@ public record FitResult(
     return r;
   }
 
-  /** The eigen decomposition of the covariance of the floating parameters. */
+  /** The eigen decomposition of the covariance of the floating parameters of a valid fit. */
   public UncertaintyModes uncertaintyModes() {
+    if (!status.isValid()) {
+      throw new IllegalArgumentException("no covariance: fit status = " + status);
+    }
     int[] idx = parameters.floatingIndices();
     int n = idx.length;
     DMatrixRMaj v = new DMatrixRMaj(n, n);

@@ -100,6 +100,8 @@ class FitterTest {
     FitResult flat =
         Fitter.defaults().fit(NegLogLikelihood.of(one, x -> -x[0] * x[0] - x[1] * x[1] + 300));
     assertThat(flat.status()).isEqualTo(FitStatus.HESSIAN_NOT_POSITIVE_DEFINITE);
+    assertThatThrownBy(flat::uncertaintyModes)
+        .hasMessageContaining("status = HESSIAN_NOT_POSITIVE_DEFINITE");
     FitResult budget =
         new Fitter(10, 1e-12)
             .fit(NegLogLikelihood.of(one, x -> Math.pow(x[0] - 3, 2) + Math.pow(x[1] - 4, 4)));
@@ -120,6 +122,16 @@ class FitterTest {
     assertThatThrownBy(() -> TWO.checkInside(new double[] {0, 30}))
         .hasMessageContaining("b = 30.0 outside");
     assertThatThrownBy(() -> new Constraint.Gaussian(0, -1)).hasMessageContaining("width = -1.0");
+  }
+
+  @Test
+  void defaultGradientIsTheFiniteDifferenceOfTheValue() {
+    NegLogLikelihood nll = gaussian2d(TWO);
+    double[] g = nll.gradient(new double[] {0.5, 0.5});
+    // grad = C^-1 (x - m), x - m = (-1, 1)
+    double det = 4 - 1.44;
+    assertThat(g[0]).isCloseTo((1 * -1 - 1.2 * 1) / det, within(1e-6));
+    assertThat(g[1]).isCloseTo((-1.2 * -1 + 4 * 1) / det, within(1e-6));
   }
 
   @Test
