@@ -13,6 +13,7 @@ import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.Fitter;
 import org.cnflows.stats.Parameter;
 import org.cnflows.stats.Parameters;
+import org.cnflows.stats.toys.ToyTemplates;
 import org.junit.jupiter.api.Test;
 
 class BinnedTemplateNllTest {
@@ -76,33 +77,7 @@ class BinnedTemplateNllTest {
 
   /** mu + 2 constrained nuisances, 100 bins, 11 x 11 grid (the benchmark's model). */
   static BinnedTemplateNll benchmarkModel() {
-    int bins = 100;
-    double[] ga = grid(-3, 3, 11);
-    double[][] sig = new double[121][bins];
-    double[][] bkg = new double[121][bins];
-    for (int i = 0; i < 11; i++) {
-      for (int j = 0; j < 11; j++) {
-        for (int b = 0; b < bins; b++) {
-          double x = (b + 0.5) / bins;
-          double shift = 0.05 * ga[i];
-          sig[i * 11 + j][b] = 20 * Math.exp(-0.5 * Math.pow((x - 0.7 - shift) / 0.08, 2));
-          bkg[i * 11 + j][b] = 100 * Math.exp(-2 * x) * (1 + 0.05 * ga[j] * (x - 0.5));
-        }
-      }
-    }
-    Parameters ps =
-        Parameters.of(
-            Parameter.of("mu", 1, -2, 5),
-            Parameter.gaussian("a", 0, 1, -3, 3),
-            Parameter.gaussian("b", 0, 1, -3, 3));
-    List<String> axes = List.of("a", "b");
-    List<double[]> grids = List.of(ga, ga);
-    return new BinnedTemplateNll(
-        ps,
-        List.of(
-            new Process("sig", new TemplateGrid(axes, grids, sig), List.of("mu")),
-            new Process("bkg", new TemplateGrid(axes, grids, bkg), List.of())),
-        new double[bins]);
+    return ToyTemplates.peakOnFallingBackground(100, 11);
   }
 
   @Test
