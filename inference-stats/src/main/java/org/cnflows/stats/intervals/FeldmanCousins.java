@@ -17,9 +17,11 @@ import org.cnflows.stats.internal.Checks;
  * whose region contains n0, found by scanning mu in steps of 0.005 and bisecting each end to 1e-7.
  * R is unimodal in n, so the region grows from its mode towards the larger neighbour.
  *
- * <p>The pure construction is implemented, as described, with no further adjustment. It reproduces
- * their Tables IV and VI at the rows tested, except n0 = 0 with b = 3 (upper end 0.95 here, 1.08 in
- * Table IV; the cause was not established).
+ * <p>The pure construction is implemented, with no further adjustment. It reproduces their Tables
+ * IV and VI at the rows tested (b = 0, and b = 3 for n0 &gt;= 1), but not the n0 = 0 row with
+ * background: there the pure construction's upper end saw-tooths in b (1.08, 1.18, 0.95, 1.06 for b
+ * = 2, 2.5, 3, 3.5) while Table IV decreases smoothly (1.26, 1.18, 1.08, 1.06), so the published
+ * row evidently carries an adjustment that is not reproduced here.
  *
  * <p>Gaussian mean mu &gt;= 0 with unit sigma (Sec. IV.C): R(x) = exp(-(x - mu)^2/2) for x &gt;= 0
  * and exp(x mu - mu^2/2) for x &lt; 0 (Eq. 4.3); the region [x1, x2] has R(x1) = R(x2) and

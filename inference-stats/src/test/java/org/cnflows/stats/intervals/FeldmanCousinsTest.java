@@ -24,7 +24,7 @@ class FeldmanCousinsTest {
     {5.50, 16.50}
   };
 
-  /** Table IV (90% CL), column b = 3, n0 = 1..10 (n0 = 0 differs, see the class Javadoc). */
+  /** Table IV (90% CL), column b = 3, n0 = 1..10 (n0 = 0 differs: see FeldmanCousins). */
   private static final double[][] TABLE_IV_B3 = {
     {0.00, 1.88}, {0.00, 3.04}, {0.00, 4.42}, {0.00, 5.60}, {0.00, 6.99},
     {0.15, 8.47}, {0.89, 9.53}, {1.51, 10.99}, {1.88, 12.30}, {2.63, 13.50}
