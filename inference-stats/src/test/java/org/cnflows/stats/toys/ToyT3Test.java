@@ -3,6 +3,7 @@ package org.cnflows.stats.toys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.apache.commons.math3.random.MersenneTwister;
 import org.cnflows.stats.coverage.CoverageReport;
 import org.cnflows.stats.coverage.CoverageStudy;
@@ -31,8 +32,8 @@ class ToyT3Test {
   }
 
   /** >= 1000 datasets of 1000 events over the 9-point (mu, z) grid; 68.3% interval Delta < 0.5. */
-  static CoverageReport coverage(ToyT3 toy, long seed) {
-    return CoverageStudy.run(
+  static List<CoverageStudy.Outcome> outcomes(ToyT3 toy, long seed) {
+    return CoverageStudy.outcomes(
         1008,
         seed,
         (i, rng) -> {
@@ -44,10 +45,27 @@ class ToyT3Test {
         });
   }
 
-  /** Coverage within the 2-sigma binomial band of 0.6827, width within 10% of the reference. */
-  private static void assertCoverage(ToyT3 toy, long seed, double referenceWidth) {
-    CoverageReport r = coverage(toy, seed);
-    System.out.println("T3 r = " + toy.r() + ": " + r);
+  /**
+   * The width as the numpy reference reads it: the span of the grid points mu_j = 0.0025 j inside
+   * the interval (the profile region is an interval, so these are the points with Delta NLL &lt;
+   * 0.5).
+   */
+  private static double gridWidth(Interval iv) {
+    double step = 0.5 / 200;
+    return step * (Math.floor(iv.upper() / step + 1e-9) - Math.ceil(iv.lower() / step - 1e-9));
+  }
+
+  /**
+   * Coverage within the 2-sigma binomial band of 0.6827, width within 10% of the brief's value, and
+   * the grid-read width within 3% of the numpy reference.
+   */
+  private static void assertCoverage(
+      ToyT3 toy, long seed, double referenceWidth, double numpyGridWidth) {
+    List<CoverageStudy.Outcome> out = outcomes(toy, seed);
+    CoverageReport r = CoverageStudy.report(out);
+    double grid = out.stream().mapToDouble(o -> gridWidth(o.interval())).average().orElseThrow();
+    System.out.println("T3 r = " + toy.r() + ": " + r + ", grid-read width " + grid);
+    assertThat(grid).isCloseTo(numpyGridWidth, within(0.03 * numpyGridWidth));
     double sigma = Math.sqrt(0.6827 * (1 - 0.6827) / r.trials());
     assertThat(r.coverage()).isBetween(0.6827 - 2 * sigma, 0.6827 + 2 * sigma);
     assertThat(r.meanWidth()).isCloseTo(referenceWidth, within(0.1 * referenceWidth));
@@ -55,12 +73,12 @@ class ToyT3Test {
 
   @Test
   void largeDistanceCoverageAndWidthMatchTheReference() {
-    assertCoverage(ToyT3.LARGE, 2026, 0.033);
+    assertCoverage(ToyT3.LARGE, 2026, 0.033, 0.0328);
   }
 
   @Test
   void smallDistanceCoverageAndWidthMatchTheReference() {
-    assertCoverage(ToyT3.SMALL, 2027, 0.089);
+    assertCoverage(ToyT3.SMALL, 2027, 0.089, 0.0887);
   }
 
   @Test
