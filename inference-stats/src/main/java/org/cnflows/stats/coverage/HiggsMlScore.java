@@ -9,8 +9,8 @@ import org.cnflows.stats.internal.Checks;
  * official scorer of the challenge's starting kit, whose eps = 1e-3 is the default here; the
  * whitepaper and Elsharkawy and Kahn, App. D, write 1e-2).
  *
- * <p>For N pseudo-experiments with true mu_i and intervals [p16_i, p84_i]: width w = mean(p84 -
- * p16), coverage c = fraction with p16 &lt;= mu &lt;= p84, sigma68 = sqrt(0.6827 (1 - 0.6827) / N),
+ * <p>For N pseudo-experiments with true mu_i and intervals [p16_i, p84_i]: width w = mean|p84 -
+ * p16|, coverage c = fraction with p16 &lt;= mu &lt;= p84, sigma68 = sqrt(0.6827 (1 - 0.6827) / N),
  * band [0.6827 - 2 sigma68, 0.6827 + 2 sigma68], f(c) = 1 inside the band, 1 + |(c - lower) /
  * sigma68|^4 below and 1 + |(c - upper) / sigma68|^3 above, and score = -ln((w + eps) f(c)).
  *
@@ -38,26 +38,12 @@ public final class HiggsMlScore {
    */
   public record Set(double[] truth, double[] p16, double[] p84) {
 
-    /** Validates equal, non-zero lengths, finite values and p16 &lt;= p84. */
+    /**
+     * Validates equal, non-zero lengths and finite values. A reversed interval (p16 &gt; p84) is
+     * kept, as the official scorer keeps it: it covers nothing and its width is |p84 - p16|.
+     */
     public Set {
-      Checks.finiteArray("truth", truth);
-      Checks.finiteArray("p16", p16);
-      Checks.finiteArray("p84", p84);
-      if (truth.length != p16.length || truth.length != p84.length) {
-        throw new IllegalArgumentException(
-            "lengths differ: truth "
-                + truth.length
-                + ", p16 "
-                + p16.length
-                + ", p84 "
-                + p84.length);
-      }
-      for (int i = 0; i < truth.length; i++) {
-        if (p16[i] > p84[i]) {
-          throw new IllegalArgumentException(
-              "interval " + i + " [" + p16[i] + ", " + p84[i] + "] is reversed");
-        }
-      }
+      checkColumns(new String[] {"truth", "p16", "p84"}, truth, p16, p84);
       truth = truth.clone();
       p16 = p16.clone();
       p84 = p84.clone();
@@ -72,11 +58,11 @@ public final class HiggsMlScore {
       return (double) c / truth.length;
     }
 
-    /** The mean width. */
+    /** The mean width mean|p84 - p16|. */
     public double width() {
       double w = 0;
       for (int i = 0; i < truth.length; i++) {
-        w += p84[i] - p16[i];
+        w += Math.abs(p84[i] - p16[i]);
       }
       return w / truth.length;
     }
@@ -183,7 +169,9 @@ public final class HiggsMlScore {
 
   /**
    * The challenge's secondary RMSE score sqrt(mean((mu-hat - mu)^2) + mean(((mu-hat - mu)^2 -
-   * dmu^2)^2)), dmu the reported uncertainty.
+   * dmu^2)^2)), dmu the reported uncertainty. The starting kit's score.py calls this once per
+   * pseudo-experiment and averages over the set: for that convention pass one-element arrays and
+   * average.
    */
   public static double rmseScore(double[] truth, double[] estimate, double[] uncertainty) {
     check(truth, estimate, uncertainty);

@@ -56,6 +56,14 @@ class HiggsMlScoreTest {
   }
 
   @Test
+  void aReversedIntervalCoversNothingAndCountsItsAbsoluteWidth() {
+    HiggsMlScore.Set s =
+        new HiggsMlScore.Set(new double[] {1, 1}, new double[] {2, 0.5}, new double[] {0, 1.5});
+    assertThat(s.coverage()).isEqualTo(0.5);
+    assertThat(s.width()).isCloseTo(1.5, within(1e-15));
+  }
+
+  @Test
   void bootstrapOfIdenticalSetsHasNoSpread() {
     HiggsMlScore.Set a =
         new HiggsMlScore.Set(
@@ -89,9 +97,6 @@ class HiggsMlScoreTest {
     assertThatThrownBy(() -> HiggsMlScore.penalty(1.2, 100))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("c = 1.2");
-    assertThatThrownBy(
-            () -> new HiggsMlScore.Set(new double[] {1}, new double[] {2}, new double[] {1}))
-        .hasMessageContaining("[2.0, 1.0] is reversed");
     assertThatThrownBy(
             () ->
                 new HiggsMlScore.Set(new double[] {Double.NaN}, new double[] {0}, new double[] {1}))
