@@ -25,8 +25,9 @@ import org.cnflows.stats.internal.FiniteDifferences;
  * best values ("fixed", the conditional likelihood). Scans in one and two parameters; intervals
  * {theta : Delta NLL &lt; t} with t from {@link Wilks#threshold}, ends found by Brent root finding;
  * and the 4th-degree-polynomial variant of Sluijter's thesis, Sec. 3.3.2, which fits a polynomial
- * to a scan and reads the interval from it. The global fit is done once, in the constructor.
- * Immutable and thread-safe.
+ * to a scan and reads the interval from it. The global fit is done once, in the constructor; a
+ * conditional fit that ends without convergence contributes the best point it evaluated. Immutable
+ * and thread-safe.
  */
 public final class ProfileLikelihood {
 
