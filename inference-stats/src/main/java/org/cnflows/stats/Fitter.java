@@ -1,0 +1,239 @@
+package org.cnflows.stats;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.math3.exception.MathIllegalStateException;
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.optim.InitialGuess;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.PowellOptimizer;
+import org.cnflows.stats.internal.FiniteDifferences;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * Bounded minimization of a {@link NegLogLikelihood}, then the covariance from the Hessian.
+ *
+ * <p>The minimizer is Powell's conjugate-direction method (M.J.D. Powell, Comput. J. 7 (1964) 155;
+ * Commons Math {@code PowellOptimizer}) on internal, unbounded variables u given by the MINUIT
+ * transforms (F. James, MINUIT Reference Manual, CERN D506, Sec. 1.3.1): x = lo + (hi - lo)(sin u +
+ * 1)/2 for two bounds, x = lo - 1 + sqrt(u^2 + 1) (or hi + 1 - sqrt(u^2 + 1)) for one. Why: it
+ * needs no gradient (template interpolation and per-event callbacks seldom have one), its Brent
+ * line searches converge tightly, and the transform reaches a minimum on a bound (mu = 0) exactly.
+ * Commons Math's BOBYQA was tried first and rejected: it stopped far from the minimum of a smooth
+ * one-parameter Poisson likelihood. The covariance is computed in the external variables, so the
+ * transform does not distort it.
+ *
+ * <p>Covariance: V = H^-1 with H the finite-difference Hessian of the NLL at theta-hat (Eqs. 8.7,
+ * 8.10 of Nocedal and Wright), in two passes: steps of 1e-3 scale, then of 0.01 sqrt(1/H_ii);
+ * inverted by Cholesky (EJML). Thread-safe and immutable.
+ *
+ * <p>Where the NLL is not finite (e.g. a mixture density below zero) the minimizer sees 1e30
+ * instead. A fit that ends in {@link FitStatus#MAX_EVALUATIONS} or {@link
+ * FitStatus#MINIMIZER_FAILED} reports the best point evaluated.
+ *
+ * @param maxEvaluations the evaluation budget of one minimization
+ * @param tolerance the absolute change of the NLL below which the minimization stops
+ */
+public record Fitter(int maxEvaluations, double tolerance) {
+
+  /**
+   * What the minimizer sees where the NLL is NaN or infinite, so that line searches stay finite.
+   */
+  private static final double NON_FINITE_PENALTY = 1e30;
+
+  /** Validates positive settings. */
+  public Fitter {
+    if (maxEvaluations < 10) {
+      throw new IllegalArgumentException("maxEvaluations = " + maxEvaluations + " below 10");
+    }
+    if (!(tolerance > 0 && tolerance < 1)) {
+      throw new IllegalArgumentException("tolerance = " + tolerance + " outside (0, 1)");
+    }
+  }
+
+  /** 20000 evaluations, tolerance 1e-12. */
+  public static Fitter defaults() {
+    return new Fitter(20000, 1e-12);
+  }
+
+  /**
+   * Minimizes {@code nll} from the initial values of its parameters and computes the covariance.
+   */
+  public FitResult fit(NegLogLikelihood nll) {
+    FitResult min = minimize(nll);
+    if (min.status() != FitStatus.CONVERGED) {
+      return min;
+    }
+    return withCovariance(nll, min);
+  }
+
+  /** Minimizes {@code nll} without computing the covariance (zero-filled), for profiles. */
+  public FitResult minimize(NegLogLikelihood nll) {
+    Parameters ps = nll.parameters();
+    double[] x0 = ps.initialValues();
+    int[] idx = ps.floatingIndices();
+    double[][] zero = new double[ps.size()][ps.size()];
+    if (idx.length == 0) {
+      double v = nll.value(x0);
+      return new FitResult(ps, x0, v, zero, statusOf(v), 1);
+    }
+    double[] u0 = new double[idx.length];
+    for (int a = 0; a < idx.length; a++) {
+      u0[a] = toInternal(ps.get(idx[a]), x0[idx[a]]);
+    }
+    double[] bestSeen = x0.clone();
+    double[] bestValue = {Double.POSITIVE_INFINITY};
+    ObjectiveFunction objective =
+        new ObjectiveFunction(
+            u -> {
+              double[] x = toPoint(u, x0, idx, ps);
+              double v = nll.value(x);
+              if (!(v < NON_FINITE_PENALTY)) {
+                return NON_FINITE_PENALTY;
+              }
+              if (v < bestValue[0]) {
+                bestValue[0] = v;
+                System.arraycopy(x, 0, bestSeen, 0, x.length);
+              }
+              return v;
+            });
+    PowellOptimizer powell = new PowellOptimizer(1e-14, tolerance);
+    try {
+      PointValuePair best =
+          powell.optimize(
+              objective, GoalType.MINIMIZE, new InitialGuess(u0), new MaxEval(maxEvaluations));
+      double[] x = toPoint(best.getPoint(), x0, idx, ps);
+      double v = nll.value(x);
+      return new FitResult(ps, x, v, zero, statusOf(v), powell.getEvaluations());
+    } catch (TooManyEvaluationsException e) {
+      FitStatus status =
+          Double.isFinite(bestValue[0]) ? FitStatus.MAX_EVALUATIONS : FitStatus.NON_FINITE_NLL;
+      return new FitResult(ps, bestSeen, bestValue[0], zero, status, maxEvaluations);
+    } catch (MathIllegalStateException e) {
+      return new FitResult(
+          ps, bestSeen, bestValue[0], zero, FitStatus.MINIMIZER_FAILED, powell.getEvaluations());
+    }
+  }
+
+  /**
+   * The impact of each floating parameter other than {@code poi} on {@code poi}: refits with it
+   * fixed at theta-hat +- sigma (post-fit, clamped into its bounds), starting from {@code best}.
+   *
+   * @param nll the likelihood that produced {@code best}
+   * @param best a valid fit of {@code nll}
+   * @param poi the parameter of interest
+   */
+  public List<Impact> impacts(NegLogLikelihood nll, FitResult best, String poi) {
+    if (!best.status().isValid()) {
+      throw new IllegalArgumentException("impacts need a valid fit, status = " + best.status());
+    }
+    double poiHat = best.value(poi);
+    Parameters start = nll.parameters().withInitialValues(best.values());
+    List<Impact> out = new ArrayList<>();
+    for (int i : start.floatingIndices()) {
+      Parameter p = start.get(i);
+      if (p.name().equals(poi)) {
+        continue;
+      }
+      double sigma = best.error(p.name());
+      double[] shifted = new double[2];
+      for (int s = 0; s < 2; s++) {
+        double v =
+            Math.min(Math.max(p.initial() + (s == 0 ? sigma : -sigma), p.lower()), p.upper());
+        FitResult r = minimize(nll.withParameters(start.with(p.name(), q -> q.fixedAt(v))));
+        shifted[s] = r.value(poi) - poiHat;
+      }
+      out.add(new Impact(p.name(), sigma, shifted[0], shifted[1]));
+    }
+    return out;
+  }
+
+  private static FitResult withCovariance(NegLogLikelihood nll, FitResult min) {
+    Parameters ps = min.parameters();
+    int[] idx = ps.floatingIndices();
+    int n = idx.length;
+    double[] h = new double[n];
+    for (int a = 0; a < n; a++) {
+      h[a] = 1e-3 * FiniteDifferences.scale(ps.get(idx[a]));
+    }
+    double[] x = min.values();
+    double[][] hess = FiniteDifferences.hessian(nll::value, x, idx, h, ps);
+    for (int a = 0; a < n; a++) {
+      if (hess[a][a] > 0) {
+        h[a] =
+            Math.min(
+                0.01 / Math.sqrt(hess[a][a]),
+                0.25 * (ps.get(idx[a]).upper() - ps.get(idx[a]).lower()));
+      }
+    }
+    hess = FiniteDifferences.hessian(nll::value, x, idx, h, ps);
+    DMatrixRMaj hm = new DMatrixRMaj(hess);
+    DMatrixRMaj inv = new DMatrixRMaj(n, n);
+    LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.chol(n);
+    double[][] cov = new double[ps.size()][ps.size()];
+    FitStatus status = FitStatus.CONVERGED;
+    if (chol.setA(hm)) {
+      chol.invert(inv);
+      for (int a = 0; a < n; a++) {
+        for (int b = 0; b < n; b++) {
+          cov[idx[a]][idx[b]] = inv.get(a, b);
+        }
+      }
+    } else {
+      status = FitStatus.HESSIAN_NOT_POSITIVE_DEFINITE;
+      for (double[] row : cov) {
+        Arrays.fill(row, Double.NaN);
+      }
+    }
+    return new FitResult(ps, x, min.nll(), cov, status, min.evaluations());
+  }
+
+  private static FitStatus statusOf(double v) {
+    return Double.isFinite(v) ? FitStatus.CONVERGED : FitStatus.NON_FINITE_NLL;
+  }
+
+  private static double[] toPoint(double[] u, double[] x0, int[] idx, Parameters ps) {
+    double[] x = x0.clone();
+    for (int a = 0; a < idx.length; a++) {
+      x[idx[a]] = toExternal(ps.get(idx[a]), u[a]);
+    }
+    return x;
+  }
+
+  /** The MINUIT transform from the unbounded internal u to the bounded x. */
+  private static double toExternal(Parameter p, double u) {
+    double lo = p.lower();
+    double hi = p.upper();
+    double x;
+    if (Double.isFinite(lo) && Double.isFinite(hi)) {
+      x = lo + (hi - lo) * (Math.sin(u) + 1) / 2;
+    } else if (Double.isFinite(lo)) {
+      x = lo - 1 + Math.sqrt(u * u + 1);
+    } else if (Double.isFinite(hi)) {
+      x = hi + 1 - Math.sqrt(u * u + 1);
+    } else {
+      x = p.initial() + FiniteDifferences.scale(p) * u;
+    }
+    return Math.min(Math.max(x, lo), hi);
+  }
+
+  /** The inverse of {@link #toExternal}. */
+  private static double toInternal(Parameter p, double x) {
+    double lo = p.lower();
+    double hi = p.upper();
+    if (Double.isFinite(lo) && Double.isFinite(hi)) {
+      return Math.asin(Math.min(1, Math.max(-1, 2 * (x - lo) / (hi - lo) - 1)));
+    } else if (Double.isFinite(lo)) {
+      return Math.sqrt((x - lo + 1) * (x - lo + 1) - 1);
+    } else if (Double.isFinite(hi)) {
+      return Math.sqrt((hi - x + 1) * (hi - x + 1) - 1);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,34 @@
+package org.cnflows.stats.internal;
+
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
+
+/**
+ * Independent random streams derived from a master seed and indices with the SplitMix64 finalizer
+ * (Steele, Lea and Flood, OOPSLA 2014), so that a toy's stream depends only on (seed, indices) and
+ * never on thread scheduling.
+ */
+public final class Seeds {
+
+  private Seeds() {}
+
+  /** A seed that mixes {@code master} with each index in turn. */
+  public static long derive(long master, long... indices) {
+    long h = mix(master);
+    for (long i : indices) {
+      h = mix(h ^ mix(i + 0x9E3779B97F4A7C15L));
+    }
+    return h;
+  }
+
+  /** A generator seeded with {@link #derive}. */
+  public static RandomGenerator rng(long master, long... indices) {
+    return new Well19937c(derive(master, indices));
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}
