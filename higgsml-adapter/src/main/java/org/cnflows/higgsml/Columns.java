@@ -48,7 +48,7 @@ public final class Columns {
   /** File column of the 0/1 signal labels. */
   public static final String LABELS = "labels";
 
-  /** File column of the process names ({@link Process#label()}). */
+  /** File column of the process names ({@link PhysicsProcess#label()}). */
   public static final String DETAILED_LABELS = "detailed_labels";
 
   /** The 16 primary features, in the order of the 2025 file. */

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Columnar table of collision events: one {@code float[]} per named feature column, plus event
  * weights and the process of each event (architecture.md, "Events"). The signal label is derived
- * from the process ({@link Process#isSignal()}), so labels and processes cannot disagree.
+ * from the process ({@link PhysicsProcess#isSignal()}), so labels and processes cannot disagree.
  *
  * <p>Memory: {@code 4 (columns + 1) + 1} bytes per event and no per-event objects, so 10^6 events
  * with the 28 features take about 117 MB.
@@ -53,7 +53,7 @@ public final class EventTable {
    *
    * @param columns feature columns in order, all of the same length
    * @param weights one weight per event
-   * @param processes one {@link Process} ordinal per event
+   * @param processes one {@link PhysicsProcess} ordinal per event
    * @throws IllegalArgumentException naming the column whose length differs, or a bad ordinal
    */
   public static EventTable of(Map<String, float[]> columns, float[] weights, byte[] processes) {
@@ -69,7 +69,7 @@ public final class EventTable {
       }
     }
     for (int i = 0; i < n; i++) {
-      if (processes[i] < 0 || processes[i] >= Process.values().length) {
+      if (processes[i] < 0 || processes[i] >= PhysicsProcess.values().length) {
         throw new IllegalArgumentException("process ordinal " + processes[i] + " at row " + i);
       }
     }
@@ -110,17 +110,17 @@ public final class EventTable {
     return weights;
   }
 
-  /** The live storage of the events' {@link Process} ordinals. */
+  /** The live storage of the events' {@link PhysicsProcess} ordinals. */
   public byte[] processes() {
     return processes;
   }
 
   /** The process of event {@code row}. */
-  public Process process(int row) {
-    return Process.ofOrdinal(processes[row]);
+  public PhysicsProcess process(int row) {
+    return PhysicsProcess.ofOrdinal(processes[row]);
   }
 
-  /** A new array of 0/1 signal labels (1 for {@link Process#HTAUTAU}). */
+  /** A new array of 0/1 signal labels (1 for {@link PhysicsProcess#HTAUTAU}). */
   public float[] labels() {
     float[] labels = new float[size];
     for (int i = 0; i < size; i++) {
@@ -130,7 +130,7 @@ public final class EventTable {
   }
 
   /** Sum of the weights of the events of one process, in double precision. */
-  public double sumWeights(Process process) {
+  public double sumWeights(PhysicsProcess process) {
     double sum = 0;
     for (int i = 0; i < size; i++) {
       if (processes[i] == process.ordinal()) {
@@ -141,7 +141,7 @@ public final class EventTable {
   }
 
   /** Number of events of one process. */
-  public int count(Process process) {
+  public int count(PhysicsProcess process) {
     int count = 0;
     for (int i = 0; i < size; i++) {
       if (processes[i] == process.ordinal()) {

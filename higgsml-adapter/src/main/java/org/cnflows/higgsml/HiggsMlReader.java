@@ -26,8 +26,9 @@ import org.cnflows.higgsml.internal.DuckDb;
  *   <li>2014 ATLAS open-data CSV: {@code PRI_tau_*} becomes {@code PRI_had_*}, {@code PRI_jet_num}
  *       becomes {@code PRI_n_jets}, {@code DER_*_tau_*} becomes {@code DER_*_had_*}, the -999
  *       sentinel becomes {@link Columns#MISSING}, {@code Label} s/b becomes {@link
- *       Process#HTAUTAU}/{@link Process#BACKGROUND}, {@code Weight} the weights. The 2014-only
- *       columns (EventId, DER_mass_MMC, PRI_met_sumet, KaggleSet, KaggleWeight) are not read.
+ *       PhysicsProcess#HTAUTAU}/{@link PhysicsProcess#BACKGROUND}, {@code Weight} the weights. The
+ *       2014-only columns (EventId, DER_mass_MMC, PRI_met_sumet, KaggleSet, KaggleWeight) are not
+ *       read.
  *   <li>2024 competition layout: a training directory with {@code data/data.parquet} (features) and
  *       one value per line in {@code labels/data.labels}, {@code weights/data.weights}, {@code
  *       detailed_labels/data.detailed_labels}; a test directory with one parquet per process,
@@ -42,7 +43,7 @@ import org.cnflows.higgsml.internal.DuckDb;
  */
 public final class HiggsMlReader {
   private static final double SENTINEL_2014 = -999.0;
-  private static final Map<String, Process> BY_LABEL = byLabel();
+  private static final Map<String, PhysicsProcess> BY_LABEL = byLabel();
 
   private HiggsMlReader() {}
 
@@ -88,7 +89,7 @@ public final class HiggsMlReader {
             SENTINEL_2014,
             "Weight",
             "Label",
-            Map.of("s", Process.HTAUTAU, "b", Process.BACKGROUND),
+            Map.of("s", PhysicsProcess.HTAUTAU, "b", PhysicsProcess.BACKGROUND),
             null);
     return readAll(src, Columns.FEATURES);
   }
@@ -107,7 +108,7 @@ public final class HiggsMlReader {
     List<String> processes = lines(processFile, table.size());
     for (int i = 0; i < table.size(); i++) {
       table.weights()[i] = parse(weightsFile, weights.get(i), i);
-      Process p = process(processFile, null, processes.get(i), BY_LABEL, i);
+      PhysicsProcess p = process(processFile, null, processes.get(i), BY_LABEL, i);
       table.processes()[i] = (byte) p.ordinal();
       checkLabel(labelsFile, parse(labelsFile, labels.get(i), i), p, i);
     }
@@ -119,7 +120,7 @@ public final class HiggsMlReader {
    */
   public static EventTable read2024Test(Path dir) {
     List<EventTable> parts = new ArrayList<>();
-    for (Process p : List.of(Process.HTAUTAU, Process.ZTAUTAU, Process.TTBAR, Process.DIBOSON)) {
+    for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
       Path file = dir.resolve("data").resolve(p.label() + "_data.parquet");
       Source src =
           new Source(
@@ -151,7 +152,7 @@ public final class HiggsMlReader {
       double sentinel,
       String weightColumn,
       String processColumn,
-      Map<String, Process> processNames,
+      Map<String, PhysicsProcess> processNames,
       String labelColumn) {}
 
   private static Source parquet2025(Path file) {
@@ -166,9 +167,9 @@ public final class HiggsMlReader {
         Columns.LABELS);
   }
 
-  private static Map<String, Process> byLabel() {
-    Map<String, Process> names = new LinkedHashMap<>();
-    for (Process p : Process.values()) {
+  private static Map<String, PhysicsProcess> byLabel() {
+    Map<String, PhysicsProcess> names = new LinkedHashMap<>();
+    for (PhysicsProcess p : PhysicsProcess.values()) {
       names.put(p.label(), p);
     }
     return names;
@@ -315,7 +316,7 @@ public final class HiggsMlReader {
       }
       if (src.processColumn() != null) {
         String name = rs.getString(extra++);
-        Process p = process(src.file(), src.processColumn(), name, src.processNames(), row);
+        PhysicsProcess p = process(src.file(), src.processColumn(), name, src.processNames(), row);
         chunk.processes()[i] = (byte) p.ordinal();
         if (src.labelColumn() != null) {
           checkLabel(src.file(), value(rs, extra, src, src.labelColumn(), row), p, row);
@@ -334,9 +335,9 @@ public final class HiggsMlReader {
     return v;
   }
 
-  private static Process process(
-      Path file, String column, String name, Map<String, Process> names, long row) {
-    Process p = name == null ? null : names.get(name);
+  private static PhysicsProcess process(
+      Path file, String column, String name, Map<String, PhysicsProcess> names, long row) {
+    PhysicsProcess p = name == null ? null : names.get(name);
     if (p == null) {
       throw new HiggsMlDataException(
           file,
@@ -347,7 +348,7 @@ public final class HiggsMlReader {
     return p;
   }
 
-  private static void checkLabel(Path file, float label, Process p, long row) {
+  private static void checkLabel(Path file, float label, PhysicsProcess p, long row) {
     if (label != (p.isSignal() ? 1f : 0f)) {
       throw new HiggsMlDataException(
           file,

@@ -73,7 +73,7 @@ public final class HiggsMlWriter {
           for (int c = 0; c < nPri; c++) {
             app.append(features[c][i]);
           }
-          Process p = table.process(i);
+          PhysicsProcess p = table.process(i);
           app.append(table.weights()[i]);
           app.append(p.label());
           app.append(p.isSignal() ? 1f : 0f);
@@ -104,7 +104,7 @@ public final class HiggsMlWriter {
       sum += w;
     }
     List<String> processes = new ArrayList<>();
-    for (Process p : Process.values()) {
+    for (PhysicsProcess p : PhysicsProcess.values()) {
       if (table.count(p) > 0) {
         processes.add(p.label());
       }

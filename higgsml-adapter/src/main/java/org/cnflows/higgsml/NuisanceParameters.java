@@ -61,7 +61,7 @@ public record NuisanceParameters(
    *
    * @throws IllegalArgumentException if mu is negative or not finite
    */
-  public double weightNorm(Process process, double mu) {
+  public double weightNorm(PhysicsProcess process, double mu) {
     if (!(mu >= 0 && mu < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("mu = " + mu + " must be finite and >= 0");
     }

@@ -16,7 +16,7 @@ public record PseudoExperiment(
     double mu,
     NuisanceParameters nuisances,
     long seed,
-    Map<Process, Integer> generated,
+    Map<PhysicsProcess, Integer> generated,
     EventTable events,
     PostSelection postSelection) {
 

@@ -63,8 +63,8 @@ public final class PseudoExperiments {
     int n = source.size();
     float[] weights = source.weights();
     byte[] processes = source.processes();
-    double[] norm = new double[Process.values().length];
-    for (Process p : Process.values()) {
+    double[] norm = new double[PhysicsProcess.values().length];
+    for (PhysicsProcess p : PhysicsProcess.values()) {
       norm[p.ordinal()] = nu.weightNorm(p, mu);
     }
     int[] multiplicity = new int[n];
@@ -94,8 +94,8 @@ public final class PseudoExperiments {
     }
     SystematicsResult result = Systematics.applyInPlace(source.select(rows), nu, rng);
     Arrays.fill(result.events().weights(), 1f);
-    Map<Process, Integer> generated = new EnumMap<>(Process.class);
-    for (Process p : Process.values()) {
+    Map<PhysicsProcess, Integer> generated = new EnumMap<>(PhysicsProcess.class);
+    for (PhysicsProcess p : PhysicsProcess.values()) {
       if (perProcess[p.ordinal()] > 0) {
         generated.put(p, (int) perProcess[p.ordinal()]);
       }

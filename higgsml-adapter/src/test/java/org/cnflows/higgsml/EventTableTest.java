@@ -13,8 +13,8 @@ class EventTableTest {
     Map<String, float[]> cols = new LinkedHashMap<>();
     cols.put("a", new float[] {1, 2, 3, 4});
     cols.put("b", new float[] {10, 20, 30, 40});
-    byte h = (byte) Process.HTAUTAU.ordinal();
-    byte z = (byte) Process.ZTAUTAU.ordinal();
+    byte h = (byte) PhysicsProcess.HTAUTAU.ordinal();
+    byte z = (byte) PhysicsProcess.ZTAUTAU.ordinal();
     return EventTable.of(cols, new float[] {0.5f, 1, 2, 4}, new byte[] {h, z, z, h});
   }
 
@@ -27,12 +27,12 @@ class EventTableTest {
     assertThat(s.labels()).containsExactly(1, 1, 1);
     EventTable f = t.filter(new boolean[] {false, true, true, false});
     assertThat(f.column("a")).containsExactly(2, 3);
-    assertThat(f.count(Process.ZTAUTAU)).isEqualTo(2);
+    assertThat(f.count(PhysicsProcess.ZTAUTAU)).isEqualTo(2);
     assertThat(t.project(List.of("b")).columnNames()).containsExactly("b");
     EventTable c = EventTable.concat(List.of(t, f));
     assertThat(c.size()).isEqualTo(6);
     assertThat(c.column("a")).containsExactly(1, 2, 3, 4, 2, 3);
-    assertThat(c.sumWeights(Process.HTAUTAU)).isEqualTo(4.5);
+    assertThat(c.sumWeights(PhysicsProcess.HTAUTAU)).isEqualTo(4.5);
     EventTable copy = t.copy();
     copy.column("a")[0] = 99;
     assertThat(t.column("a")[0]).isEqualTo(1);

@@ -27,15 +27,15 @@ class HiggsMlReaderTest {
     assertThat(t.size()).isEqualTo(1000);
     assertThat(t.columnNames()).isEqualTo(Columns.FEATURES);
     double sum = 0;
-    for (Process p : Process.values()) {
+    for (PhysicsProcess p : PhysicsProcess.values()) {
       sum += t.sumWeights(p);
     }
     assertThat(sum).isCloseTo(1_051_433, within(1.0));
     assertThat(
-            t.count(Process.HTAUTAU)
-                + t.count(Process.ZTAUTAU)
-                + t.count(Process.TTBAR)
-                + t.count(Process.DIBOSON))
+            t.count(PhysicsProcess.HTAUTAU)
+                + t.count(PhysicsProcess.ZTAUTAU)
+                + t.count(PhysicsProcess.TTBAR)
+                + t.count(PhysicsProcess.DIBOSON))
         .isEqualTo(1000);
     assertThat(t.column(Columns.PRI_N_JETS)).contains(0f, 1f, 2f);
   }
@@ -61,8 +61,8 @@ class HiggsMlReaderTest {
   void reads2014CsvWithRenamedColumnsAndTheNewSentinel() {
     EventTable t = HiggsMlReader.readCsv2014(SharedData.csv2014());
     assertThat(t.size()).isEqualTo(22_889);
-    assertThat(t.count(Process.HTAUTAU)).isEqualTo(7_817);
-    assertThat(t.count(Process.BACKGROUND)).isEqualTo(15_072);
+    assertThat(t.count(PhysicsProcess.HTAUTAU)).isEqualTo(7_817);
+    assertThat(t.count(PhysicsProcess.BACKGROUND)).isEqualTo(15_072);
     // first row: EventId 100000, PRI_tau_pt 32.638, PRI_jet_num 2, Weight 0.00081448039868, s
     assertThat(t.column(Columns.PRI_HAD_PT)[0]).isEqualTo(32.638f);
     assertThat(t.column(Columns.PRI_N_JETS)[0]).isEqualTo(2f);
@@ -113,7 +113,7 @@ class HiggsMlReaderTest {
 
     Path test = tmp.resolve("test");
     Files.createDirectories(test.resolve("data"));
-    for (Process p : List.of(Process.HTAUTAU, Process.ZTAUTAU, Process.TTBAR, Process.DIBOSON)) {
+    for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
       copySample(
           features + ", weights",
           "detailed_labels = '" + p.label() + "'",
@@ -121,7 +121,7 @@ class HiggsMlReaderTest {
     }
     EventTable readTest = HiggsMlReader.read2024Test(test);
     assertThat(readTest.size()).isEqualTo(1000);
-    for (Process p : List.of(Process.HTAUTAU, Process.ZTAUTAU, Process.TTBAR, Process.DIBOSON)) {
+    for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
       assertThat(readTest.count(p)).isEqualTo(t.count(p));
       assertThat(readTest.sumWeights(p)).isCloseTo(t.sumWeights(p), within(1e-3 * t.sumWeights(p)));
     }

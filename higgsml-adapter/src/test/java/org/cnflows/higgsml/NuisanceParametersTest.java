@@ -58,10 +58,11 @@ class NuisanceParametersTest {
   @Test
   void weightNormsFollowTheChallenge() {
     NuisanceParameters nu = new NuisanceParameters(1, 1, 0, 1.1, 0.5, 1.01);
-    assertThat(nu.weightNorm(Process.HTAUTAU, 2.5)).isEqualTo(2.5);
-    assertThat(nu.weightNorm(Process.ZTAUTAU, 2.5)).isEqualTo(1.01);
-    assertThat(nu.weightNorm(Process.TTBAR, 2.5)).isCloseTo(1.111, within(1e-12));
-    assertThat(nu.weightNorm(Process.DIBOSON, 2.5)).isCloseTo(0.505, within(1e-12));
-    assertThatThrownBy(() -> nu.weightNorm(Process.HTAUTAU, -1)).hasMessageContaining("mu = -1");
+    assertThat(nu.weightNorm(PhysicsProcess.HTAUTAU, 2.5)).isEqualTo(2.5);
+    assertThat(nu.weightNorm(PhysicsProcess.ZTAUTAU, 2.5)).isEqualTo(1.01);
+    assertThat(nu.weightNorm(PhysicsProcess.TTBAR, 2.5)).isCloseTo(1.111, within(1e-12));
+    assertThat(nu.weightNorm(PhysicsProcess.DIBOSON, 2.5)).isCloseTo(0.505, within(1e-12));
+    assertThatThrownBy(() -> nu.weightNorm(PhysicsProcess.HTAUTAU, -1))
+        .hasMessageContaining("mu = -1");
   }
 }

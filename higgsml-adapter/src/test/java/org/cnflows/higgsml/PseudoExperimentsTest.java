@@ -10,8 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PseudoExperimentsTest {
-  private static final List<Process> CHALLENGE =
-      List.of(Process.HTAUTAU, Process.ZTAUTAU, Process.TTBAR, Process.DIBOSON);
   private static EventTable sample;
   private static EventTable scaled;
 
@@ -37,18 +35,18 @@ class PseudoExperimentsTest {
           Systematics.round3(scaled.column(Columns.PRI_HAD_PT)[i]) >= 26
               && scaled.column(Columns.PRI_LEP_PT)[i] >= 20;
     }
-    double[] generated = new double[Process.values().length];
-    double[] kept = new double[Process.values().length];
+    double[] generated = new double[PhysicsProcess.values().length];
+    double[] kept = new double[PhysicsProcess.values().length];
     for (long seed = 0; seed < seeds; seed++) {
       PseudoExperiment pe = gen.generate(mu, nu, seed);
       pe.generated().forEach((p, k) -> generated[p.ordinal()] += k);
       EventTable ev = pe.events();
-      for (Process p : CHALLENGE) {
+      for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
         kept[p.ordinal()] += ev.count(p);
       }
       assertThat(ev.weights()).containsOnly(1f);
     }
-    for (Process p : CHALLENGE) {
+    for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
       double expected = scaled.sumWeights(p) * nu.weightNorm(p, mu);
       double expectedKept = 0;
       for (int i = 0; i < passes.length; i++) {

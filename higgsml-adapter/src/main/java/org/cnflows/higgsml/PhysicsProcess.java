@@ -1,6 +1,7 @@
 package org.cnflows.higgsml;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -9,19 +10,22 @@ import java.util.stream.Collectors;
  * background of unknown sub-process (the 2014 data only has s/b labels); it is normalized like Z to
  * tau tau, by {@code bkg_scale} alone.
  */
-public enum Process {
+public enum PhysicsProcess {
   HTAUTAU("htautau", true),
   ZTAUTAU("ztautau", false),
   TTBAR("ttbar", false),
   DIBOSON("diboson", false),
   BACKGROUND("background", false);
 
-  private static final Process[] VALUES = values();
+  /** The four processes of the challenge data, signal first. */
+  public static final List<PhysicsProcess> CHALLENGE = List.of(HTAUTAU, ZTAUTAU, TTBAR, DIBOSON);
+
+  private static final PhysicsProcess[] VALUES = values();
 
   private final String label;
   private final boolean signal;
 
-  Process(String label, boolean signal) {
+  PhysicsProcess(String label, boolean signal) {
     this.label = label;
     this.signal = signal;
   }
@@ -37,7 +41,7 @@ public enum Process {
   }
 
   /** The process of a given ordinal, as stored in {@link EventTable#processes()}. */
-  public static Process ofOrdinal(int ordinal) {
+  public static PhysicsProcess ofOrdinal(int ordinal) {
     return VALUES[ordinal];
   }
 
@@ -46,8 +50,8 @@ public enum Process {
    *
    * @throws IllegalArgumentException naming the label if it is not one of the known processes
    */
-  public static Process fromLabel(String label) {
-    for (Process p : VALUES) {
+  public static PhysicsProcess fromLabel(String label) {
+    for (PhysicsProcess p : VALUES) {
       if (p.label.equals(label)) {
         return p;
       }
@@ -56,6 +60,6 @@ public enum Process {
         "detailed label '"
             + label
             + "' is not one of "
-            + Arrays.stream(VALUES).map(Process::label).collect(Collectors.joining(", ")));
+            + Arrays.stream(VALUES).map(PhysicsProcess::label).collect(Collectors.joining(", ")));
   }
 }
