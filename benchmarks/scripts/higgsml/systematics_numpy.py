@@ -31,32 +31,32 @@ def round3(x):
     return (np.rint(np.asarray(x, dtype=np.float64) * 1000.0) / 1000.0).astype(np.float32)
 
 
-def systematics(d, rng):
+def systematics(d, rng, tes=TES, jes=JES, soft_met=SOFT_MET):
     n = d["PRI_n_jets"].astype(np.int64)
     had = d["PRI_had_pt"].astype(np.float64)
     j1 = d["PRI_jet_leading_pt"].astype(np.float64)
     j2 = d["PRI_jet_subleading_pt"].astype(np.float64)
     met = d["PRI_met"].astype(np.float64)
     mphi = d["PRI_met_phi"].astype(np.float64)
-    mx = met * np.cos(mphi) + (1 - TES) * had * np.cos(d["PRI_had_phi"])
-    my = met * np.sin(mphi) + (1 - TES) * had * np.sin(d["PRI_had_phi"])
+    mx = met * np.cos(mphi) + (1 - tes) * had * np.cos(d["PRI_had_phi"])
+    my = met * np.sin(mphi) + (1 - tes) * had * np.sin(d["PRI_had_phi"])
     has1, has2 = n >= 1, n >= 2
-    mx += np.where(has1, (1 - JES) * j1 * np.cos(d["PRI_jet_leading_phi"]), 0)
-    my += np.where(has1, (1 - JES) * j1 * np.sin(d["PRI_jet_leading_phi"]), 0)
-    mx += np.where(has2, (1 - JES) * j2 * np.cos(d["PRI_jet_subleading_phi"]), 0)
-    my += np.where(has2, (1 - JES) * j2 * np.sin(d["PRI_jet_subleading_phi"]), 0)
-    if SOFT_MET > 0:
-        mx += rng.normal(0, SOFT_MET, mx.shape)
-        my += rng.normal(0, SOFT_MET, my.shape)
+    mx += np.where(has1, (1 - jes) * j1 * np.cos(d["PRI_jet_leading_phi"]), 0)
+    my += np.where(has1, (1 - jes) * j1 * np.sin(d["PRI_jet_leading_phi"]), 0)
+    mx += np.where(has2, (1 - jes) * j2 * np.cos(d["PRI_jet_subleading_phi"]), 0)
+    my += np.where(has2, (1 - jes) * j2 * np.sin(d["PRI_jet_subleading_phi"]), 0)
+    if soft_met > 0:
+        mx += rng.normal(0, soft_met, mx.shape)
+        my += rng.normal(0, soft_met, my.shape)
     out = {k: round3(v) for k, v in d.items() if k.startswith("PRI_")}
-    out["PRI_had_pt"] = round3(had * TES)
-    out["PRI_jet_leading_pt"] = np.where(has1, round3(j1 * JES), d["PRI_jet_leading_pt"])
-    out["PRI_jet_subleading_pt"] = np.where(has2, round3(j2 * JES), d["PRI_jet_subleading_pt"])
-    out["PRI_jet_all_pt"] = round3(d["PRI_jet_all_pt"] * np.float64(JES))
+    out["PRI_had_pt"] = round3(had * tes)
+    out["PRI_jet_leading_pt"] = np.where(has1, round3(j1 * jes), d["PRI_jet_leading_pt"])
+    out["PRI_jet_subleading_pt"] = np.where(has2, round3(j2 * jes), d["PRI_jet_subleading_pt"])
+    out["PRI_jet_all_pt"] = round3(d["PRI_jet_all_pt"] * np.float64(jes))
     out["PRI_met"] = round3(np.hypot(mx, my))
     out["PRI_met_phi"] = round3(np.arctan2(my, mx))
     out["PRI_n_jets"] = d["PRI_n_jets"].copy()
-    out["weights"] = d["weights"]
+    out.update({k: v for k, v in d.items() if not k.startswith("PRI_")})  # weights etc. pass
     keep = (out["PRI_had_pt"] >= 26) & (out["PRI_lep_pt"] >= 20)
     for jet in ("subleading", "leading"):
         pt = out[f"PRI_jet_{jet}_pt"]

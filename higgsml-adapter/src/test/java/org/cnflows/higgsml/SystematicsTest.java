@@ -4,31 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SystematicsTest {
-  private static final String ROW = "row";
+  private static final String ROW = SharedData.ROW;
   private static EventTable original;
 
-  /** The real sample with an extra column holding each event's row, to match kept events. */
   @BeforeAll
   static void load() {
-    EventTable t = SharedData.sample2025();
-    Map<String, float[]> cols = new LinkedHashMap<>();
-    for (String c : t.columnNames()) {
-      cols.put(c, t.column(c));
-    }
-    float[] row = new float[t.size()];
-    for (int i = 0; i < row.length; i++) {
-      row[i] = i;
-    }
-    cols.put(ROW, row);
-    original = EventTable.of(cols, t.weights(), t.processes());
+    original = SharedData.withRowColumn(SharedData.sample2025());
   }
 
   private static SystematicsResult apply(NuisanceParameters nu, long seed) {
