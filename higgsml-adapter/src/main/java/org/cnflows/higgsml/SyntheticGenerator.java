@@ -23,8 +23,8 @@ import org.cnflows.higgsml.internal.Poisson;
  *       Normal(0, 1.3), whose transverse momentum balances the jets plus a Normal(0, 8 GeV) soft
  *       recoil per component. It decays isotropically into two massless taus; one decays
  *       leptonically (visible fraction x with density proportional to 5/3 - 3x^2 + 4/3 x^3, the
- *       massless V-A spectrum), the other hadronically (density 2x). The neutrinos' transverse
- *       momentum is the true MET.
+ *       massless V-A spectrum), the other hadronically (density 3x^2, a stand-in for the mix of pi,
+ *       rho and a1 decays). The neutrinos' transverse momentum is the true MET.
  *   <li>diboson: as ztautau, with a harder soft recoil (Normal(0, 25 GeV)) and an extra invisible
  *       neutrino of pt Exp(mean 35 GeV) (Z to nu nu or a lost lepton of WZ).
  *   <li>ttbar: a ttbar system of mass 350 + Exp(mean 120) GeV, rapidity Normal(0, 1), recoiling
@@ -143,7 +143,7 @@ public final class SyntheticGenerator {
       jets.add(wb2[1]);
       FourVector[] lepNu = FourVector.decay(wb1[0], 0, 0, rng);
       FourVector[] tauNu = FourVector.decay(wb2[0], 0, 0, rng);
-      double xh = Math.sqrt(rng.nextDouble());
+      double xh = Math.cbrt(rng.nextDouble());
       lep = lepNu[0];
       had = tauNu[0].times(xh);
       invisible = lepNu[1].plus(tauNu[1]).plus(tauNu[0].times(1 - xh));
@@ -167,7 +167,7 @@ public final class SyntheticGenerator {
       FourVector[] taus = FourVector.decay(boson, 0, 0, rng);
       int l = rng.nextBoolean() ? 0 : 1;
       double xl = leptonicFraction(rng);
-      double xh = Math.sqrt(rng.nextDouble());
+      double xh = Math.cbrt(rng.nextDouble());
       lep = taus[l].times(xl);
       had = taus[1 - l].times(xh);
       invisible = taus[l].times(1 - xl).plus(taus[1 - l].times(1 - xh));
