@@ -1,0 +1,382 @@
+package org.cnflows.higgsml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.cnflows.higgsml.internal.DuckDb;
+
+/**
+ * Reads HiggsML event files through DuckDB's embedded engine (offline), into {@link EventTable}s
+ * with the 2025 column names (higgsml.md, "Events and processes"; data/README.md).
+ *
+ * <ul>
+ *   <li>2025 format: one parquet ({@code FAIR_Universe_HiggsML_data.parquet}) with the 28 features,
+ *       {@code weights}, {@code labels} and {@code detailed_labels}; {@code labels} is checked
+ *       against {@code detailed_labels}.
+ *   <li>2014 ATLAS open-data CSV: {@code PRI_tau_*} becomes {@code PRI_had_*}, {@code PRI_jet_num}
+ *       becomes {@code PRI_n_jets}, {@code DER_*_tau_*} becomes {@code DER_*_had_*}, the -999
+ *       sentinel becomes {@link Columns#MISSING}, {@code Label} s/b becomes {@link
+ *       PhysicsProcess#HTAUTAU}/{@link PhysicsProcess#BACKGROUND}, {@code Weight} the weights. The
+ *       2014-only columns (EventId, DER_mass_MMC, PRI_met_sumet, KaggleSet, KaggleWeight) are not
+ *       read.
+ *   <li>2024 competition layout: a training directory with {@code data/data.parquet} (features) and
+ *       one value per line in {@code labels/data.labels}, {@code weights/data.weights}, {@code
+ *       detailed_labels/data.detailed_labels}; a test directory with one parquet per process,
+ *       {@code data/<process>_data.parquet}, each with the features and a {@code weights} column.
+ *       {@code settings/data.json} is not read.
+ * </ul>
+ *
+ * Any fault (missing or misnamed column, non-numeric type, corrupt or truncated file, null value,
+ * unknown process, no events) raises a {@link HiggsMlDataException} naming the file and column.
+ * Chunked reading ({@link #readParquetChunks}) streams the result set, so memory stays bounded by
+ * the chunk size.
+ */
+public final class HiggsMlReader {
+  private static final double SENTINEL_2014 = -999.0;
+  private static final Map<String, PhysicsProcess> BY_LABEL = byLabel();
+
+  private HiggsMlReader() {}
+
+  /** All 28 features of a 2025-format parquet. */
+  public static EventTable readParquet(Path file) {
+    return readParquet(file, Columns.FEATURES);
+  }
+
+  /** The named feature columns of a 2025-format parquet (column projection). */
+  public static EventTable readParquet(Path file, List<String> columns) {
+    return readAll(parquet2025(file), columns);
+  }
+
+  /**
+   * Streams a 2025-format parquet in chunks of at most {@code chunkSize} events.
+   *
+   * @return the number of events read
+   */
+  public static long readParquetChunks(
+      Path file, List<String> columns, int chunkSize, Consumer<EventTable> sink) {
+    if (chunkSize <= 0) {
+      throw new IllegalArgumentException("chunkSize = " + chunkSize + " must be > 0");
+    }
+    return scan(parquet2025(file), columns, chunkSize, sink);
+  }
+
+  /** All 28 features of the 2014 ATLAS Higgs challenge CSV, mapped to the 2025 names. */
+  public static EventTable readCsv2014(Path file) {
+    Map<String, String> names = new LinkedHashMap<>();
+    for (String c : Columns.FEATURES) {
+      names.put(
+          c,
+          c.replace("PRI_had_", "PRI_tau_")
+              .replace("PRI_n_jets", "PRI_jet_num")
+              .replace("_had_lep", "_tau_lep")
+              .replace("_lep_had", "_lep_tau"));
+    }
+    Source src =
+        new Source(
+            file,
+            "read_csv(" + DuckDb.literal(file) + ", header = true)",
+            names,
+            SENTINEL_2014,
+            "Weight",
+            "Label",
+            Map.of("s", PhysicsProcess.HTAUTAU, "b", PhysicsProcess.BACKGROUND),
+            null);
+    return readAll(src, Columns.FEATURES);
+  }
+
+  /** The training set of the 2024 competition layout (see the class comment). */
+  public static EventTable read2024Train(Path dir) {
+    Path data = dir.resolve("data").resolve("data.parquet");
+    Source src =
+        new Source(data, parquetRelation(data), identity(), Double.NaN, null, null, Map.of(), null);
+    EventTable table = readAll(src, Columns.FEATURES);
+    Path weightsFile = dir.resolve("weights").resolve("data.weights");
+    Path labelsFile = dir.resolve("labels").resolve("data.labels");
+    Path processFile = dir.resolve("detailed_labels").resolve("data.detailed_labels");
+    List<String> weights = lines(weightsFile, table.size());
+    List<String> labels = lines(labelsFile, table.size());
+    List<String> processes = lines(processFile, table.size());
+    for (int i = 0; i < table.size(); i++) {
+      table.weights()[i] = parse(weightsFile, weights.get(i), i);
+      PhysicsProcess p = process(processFile, null, processes.get(i), BY_LABEL, i);
+      table.processes()[i] = (byte) p.ordinal();
+      checkLabel(labelsFile, parse(labelsFile, labels.get(i), i), p, i);
+    }
+    return table;
+  }
+
+  /**
+   * The test set of the 2024 competition layout: one parquet per process (see the class comment).
+   */
+  public static EventTable read2024Test(Path dir) {
+    List<EventTable> parts = new ArrayList<>();
+    for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
+      Path file = dir.resolve("data").resolve(p.label() + "_data.parquet");
+      Source src =
+          new Source(
+              file,
+              parquetRelation(file),
+              identity(),
+              Double.NaN,
+              Columns.WEIGHTS,
+              null,
+              Map.of(),
+              null);
+      EventTable part = readAll(src, Columns.FEATURES);
+      Arrays.fill(part.processes(), (byte) p.ordinal());
+      parts.add(part);
+    }
+    return EventTable.concat(parts);
+  }
+
+  /**
+   * Where the values come from: a SQL relation over one file, the source column of each feature,
+   * the source's missing-value sentinel (NaN for none), the weight column (null: filled by the
+   * caller), the process column (null: filled by the caller) with its value names, and a 0/1 label
+   * column to check against the process (null: none).
+   */
+  private record Source(
+      Path file,
+      String relation,
+      Map<String, String> featureSources,
+      double sentinel,
+      String weightColumn,
+      String processColumn,
+      Map<String, PhysicsProcess> processNames,
+      String labelColumn) {}
+
+  private static Source parquet2025(Path file) {
+    return new Source(
+        file,
+        parquetRelation(file),
+        identity(),
+        Double.NaN,
+        Columns.WEIGHTS,
+        Columns.DETAILED_LABELS,
+        BY_LABEL,
+        Columns.LABELS);
+  }
+
+  private static Map<String, PhysicsProcess> byLabel() {
+    Map<String, PhysicsProcess> names = new LinkedHashMap<>();
+    for (PhysicsProcess p : PhysicsProcess.values()) {
+      names.put(p.label(), p);
+    }
+    return names;
+  }
+
+  private static String parquetRelation(Path file) {
+    return "read_parquet(" + DuckDb.literal(file) + ")";
+  }
+
+  private static Map<String, String> identity() {
+    Map<String, String> names = new LinkedHashMap<>();
+    Columns.FEATURES.forEach(c -> names.put(c, c));
+    return names;
+  }
+
+  private static EventTable readAll(Source src, List<String> columns) {
+    EventTable[] result = new EventTable[1];
+    long rows = scan(src, columns, Integer.MAX_VALUE, t -> result[0] = t);
+    if (rows == 0) {
+      throw new HiggsMlDataException(src.file(), null, "no events selected", null);
+    }
+    return result[0];
+  }
+
+  private static long scan(
+      Source src, List<String> columns, int chunkSize, Consumer<EventTable> sink) {
+    if (columns.isEmpty()) {
+      throw new HiggsMlDataException(src.file(), null, "empty column selection", null);
+    }
+    if (!Files.isRegularFile(src.file())) {
+      throw new HiggsMlDataException(src.file(), null, "no such file", null);
+    }
+    try (Connection conn = DuckDb.open()) {
+      List<String> select = selectList(conn, src, columns);
+      long total = count(conn, src);
+      int capacity = (int) Math.min(chunkSize, total);
+      try (Statement st = conn.createStatement();
+          ResultSet rs =
+              st.executeQuery("SELECT " + String.join(", ", select) + " FROM " + src.relation())) {
+        long read = 0;
+        while (read < total) {
+          int n = (int) Math.min(capacity, total - read);
+          EventTable chunk = EventTable.allocate(n, columns);
+          fill(rs, src, columns, chunk, read);
+          sink.accept(chunk);
+          read += n;
+        }
+        if (rs.next()) {
+          throw new HiggsMlDataException(src.file(), null, "more rows than counted", null);
+        }
+        return read;
+      }
+    } catch (SQLException e) {
+      throw new HiggsMlDataException(src.file(), null, "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> selectList(Connection conn, Source src, List<String> columns)
+      throws SQLException {
+    Map<String, String> types = DuckDb.describe(conn, src.relation());
+    List<String> select = new ArrayList<>();
+    for (String c : columns) {
+      String from = src.featureSources().get(c);
+      if (from == null) {
+        throw new IllegalArgumentException(
+            "column '" + c + "' is not a HiggsML feature; features: " + Columns.FEATURES);
+      }
+      String id = numeric(src, types, from);
+      select.add(
+          Double.isNaN(src.sentinel())
+              ? id
+              : "CASE WHEN "
+                  + id
+                  + " = "
+                  + src.sentinel()
+                  + " THEN "
+                  + Columns.MISSING
+                  + " ELSE "
+                  + id
+                  + " END");
+    }
+    if (src.weightColumn() != null) {
+      select.add(numeric(src, types, src.weightColumn()));
+    }
+    if (src.processColumn() != null) {
+      require(src, types, src.processColumn());
+      if (!types.get(src.processColumn()).equals("VARCHAR")) {
+        throw new HiggsMlDataException(
+            src.file(),
+            src.processColumn(),
+            "has type " + types.get(src.processColumn()) + ", expected VARCHAR",
+            null);
+      }
+      select.add(DuckDb.identifier(src.processColumn()));
+    }
+    if (src.labelColumn() != null) {
+      select.add(numeric(src, types, src.labelColumn()));
+    }
+    return select;
+  }
+
+  private static String numeric(Source src, Map<String, String> types, String column) {
+    require(src, types, column);
+    if (!DuckDb.isNumeric(types.get(column))) {
+      throw new HiggsMlDataException(
+          src.file(), column, "has type " + types.get(column) + ", expected a number", null);
+    }
+    return DuckDb.identifier(column);
+  }
+
+  private static void require(Source src, Map<String, String> types, String column) {
+    if (!types.containsKey(column)) {
+      throw new HiggsMlDataException(
+          src.file(), column, "missing; the file has columns " + types.keySet(), null);
+    }
+  }
+
+  private static long count(Connection conn, Source src) throws SQLException {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + src.relation())) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void fill(
+      ResultSet rs, Source src, List<String> columns, EventTable chunk, long firstRow)
+      throws SQLException {
+    float[][] cols = new float[columns.size()][];
+    for (int c = 0; c < cols.length; c++) {
+      cols[c] = chunk.column(columns.get(c));
+    }
+    int extra = cols.length + 1;
+    for (int i = 0; i < chunk.size(); i++) {
+      if (!rs.next()) {
+        throw new HiggsMlDataException(src.file(), null, "fewer rows than counted", null);
+      }
+      long row = firstRow + i;
+      for (int c = 0; c < cols.length; c++) {
+        cols[c][i] = value(rs, c + 1, src, columns.get(c), row);
+      }
+      if (src.weightColumn() != null) {
+        chunk.weights()[i] = value(rs, extra++, src, src.weightColumn(), row);
+      }
+      if (src.processColumn() != null) {
+        String name = rs.getString(extra++);
+        PhysicsProcess p = process(src.file(), src.processColumn(), name, src.processNames(), row);
+        chunk.processes()[i] = (byte) p.ordinal();
+        if (src.labelColumn() != null) {
+          checkLabel(src.file(), value(rs, extra, src, src.labelColumn(), row), p, row);
+        }
+      }
+      extra = cols.length + 1;
+    }
+  }
+
+  private static float value(ResultSet rs, int index, Source src, String column, long row)
+      throws SQLException {
+    float v = rs.getFloat(index);
+    if (rs.wasNull()) {
+      throw new HiggsMlDataException(src.file(), column, "null value at row " + row, null);
+    }
+    return v;
+  }
+
+  private static PhysicsProcess process(
+      Path file, String column, String name, Map<String, PhysicsProcess> names, long row) {
+    PhysicsProcess p = name == null ? null : names.get(name);
+    if (p == null) {
+      throw new HiggsMlDataException(
+          file,
+          column,
+          "row " + row + ": process '" + name + "' is not one of " + names.keySet(),
+          null);
+    }
+    return p;
+  }
+
+  private static void checkLabel(Path file, float label, PhysicsProcess p, long row) {
+    if (label != (p.isSignal() ? 1f : 0f)) {
+      throw new HiggsMlDataException(
+          file,
+          Columns.LABELS,
+          "row " + row + ": label " + label + " contradicts process " + p,
+          null);
+    }
+  }
+
+  private static List<String> lines(Path file, int expected) {
+    try {
+      List<String> lines = Files.readAllLines(file).stream().filter(s -> !s.isBlank()).toList();
+      if (lines.size() != expected) {
+        throw new HiggsMlDataException(
+            file, null, lines.size() + " values, but the data has " + expected + " events", null);
+      }
+      return lines;
+    } catch (IOException e) {
+      throw new HiggsMlDataException(file, null, "cannot be read: " + e, e);
+    }
+  }
+
+  private static float parse(Path file, String text, int row) {
+    try {
+      return Float.parseFloat(text.strip());
+    } catch (NumberFormatException e) {
+      throw new HiggsMlDataException(
+          file, null, "line " + (row + 1) + ": not a number: " + text, e);
+    }
+  }
+}

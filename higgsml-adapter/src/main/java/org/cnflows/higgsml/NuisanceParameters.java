@@ -1,0 +1,75 @@
+package org.cnflows.higgsml;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * One value of each of the six challenge nuisance parameters ({@link Nuisance}), each inside its
+ * clip range, and the weight normalizations they imply (higgsml.md, "Pseudo-experiment" step 1; CNF
+ * paper Eq. (20)): {@code w' = bkg_scale w} (ztautau and unspecified background), {@code bkg_scale
+ * ttbar_scale w} (ttbar), {@code bkg_scale diboson_scale w} (diboson), {@code mu w} (signal).
+ *
+ * @throws IllegalArgumentException naming the parameter and value if one lies outside its range
+ */
+public record NuisanceParameters(
+    double tes,
+    double jes,
+    double softMet,
+    double ttbarScale,
+    double dibosonScale,
+    double bkgScale) {
+
+  /** No distortion: tes = jes = 1, soft_met = 0, all scales 1. */
+  public static final NuisanceParameters NOMINAL = new NuisanceParameters(1, 1, 0, 1, 1, 1);
+
+  /** Validates every value against its clip range. */
+  public NuisanceParameters {
+    Nuisance.TES.check(tes);
+    Nuisance.JES.check(jes);
+    Nuisance.SOFT_MET.check(softMet);
+    Nuisance.TTBAR_SCALE.check(ttbarScale);
+    Nuisance.DIBOSON_SCALE.check(dibosonScale);
+    Nuisance.BKG_SCALE.check(bkgScale);
+  }
+
+  /**
+   * One draw of all six parameters from their priors, clipped, in the order of {@link Nuisance}.
+   */
+  public static NuisanceParameters drawFromPriors(RandomGenerator rng) {
+    return new NuisanceParameters(
+        Nuisance.TES.draw(rng),
+        Nuisance.JES.draw(rng),
+        Nuisance.SOFT_MET.draw(rng),
+        Nuisance.TTBAR_SCALE.draw(rng),
+        Nuisance.DIBOSON_SCALE.draw(rng),
+        Nuisance.BKG_SCALE.draw(rng));
+  }
+
+  /** The value of one parameter. */
+  public double get(Nuisance n) {
+    return switch (n) {
+      case TES -> tes;
+      case JES -> jes;
+      case SOFT_MET -> softMet;
+      case TTBAR_SCALE -> ttbarScale;
+      case DIBOSON_SCALE -> dibosonScale;
+      case BKG_SCALE -> bkgScale;
+    };
+  }
+
+  /**
+   * The factor multiplying the weights of a process at signal strength {@code mu}.
+   *
+   * @throws IllegalArgumentException if mu is negative or not finite
+   */
+  public double weightNorm(PhysicsProcess process, double mu) {
+    if (!(mu >= 0 && mu < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("mu = " + mu + " must be finite and >= 0");
+    }
+    return switch (process) {
+      case HTAUTAU -> mu;
+      case ZTAUTAU, BACKGROUND -> bkgScale;
+      case TTBAR -> bkgScale * ttbarScale;
+      case DIBOSON -> bkgScale * dibosonScale;
+    };
+  }
+}

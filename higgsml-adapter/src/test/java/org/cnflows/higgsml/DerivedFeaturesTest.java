@@ -1,0 +1,147 @@
+package org.cnflows.higgsml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+
+class DerivedFeaturesTest {
+  /** Absolute tolerances of data/README.md. */
+  private static final Map<String, Double> README_ABSOLUTE =
+      Map.of(
+          Columns.DER_MASS_TRANSVERSE_MET_LEP, 8e-3,
+          Columns.DER_MASS_VIS, 6e-4,
+          Columns.DER_PT_H, 4e-5,
+          Columns.DER_PT_TOT, 4e-5,
+          Columns.DER_SUM_PT, 4e-5,
+          Columns.DER_DELTAR_HAD_LEP, 1e-5);
+
+  /** Relative tolerance of the features the README does not list (float32, cancellation). */
+  private static final double OTHER_RELATIVE = 1e-4;
+
+  @Test
+  void recomputingFromPrimaryReproducesTheOfficialValuesOnTheRealSample() {
+    EventTable stored = SharedData.sample2025();
+    EventTable recomputed = stored.copy();
+    for (String c : Columns.DER) {
+      Arrays.fill(recomputed.column(c), Float.NaN);
+    }
+    DerivedFeatures.compute(recomputed);
+    StringBuilder report = new StringBuilder();
+    SoftAssertions soft = new SoftAssertions();
+    for (String c : Columns.DER) {
+      float[] want = stored.column(c);
+      float[] got = recomputed.column(c);
+      double maxAbs = 0;
+      double maxRel = 0;
+      for (int i = 0; i < want.length; i++) {
+        assertThat(got[i] == Columns.MISSING)
+            .as("%s sentinel at row %d (stored %s, got %s)", c, i, want[i], got[i])
+            .isEqualTo(want[i] == Columns.MISSING);
+        double dev = Math.abs(got[i] - want[i]);
+        maxAbs = Math.max(maxAbs, dev);
+        maxRel = Math.max(maxRel, dev / Math.max(1.0, Math.abs(want[i])));
+      }
+      report.append(String.format("%s max |dev| %.2e, relative %.2e%n", c, maxAbs, maxRel));
+      if (README_ABSOLUTE.containsKey(c)) {
+        soft.assertThat(maxAbs).as(c).isLessThanOrEqualTo(README_ABSOLUTE.get(c));
+      } else {
+        soft.assertThat(maxRel).as(c).isLessThanOrEqualTo(OTHER_RELATIVE);
+      }
+    }
+    System.out.print(report);
+    soft.assertAll();
+  }
+
+  /** One event with the given PRI values (name, value pairs) and all DER features computed. */
+  private static EventTable event(Object... nameValues) {
+    EventTable t = EventTable.allocate(1, Columns.FEATURES);
+    for (int k = 0; k < nameValues.length; k += 2) {
+      t.column((String) nameValues[k])[0] = ((Number) nameValues[k + 1]).floatValue();
+    }
+    DerivedFeatures.compute(t);
+    return t;
+  }
+
+  @Test
+  void backToBackMasslessPairsGiveTheTextbookMassesAndZeroJetsGiveSentinels() {
+    // lepton (30, eta 0, phi 0), tau (40, eta 0, phi pi), MET 10 along x, no jets
+    EventTable t =
+        event(
+            Columns.PRI_LEP_PT,
+            30,
+            Columns.PRI_HAD_PT,
+            40,
+            Columns.PRI_HAD_PHI,
+            Math.PI,
+            Columns.PRI_MET,
+            10,
+            Columns.PRI_JET_LEADING_PT,
+            Columns.MISSING,
+            Columns.PRI_JET_SUBLEADING_PT,
+            Columns.MISSING);
+    assertThat((double) t.column(Columns.DER_MASS_VIS)[0]).isCloseTo(Math.sqrt(4800), within(1e-4));
+    // MET parallel to the lepton: mT = sqrt((10 + 30)^2 - 40^2) = 0
+    assertThat(t.column(Columns.DER_MASS_TRANSVERSE_MET_LEP)[0]).isZero();
+    assertThat((double) t.column(Columns.DER_PT_H)[0]).isCloseTo(0, within(1e-4));
+    assertThat((double) t.column(Columns.DER_DELTAR_HAD_LEP)[0]).isCloseTo(Math.PI, within(1e-6));
+    assertThat(t.column(Columns.DER_PT_RATIO_LEP_HAD)[0]).isEqualTo(0.75f);
+    for (String c :
+        List.of(
+            Columns.DER_DELTAETA_JET_JET,
+            Columns.DER_MASS_JET_JET,
+            Columns.DER_PRODETA_JET_JET,
+            Columns.DER_LEP_ETA_CENTRALITY)) {
+      assertThat(t.column(c)[0]).as(c).isEqualTo(Columns.MISSING);
+    }
+  }
+
+  @Test
+  void centralityEdgeCasesFollowTheSpecifiedFallbacks() {
+    // phi_had = phi_lep: s = 0, so the MET centrality is retried with phi_lep + 1e-4
+    double lep = 0.5;
+    double met = 2.0;
+    EventTable t =
+        event(
+            Columns.PRI_LEP_PT,
+            30,
+            Columns.PRI_LEP_PHI,
+            lep,
+            Columns.PRI_HAD_PT,
+            40,
+            Columns.PRI_HAD_PHI,
+            lep,
+            Columns.PRI_MET_PHI,
+            met,
+            Columns.PRI_MET,
+            20,
+            Columns.PRI_N_JETS,
+            2,
+            Columns.PRI_JET_LEADING_PT,
+            50,
+            Columns.PRI_JET_LEADING_ETA,
+            1.5,
+            Columns.PRI_JET_SUBLEADING_PT,
+            40,
+            Columns.PRI_JET_SUBLEADING_ETA,
+            1.5,
+            Columns.PRI_LEP_ETA,
+            1.501);
+    double shifted = (float) lep + 1e-4;
+    double s = Math.signum(Math.sin((float) lep - shifted));
+    double a = Math.sin((float) met - shifted) * s;
+    double b = Math.sin((float) lep - (float) met) * s;
+    assertThat((double) t.column(Columns.DER_MET_PHI_CENTRALITY)[0])
+        .isCloseTo((a + b) / Math.hypot(a, b), within(1e-6));
+    // equal jet etas: the denominator 0 becomes 1e-4
+    assertThat((double) t.column(Columns.DER_LEP_ETA_CENTRALITY)[0])
+        .isCloseTo(Math.exp(-4 * Math.pow(1.501f - 1.5, 2) / 1e-4), within(1e-6))
+        .isBetween(0.95, 0.97);
+    assertThat(t.column(Columns.DER_DELTAETA_JET_JET)[0]).isZero();
+    assertThat(t.column(Columns.DER_PRODETA_JET_JET)[0]).isEqualTo(2.25f);
+  }
+}

@@ -1,0 +1,219 @@
+package org.cnflows.higgsml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.cnflows.higgsml.internal.DuckDb;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HiggsMlReaderTest {
+  @TempDir Path tmp;
+
+  @Test
+  void readsThe2025SampleWithItsWeightsAndProcesses() {
+    EventTable t = SharedData.sample2025();
+    assertThat(t.size()).isEqualTo(1000);
+    assertThat(t.columnNames()).isEqualTo(Columns.FEATURES);
+    double sum = 0;
+    for (PhysicsProcess p : PhysicsProcess.values()) {
+      sum += t.sumWeights(p);
+    }
+    assertThat(sum).isCloseTo(1_051_433, within(1.0));
+    assertThat(
+            t.count(PhysicsProcess.HTAUTAU)
+                + t.count(PhysicsProcess.ZTAUTAU)
+                + t.count(PhysicsProcess.TTBAR)
+                + t.count(PhysicsProcess.DIBOSON))
+        .isEqualTo(1000);
+    assertThat(t.column(Columns.PRI_N_JETS)).contains(0f, 1f, 2f);
+  }
+
+  @Test
+  void projectionAndChunksGiveTheSameValuesAsAFullRead() {
+    EventTable full = SharedData.sample2025();
+    List<String> cols = List.of(Columns.PRI_MET, Columns.DER_MASS_VIS);
+    EventTable projected = HiggsMlReader.readParquet(SharedData.parquet2025(), cols);
+    assertThat(projected.columnNames()).isEqualTo(cols);
+    assertThat(projected.column(Columns.PRI_MET)).isEqualTo(full.column(Columns.PRI_MET));
+    List<EventTable> chunks = new ArrayList<>();
+    long rows = HiggsMlReader.readParquetChunks(SharedData.parquet2025(), cols, 300, chunks::add);
+    assertThat(rows).isEqualTo(1000);
+    assertThat(chunks).extracting(EventTable::size).containsExactly(300, 300, 300, 100);
+    EventTable joined = EventTable.concat(chunks);
+    assertThat(joined.column(Columns.DER_MASS_VIS)).isEqualTo(full.column(Columns.DER_MASS_VIS));
+    assertThat(joined.weights()).isEqualTo(full.weights());
+    assertThat(joined.processes()).isEqualTo(full.processes());
+  }
+
+  @Test
+  void reads2014CsvWithRenamedColumnsAndTheNewSentinel() {
+    EventTable t = HiggsMlReader.readCsv2014(SharedData.csv2014());
+    assertThat(t.size()).isEqualTo(22_889);
+    assertThat(t.count(PhysicsProcess.HTAUTAU)).isEqualTo(7_817);
+    assertThat(t.count(PhysicsProcess.BACKGROUND)).isEqualTo(15_072);
+    // first row: EventId 100000, PRI_tau_pt 32.638, PRI_jet_num 2, Weight 0.00081448039868, s
+    assertThat(t.column(Columns.PRI_HAD_PT)[0]).isEqualTo(32.638f);
+    assertThat(t.column(Columns.PRI_N_JETS)[0]).isEqualTo(2f);
+    assertThat(t.weights()[0]).isEqualTo(0.00081448039868f);
+    assertThat(t.column(Columns.DER_DELTAR_HAD_LEP)[0]).isEqualTo(3.064f);
+    // second row has one jet: the subleading jet and the jet-jet DER features are missing
+    assertThat(t.column(Columns.PRI_JET_SUBLEADING_PT)[1]).isEqualTo(Columns.MISSING);
+    assertThat(t.column(Columns.DER_MASS_JET_JET)[1]).isEqualTo(Columns.MISSING);
+    for (String c : Columns.FEATURES) {
+      for (float v : t.column(c)) {
+        assertThat(v).as(c).isNotEqualTo(-999f);
+      }
+    }
+  }
+
+  @Test
+  void writerRoundTripsThe2025Layout() throws IOException {
+    EventTable t = SharedData.sample2025();
+    Path out = tmp.resolve("copy.parquet");
+    HiggsMlWriter.writeParquet(t, out);
+    EventTable back = HiggsMlReader.readParquet(out);
+    for (String c : Columns.FEATURES) {
+      assertThat(back.column(c)).as(c).isEqualTo(t.column(c));
+    }
+    assertThat(back.weights()).isEqualTo(t.weights());
+    assertThat(back.processes()).isEqualTo(t.processes());
+    String meta = Files.readString(tmp.resolve("copy_metadata.json"));
+    assertThat(meta)
+        .contains("\"total_rows\": 1000", "\"total_columns\": 31", "\"luminosity\": 10");
+    assertThat(meta).contains("\"sum_weights\": 10514");
+  }
+
+  @Test
+  void reads2024TrainingAndTestLayouts() throws Exception {
+    EventTable t = SharedData.sample2025();
+    Path train = tmp.resolve("train");
+    Files.createDirectories(train.resolve("data"));
+    String features =
+        Columns.FEATURES.stream().map(DuckDb::identifier).collect(Collectors.joining(", "));
+    copySample(features, "true", train.resolve("data/data.parquet"));
+    writeLines(train.resolve("weights/data.weights"), i -> Float.toString(t.weights()[i]), t);
+    writeLines(train.resolve("labels/data.labels"), i -> t.process(i).isSignal() ? "1" : "0", t);
+    writeLines(train.resolve("detailed_labels/data.detailed_labels"), i -> t.process(i).label(), t);
+    EventTable readTrain = HiggsMlReader.read2024Train(train);
+    assertThat(readTrain.column(Columns.PRI_HAD_PT)).isEqualTo(t.column(Columns.PRI_HAD_PT));
+    assertThat(readTrain.weights()).isEqualTo(t.weights());
+    assertThat(readTrain.processes()).isEqualTo(t.processes());
+
+    Path test = tmp.resolve("test");
+    Files.createDirectories(test.resolve("data"));
+    for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
+      copySample(
+          features + ", weights",
+          "detailed_labels = '" + p.label() + "'",
+          test.resolve("data/" + p.label() + "_data.parquet"));
+    }
+    EventTable readTest = HiggsMlReader.read2024Test(test);
+    assertThat(readTest.size()).isEqualTo(1000);
+    for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
+      assertThat(readTest.count(p)).isEqualTo(t.count(p));
+      assertThat(readTest.sumWeights(p)).isCloseTo(t.sumWeights(p), within(1e-3 * t.sumWeights(p)));
+    }
+  }
+
+  @Test
+  void missingColumnIsNamedWithTheFile() throws Exception {
+    Path bad = tmp.resolve("no_met.parquet");
+    copySample("* EXCLUDE (PRI_met)", "true", bad);
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(bad))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("no_met.parquet")
+        .hasMessageContaining("column 'PRI_met'")
+        .hasMessageContaining("missing");
+  }
+
+  @Test
+  void wrongTypeIsNamedWithTheFileAndColumn() throws Exception {
+    Path bad = tmp.resolve("text_met.parquet");
+    copySample("* REPLACE (CAST(PRI_met AS VARCHAR) AS PRI_met)", "true", bad);
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(bad))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("text_met.parquet")
+        .hasMessageContaining("column 'PRI_met'")
+        .hasMessageContaining("VARCHAR");
+  }
+
+  @Test
+  void truncatedCorruptMissingAndEmptyFilesAreReportedWithTheirName() throws Exception {
+    byte[] bytes = Files.readAllBytes(SharedData.parquet2025());
+    Path truncated = tmp.resolve("truncated.parquet");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(truncated))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("truncated.parquet");
+    Path garbage = tmp.resolve("garbage.parquet");
+    Files.writeString(garbage, "not a parquet file");
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(garbage))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("garbage.parquet");
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(tmp.resolve("absent.parquet")))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("absent.parquet")
+        .hasMessageContaining("no such file");
+    Path empty = tmp.resolve("empty.parquet");
+    copySample("*", "false", empty);
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(empty))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("empty.parquet")
+        .hasMessageContaining("no events");
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(SharedData.parquet2025(), List.of()))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("empty column selection");
+  }
+
+  @Test
+  void unknownProcessAndContradictingLabelAreReported() throws Exception {
+    Path bad = tmp.resolve("bad_label.parquet");
+    copySample(
+        "* REPLACE (CASE WHEN labels = 1 THEN 0.0::FLOAT ELSE labels END AS labels)", "true", bad);
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(bad))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("bad_label.parquet")
+        .hasMessageContaining("contradicts process HTAUTAU");
+    Path unknown = tmp.resolve("unknown.parquet");
+    copySample("* REPLACE ('wjets' AS detailed_labels)", "true", unknown);
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(unknown))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("column 'detailed_labels'")
+        .hasMessageContaining("'wjets'");
+  }
+
+  /** Writes {@code SELECT select FROM <2025 sample> WHERE where} to a parquet. */
+  private static void copySample(String select, String where, Path out) throws SQLException {
+    try (Connection c = DuckDb.open();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "COPY (SELECT "
+              + select
+              + " FROM read_parquet("
+              + DuckDb.literal(SharedData.parquet2025())
+              + ") WHERE "
+              + where
+              + ") TO "
+              + DuckDb.literal(out)
+              + " (FORMAT parquet)");
+    }
+  }
+
+  private static void writeLines(
+      Path file, java.util.function.IntFunction<String> value, EventTable t) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, IntStream.range(0, t.size()).mapToObj(value).toList());
+  }
+}

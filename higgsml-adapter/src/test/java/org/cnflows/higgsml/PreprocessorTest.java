@@ -1,0 +1,153 @@
+package org.cnflows.higgsml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreprocessorTest {
+  private static EventTable sample;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void load() {
+    sample = SharedData.sample2025();
+  }
+
+  @Test
+  void categoriesSplitByJetMultiplicityWithTheirDefinedFeatures() {
+    assertThat(JetCategory.ZERO.features()).hasSize(16).noneMatch(f -> f.contains("jet"));
+    assertThat(JetCategory.ONE.features()).hasSize(20).contains(Columns.PRI_JET_LEADING_PT);
+    assertThat(JetCategory.TWO_PLUS.features()).isEqualTo(Columns.FEATURES);
+    Preprocessor pre = Preprocessor.fit(sample);
+    int total = 0;
+    for (JetCategory cat : JetCategory.values()) {
+      StandardizedFeatures sf = pre.transform(sample, cat);
+      for (int r : sf.rows()) {
+        assertThat(JetCategory.of(sample.column(Columns.PRI_N_JETS)[r])).isEqualTo(cat);
+      }
+      for (String f : cat.features()) {
+        for (int r : sf.rows()) {
+          if (!f.equals(Columns.DER_MET_PHI_CENTRALITY)) {
+            assertThat(sample.column(f)[r]).as("%s in %s", f, cat).isNotEqualTo(Columns.MISSING);
+          }
+        }
+      }
+      total += sf.size();
+    }
+    assertThat(total).isEqualTo(sample.size());
+    assertThat(pre.transform(sample, JetCategory.ZERO).size()).isEqualTo(514);
+  }
+
+  @Test
+  void standardizedTrainingFeaturesHaveZeroMeanAndUnitVariance() {
+    Preprocessor pre = Preprocessor.fit(sample);
+    for (JetCategory cat : JetCategory.values()) {
+      StandardizedFeatures sf = pre.transform(sample, cat);
+      for (int c = 0; c < sf.features().size(); c++) {
+        double sum = 0;
+        double sumSq = 0;
+        for (int r = 0; r < sf.size(); r++) {
+          sum += sf.get(r, c);
+          sumSq += sf.get(r, c) * sf.get(r, c);
+        }
+        double mean = sum / sf.size();
+        String f = sf.features().get(c);
+        assertThat(mean).as("%s %s", cat, f).isCloseTo(0, within(1e-5));
+        assertThat(sumSq / sf.size() - mean * mean).as("%s %s", cat, f).isCloseTo(1, within(1e-4));
+      }
+      int met = sf.features().indexOf(Columns.PRI_MET);
+      float raw = sample.column(Columns.PRI_MET)[sf.rows()[0]];
+      assertThat((double) sf.get(0, met))
+          .isCloseTo(
+              (Math.log1p(raw) - pre.mean(cat, Columns.PRI_MET)) / pre.sd(cat, Columns.PRI_MET),
+              within(1e-5));
+    }
+  }
+
+  @Test
+  void loggedFeaturesPeakTowardZeroAndTheLogRemovesMostSkew() {
+    for (String f : Preprocessor.LOG_FEATURES) {
+      List<Double> v = new ArrayList<>();
+      for (float x : sample.column(f)) {
+        if (x != Columns.MISSING) {
+          v.add((double) x);
+        }
+      }
+      Collections.sort(v);
+      double lo = v.get(0);
+      double hi = v.get((int) (0.99 * (v.size() - 1)));
+      int[] hist = new int[20];
+      for (double x : v) {
+        int b = (int) ((x - lo) / (hi - lo) * 20);
+        if (b < 20) {
+          hist[b]++;
+        }
+      }
+      int mode = 0;
+      for (int b = 1; b < 20; b++) {
+        mode = hist[b] > hist[mode] ? b : mode;
+      }
+      double skew = skewness(v);
+      double logSkew = skewness(v.stream().map(Math::log1p).toList());
+      System.out.printf("%s: mode bin %d of 20, skewness %.2f -> %.2f%n", f, mode, skew, logSkew);
+      assertThat(mode).as(f).isLessThanOrEqualTo(2);
+      assertThat(skew).as(f).isGreaterThan(1);
+      assertThat(Math.abs(logSkew)).as(f).isLessThan(skew);
+    }
+  }
+
+  @Test
+  void savedParametersReapplyIdenticallyAndSentinelsMapToZero() throws IOException {
+    Preprocessor pre = Preprocessor.fit(sample);
+    Path file = tmp.resolve("pre.txt");
+    pre.save(file);
+    Preprocessor back = Preprocessor.load(file);
+    EventTable other = sample.copy();
+    other.column(Columns.DER_MET_PHI_CENTRALITY)[0] = Columns.MISSING;
+    for (JetCategory cat : JetCategory.values()) {
+      assertThat(back.transform(other, cat).values()).isEqualTo(pre.transform(other, cat).values());
+    }
+    JetCategory cat0 = JetCategory.of(other.column(Columns.PRI_N_JETS)[0]);
+    StandardizedFeatures sf = back.transform(other, cat0);
+    assertThat(sf.rows()[0]).isZero();
+    assertThat(sf.get(0, sf.features().indexOf(Columns.DER_MET_PHI_CENTRALITY))).isZero();
+
+    Files.writeString(file, Files.readString(file).replace("ZERO PRI_met", "ZERO PRI_nonsense"));
+    assertThatThrownBy(() -> Preprocessor.load(file))
+        .hasMessageContaining("pre.txt line")
+        .hasMessageContaining("PRI_nonsense");
+  }
+
+  @Test
+  void tooFewTrainingEventsInACategoryAreRejected() {
+    EventTable noJets = sample.filter(mask(sample, 0));
+    assertThatThrownBy(() -> Preprocessor.fit(noJets))
+        .hasMessageContaining("jet category ONE has 0 training events");
+  }
+
+  private static boolean[] mask(EventTable t, int nJets) {
+    boolean[] keep = new boolean[t.size()];
+    for (int i = 0; i < keep.length; i++) {
+      keep[i] = t.column(Columns.PRI_N_JETS)[i] == nJets;
+    }
+    return keep;
+  }
+
+  private static double skewness(List<Double> v) {
+    double mean = v.stream().mapToDouble(d -> d).average().orElseThrow();
+    double m2 = v.stream().mapToDouble(d -> (d - mean) * (d - mean)).average().orElseThrow();
+    double m3 = v.stream().mapToDouble(d -> Math.pow(d - mean, 3)).average().orElseThrow();
+    return m3 / Math.pow(m2, 1.5);
+  }
+}
