@@ -53,6 +53,50 @@ public final class Flows {
         Activation.GELU);
   }
 
+  /**
+   * A masked autoregressive flow (Papamakarios et al. 2017; with splines, the autoregressive neural
+   * spline flow of Durkan et al. 2019): {@code layers} autoregressive layers with MADE
+   * conditioners, each followed by a random permutation except the last.
+   *
+   * @param dim D
+   * @param context C
+   * @param layers number of autoregressive layers
+   * @param transform the elementwise map ({@link AffineTransform} gives MAF, {@link
+   *     SplineTransform} NSF)
+   * @param hidden MADE width
+   * @param residualBlocks MADE residual blocks
+   * @param activation MADE activation
+   */
+  public static Flow.Builder autoregressive(
+      int dim,
+      int context,
+      int layers,
+      ElementwiseTransform transform,
+      int hidden,
+      int residualBlocks,
+      Activation activation) {
+    if (layers < 1) {
+      throw new IllegalArgumentException("layers = " + layers + " must be at least 1");
+    }
+    Flow.Builder builder = Flow.builder().setDim(dim).optContext(context);
+    for (int i = 0; i < layers; i++) {
+      builder.add(new LayerSpec.AutoregressiveLayer(transform, hidden, residualBlocks, activation));
+      if (i < layers - 1) {
+        builder.add(new LayerSpec.PermutationLayer(true));
+      }
+    }
+    return builder;
+  }
+
+  /**
+   * The flow of the thesis's T3 study (Sluijter, Sec. 3.2.2): 4 masked piecewise rational-quadratic
+   * autoregressive layers with 64 hidden features, 10 bins, tail bound 7, linear tails, 2 residual
+   * blocks, ReLU and random permutations, conditioned on the nuisance z.
+   */
+  public static Flow.Builder thesisSpline(int dim, int context) {
+    return autoregressive(dim, context, 4, SplineTransform.of(10, 7), 64, 2, Activation.RELU);
+  }
+
   private static Flow.Builder alternating(
       int dim,
       int context,

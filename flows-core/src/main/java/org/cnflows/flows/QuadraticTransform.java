@@ -40,13 +40,24 @@ public record QuadraticTransform(double bound, double minDerivative)
     return 3;
   }
 
-  @Override
-  public Transformed forward(NDArray u, NDArray params) {
+  /** The end slopes d0, d1, the shift c and the coefficients a, b of y = a/2 u^2 + b u + c. */
+  private record Coefficients(NDArray d0, NDArray d1, NDArray c, NDArray a, NDArray b) {}
+
+  private Coefficients coefficients(NDArray params) {
     NDArray d0 = Positive.derivative(params.get(":, :, 0"), minDerivative);
     NDArray d1 = Positive.derivative(params.get(":, :, 1"), minDerivative);
-    NDArray c = params.get(":, :, 2");
-    NDArray a = Scalars.over(d1.sub(d0), 2 * bound);
-    NDArray b = Scalars.over(d0.add(d1), 2);
+    return new Coefficients(
+        d0,
+        d1,
+        params.get(":, :, 2"),
+        Scalars.over(d1.sub(d0), 2 * bound),
+        Scalars.over(d0.add(d1), 2));
+  }
+
+  @Override
+  public Transformed forward(NDArray u, NDArray params) {
+    Coefficients q = coefficients(params);
+    NDArray d0 = q.d0(), d1 = q.d1(), c = q.c(), a = q.a(), b = q.b();
     NDArray uc = u.clip(-bound, bound);
     NDArray tailSlope = NDArrays.where(u.gt(0), d1, d0);
     NDArray y = Scalars.times(a, 0.5).mul(uc).add(b).mul(uc).add(c).add(tailSlope.mul(u.sub(uc)));
@@ -56,11 +67,8 @@ public record QuadraticTransform(double bound, double minDerivative)
 
   @Override
   public Transformed inverse(NDArray y, NDArray params) {
-    NDArray d0 = Positive.derivative(params.get(":, :, 0"), minDerivative);
-    NDArray d1 = Positive.derivative(params.get(":, :, 1"), minDerivative);
-    NDArray c = params.get(":, :, 2");
-    NDArray a = Scalars.over(d1.sub(d0), 2 * bound);
-    NDArray b = Scalars.over(d0.add(d1), 2);
+    Coefficients q = coefficients(params);
+    NDArray d0 = q.d0(), d1 = q.d1(), c = q.c(), a = q.a(), b = q.b();
     NDArray halfASquare = Scalars.times(a, 0.5 * bound * bound);
     NDArray bB = Scalars.times(b, bound);
     NDArray low = c.sub(bB).add(halfASquare);
