@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
   @Test
-  void demoPrintsEngineAndToyFiguresThatMatchTheReference() {
+  void demoPrintsEngineToyFiguresAndAFlowFitThatMatchTheTruth() {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     int code =
         Main.run(
-            new String[] {"demo", "300"},
+            new String[] {"demo", "300", "300"},
             new PrintStream(buffer, true, StandardCharsets.UTF_8),
             System.err);
     String out = buffer.toString(StandardCharsets.UTF_8);
@@ -34,6 +34,12 @@ class MainTest {
       assertThat(Double.parseDouble(row.group(1)))
           .isBetween(ToyT1.LAMBDA_C_REFERENCE[k] - 2e-3, ToyT1.LAMBDA_C_REFERENCE[k] + 2e-3);
     }
+    Matcher fit =
+        Pattern.compile("flow (-?[0-9.]+), truth (-?[0-9.]+), difference (-?[0-9.]+) nats")
+            .matcher(out);
+    assertThat(fit.find()).as(out).isTrue();
+    assertThat(Double.parseDouble(fit.group(2))).isBetween(-4.55, -4.49);
+    assertThat(Math.abs(Double.parseDouble(fit.group(3)))).as("learned - true").isLessThan(0.05);
   }
 
   @Test

@@ -43,13 +43,22 @@ public final class Flows {
    * layers of 64 GELU units.
    */
   public static Flow.Builder contrastivePaper(int dim, int context) {
+    return gatedQuadratic(dim, context, 30, 64, 5);
+  }
+
+  /**
+   * The CNF paper's architecture at any size: {@code layers} couplings alternating gated affine
+   * (Eq. 15, log-scale clamp 3) and monotone quadratic (Eq. 16, bound 5) maps, GELU conditioners.
+   */
+  public static Flow.Builder gatedQuadratic(
+      int dim, int context, int layers, int hidden, int depth) {
     return alternating(
         dim,
         context,
-        30,
+        layers,
         i -> i % 2 == 0 ? new GatedAffineTransform(3) : new QuadraticTransform(5, 1e-3),
-        64,
-        5,
+        hidden,
+        depth,
         Activation.GELU);
   }
 

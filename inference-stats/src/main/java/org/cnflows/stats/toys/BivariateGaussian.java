@@ -47,6 +47,29 @@ public record BivariateGaussian(
     return new double[] {var1 / det, -cov01 / det, var0 / det};
   }
 
+  /**
+   * n draws x = m + L e, e ~ N(0, I), with L the Cholesky factor of S.
+   *
+   * @param n the number of draws
+   * @param random the source of randomness
+   * @return n rows {x0, x1}
+   */
+  public double[][] sample(int n, java.util.random.RandomGenerator random) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n = " + n + " must be >= 0");
+    }
+    double l00 = Math.sqrt(var0);
+    double l10 = cov01 / l00;
+    double l11 = Math.sqrt(var1 - l10 * l10);
+    double[][] rows = new double[n][];
+    for (int i = 0; i < n; i++) {
+      double e0 = random.nextGaussian();
+      double e1 = random.nextGaussian();
+      rows[i] = new double[] {mean0 + l00 * e0, mean1 + l10 * e0 + l11 * e1};
+    }
+    return rows;
+  }
+
   /** log p(x0, x1). */
   public double logDensity(double x0, double x1) {
     double[] p = precision();

@@ -60,4 +60,28 @@ class BivariateGaussianTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("det = -3.0");
   }
+
+  @Test
+  void samplesHaveTheMeanAndCovariance() {
+    double[][] x = ToyT1.BACKGROUND.sample(200_000, new java.util.SplittableRandom(3));
+    double m0 = 0, m1 = 0;
+    for (double[] r : x) {
+      m0 += r[0];
+      m1 += r[1];
+    }
+    m0 /= x.length;
+    m1 /= x.length;
+    double s00 = 0, s01 = 0, s11 = 0;
+    for (double[] r : x) {
+      s00 += (r[0] - m0) * (r[0] - m0);
+      s01 += (r[0] - m0) * (r[1] - m1);
+      s11 += (r[1] - m1) * (r[1] - m1);
+    }
+    int n = x.length;
+    assertThat(m0).isCloseTo(-0.09, within(0.02));
+    assertThat(m1).isCloseTo(5.00, within(0.04));
+    assertThat(s00 / n).isCloseTo(3.30, within(0.05));
+    assertThat(s01 / n).isCloseTo(2.63, within(0.08));
+    assertThat(s11 / n).isCloseTo(14.23, within(0.2));
+  }
 }
