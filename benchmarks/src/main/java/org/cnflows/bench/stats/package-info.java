@@ -1,0 +1,2 @@
+/** Throughput measurements of inference-stats: binned fits. */
+package org.cnflows.bench.stats;
