@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import org.cnflows.flows.internal.PresetBlock;
 
 /**
@@ -70,11 +68,7 @@ public abstract class Bijection extends PresetBlock {
   public abstract Transformed inverse(NDArray z, NDArray context);
 
   @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardList(NDList inputs) {
     NDArray context = inputs.size() > 1 ? inputs.get(1) : null;
     Transformed t = forward(inputs.get(0), context);
     return new NDList(t.value(), t.logDet());

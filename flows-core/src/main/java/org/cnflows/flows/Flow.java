@@ -150,17 +150,7 @@ public final class Flow implements AutoCloseable {
   }
 
   private Transformed forwardTrusted(NDArray x, NDArray context) {
-    NDArray h = x;
-    NDArray logDet = null;
-    for (Bijection layer : layers) {
-      Transformed t = layer.forward(h, context);
-      h = t.value();
-      logDet = logDet == null ? t.logDet() : logDet.add(t.logDet());
-    }
-    if (logDet == null) {
-      logDet = x.getManager().zeros(new Shape(x.getShape().get(0)), x.getDataType());
-    }
-    return new Transformed(h, logDet);
+    return chain.forward(x, context);
   }
 
   /** x = f^-1(z; context) and log |det dx/dz|, after the checks of {@link #logProb}. */
@@ -197,17 +187,37 @@ public final class Flow implements AutoCloseable {
 
   /** The layers as one DJL block, so DJL owns their parameters. */
   private static final class Chain extends PresetBlock {
+    private final List<Bijection> layers = new ArrayList<>();
+
     Bijection add(String name, Bijection layer) {
+      layers.add(layer);
       return addChildBlock(name, layer);
     }
 
+    /** f(x) = f_L o ... o f_1 (x) and the summed log-determinants. */
+    Transformed forward(NDArray x, NDArray context) {
+      NDArray h = x;
+      NDArray logDet = null;
+      for (Bijection layer : layers) {
+        Transformed t = layer.forward(h, context);
+        h = t.value();
+        logDet = logDet == null ? t.logDet() : logDet.add(t.logDet());
+      }
+      if (logDet == null) {
+        logDet = x.getManager().zeros(new Shape(x.getShape().get(0)), x.getDataType());
+      }
+      return new Transformed(h, logDet);
+    }
+
     @Override
-    protected ai.djl.ndarray.NDList forwardInternal(
-        ai.djl.training.ParameterStore parameterStore,
-        ai.djl.ndarray.NDList inputs,
-        boolean training,
-        ai.djl.util.PairList<String, Object> params) {
-      throw new UnsupportedOperationException("use Flow.logProb");
+    protected ai.djl.ndarray.NDList forwardList(ai.djl.ndarray.NDList inputs) {
+      Transformed t = forward(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null);
+      return new ai.djl.ndarray.NDList(t.value(), t.logDet());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+      return new Shape[] {inputShapes[0], new Shape(inputShapes[0].get(0))};
     }
   }
 

@@ -3,8 +3,7 @@ package org.cnflows.flows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
+import ai.djl.ndarray.types.Shape;
 import org.cnflows.flows.internal.Dense;
 import org.cnflows.flows.internal.PresetBlock;
 
@@ -190,11 +189,12 @@ public final class Made extends PresetBlock {
   }
 
   @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardList(NDList inputs) {
     return new NDList(apply(inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {new Shape(inputShapes[0].get(0), features, paramsPerFeature)};
   }
 }
