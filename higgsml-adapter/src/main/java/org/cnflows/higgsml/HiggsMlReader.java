@@ -1,6 +1,10 @@
 package org.cnflows.higgsml;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,9 +13,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.cnflows.higgsml.internal.DuckDb;
 
@@ -33,7 +39,8 @@ import org.cnflows.higgsml.internal.DuckDb;
  *       one value per line in {@code labels/data.labels}, {@code weights/data.weights}, {@code
  *       detailed_labels/data.detailed_labels}; a test directory with one parquet per process,
  *       {@code data/<process>_data.parquet}, each with the features and a {@code weights} column.
- *       {@code settings/data.json} is not read.
+ *       {@code settings/data.json} is read by {@link #read2024Settings} as generic key/value
+ *       settings (higgsml.md does not define its fields, so none is interpreted here).
  * </ul>
  *
  * Any fault (missing or misnamed column, non-numeric type, corrupt or truncated file, null value,
@@ -113,6 +120,30 @@ public final class HiggsMlReader {
       checkLabel(labelsFile, parse(labelsFile, labels.get(i), i), p, i);
     }
     return table;
+  }
+
+  /**
+   * The {@code settings/data.json} of a 2024-layout directory (training or test) as its top-level
+   * keys and JSON values, in file order; empty when the directory has no settings file.
+   *
+   * @throws HiggsMlDataException if the file exists but is not a JSON object
+   */
+  public static Optional<Map<String, com.google.gson.JsonElement>> read2024Settings(Path dir) {
+    Path file = dir.resolve("settings").resolve("data.json");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      JsonElement root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+      if (!root.isJsonObject()) {
+        throw new HiggsMlDataException(file, null, "is not a JSON object", null);
+      }
+      Map<String, com.google.gson.JsonElement> settings = new LinkedHashMap<>();
+      root.getAsJsonObject().entrySet().forEach(e -> settings.put(e.getKey(), e.getValue()));
+      return Optional.of(Collections.unmodifiableMap(settings));
+    } catch (IOException | JsonParseException e) {
+      throw new HiggsMlDataException(file, null, "cannot be read as JSON: " + e.getMessage(), e);
+    }
   }
 
   /**

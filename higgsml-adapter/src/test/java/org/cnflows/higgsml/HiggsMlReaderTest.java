@@ -121,6 +121,18 @@ class HiggsMlReaderTest {
     }
     EventTable readTest = HiggsMlReader.read2024Test(test);
     assertThat(readTest.size()).isEqualTo(1000);
+    assertThat(HiggsMlReader.read2024Settings(test)).isEmpty();
+    Files.createDirectories(test.resolve("settings"));
+    Files.writeString(
+        test.resolve("settings/data.json"), "{\"ground_truth_mus\": [1.0, 2.5], \"seed\": 31}");
+    var settings = HiggsMlReader.read2024Settings(test).orElseThrow();
+    assertThat(settings.keySet()).containsExactly("ground_truth_mus", "seed");
+    assertThat(settings.get("ground_truth_mus").getAsJsonArray().get(1).getAsDouble())
+        .isEqualTo(2.5);
+    Files.writeString(test.resolve("settings/data.json"), "[1, 2");
+    assertThatThrownBy(() -> HiggsMlReader.read2024Settings(test))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("settings" + java.io.File.separator + "data.json");
     for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
       assertThat(readTest.count(p)).isEqualTo(t.count(p));
       assertThat(readTest.sumWeights(p)).isCloseTo(t.sumWeights(p), within(1e-3 * t.sumWeights(p)));
