@@ -128,7 +128,7 @@ public final class HiggsMlReader {
    *
    * @throws HiggsMlDataException if the file exists but is not a JSON object
    */
-  public static Optional<Map<String, com.google.gson.JsonElement>> read2024Settings(Path dir) {
+  public static Optional<Map<String, JsonElement>> read2024Settings(Path dir) {
     Path file = dir.resolve("settings").resolve("data.json");
     if (!Files.exists(file)) {
       return Optional.empty();
@@ -138,7 +138,7 @@ public final class HiggsMlReader {
       if (!root.isJsonObject()) {
         throw new HiggsMlDataException(file, null, "is not a JSON object", null);
       }
-      Map<String, com.google.gson.JsonElement> settings = new LinkedHashMap<>();
+      Map<String, JsonElement> settings = new LinkedHashMap<>();
       root.getAsJsonObject().entrySet().forEach(e -> settings.put(e.getKey(), e.getValue()));
       return Optional.of(Collections.unmodifiableMap(settings));
     } catch (IOException | JsonParseException e) {
