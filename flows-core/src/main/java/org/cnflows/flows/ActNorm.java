@@ -18,9 +18,10 @@ import org.cnflows.flows.internal.Params;
  * The parameters b and log s start at zero (the identity). Glow sets them from the first batch so
  * that z has zero mean and unit variance per feature; here that is explicit: call {@link
  * #initializeFrom(Flow, NDArray, NDArray)} with a representative batch after building a flow and
- * before training (a trainer does it with its first batch), or {@link #initializeFrom(NDArray)}
- * with the inputs this layer sees. Afterwards b and log s are trained like any parameter. The
- * context is ignored.
+ * before training, or {@link #initializeFrom(NDArray)} with the inputs this layer sees. {@link
+ * FlowTrainer} does it with up to 4096 rows of its first data source when every ActNorm layer of
+ * the flow is still the identity ({@link #isIdentity()}), so training again never resets them.
+ * Afterwards b and log s are trained like any parameter. The context is ignored.
  */
 public final class ActNorm extends Bijection {
 
@@ -35,6 +36,18 @@ public final class ActNorm extends Bijection {
     super(dim, contextDim);
     shift = addParameter(Params.zeros("shift", Parameter.Type.BIAS, new Shape(dim)));
     logScale = addParameter(Params.zeros("logScale", Parameter.Type.WEIGHT, new Shape(dim)));
+  }
+
+  /** Whether b and log s are still all zero, i.e. the layer was neither initialized nor trained. */
+  public boolean isIdentity() {
+    for (Parameter p : new Parameter[] {shift, logScale}) {
+      for (float v : p.getArray().toFloatArray()) {
+        if (v != 0f) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

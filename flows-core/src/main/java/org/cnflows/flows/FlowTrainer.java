@@ -26,10 +26,15 @@ import org.cnflows.flows.internal.Adam;
  * stops training with an {@link IllegalStateException} that names the first such step. At each
  * evaluation the validation loss is computed (without gradients); the parameters of the best
  * evaluation are kept and restored at the end, and saved to the checkpoint directory if one is set.
+ * Before the first step, {@link ActNorm} layers that are still the identity are data-initialized
+ * from up to {@value #ACT_NORM_ROWS} shuffled rows of the first source.
  *
  * <p>Not thread-safe: one training per flow at a time.
  */
 public final class FlowTrainer {
+
+  /** Rows of the first source used to data-initialize ActNorm layers. */
+  static final int ACT_NORM_ROWS = 4096;
 
   private FlowTrainer() {}
 
@@ -108,7 +113,30 @@ public final class FlowTrainer {
       }
     }
 
+    /** Data-initializes the flow's ActNorm layers if none has been initialized or trained yet. */
+    private void initializeActNorm() {
+      boolean fresh = false;
+      for (Bijection layer : flow.layers()) {
+        if (layer instanceof ActNorm actNorm) {
+          if (!actNorm.isIdentity()) {
+            return;
+          }
+          fresh = true;
+        }
+      }
+      if (fresh) {
+        Source first = train.get(0);
+        int rows = Math.min(ACT_NORM_ROWS, first.size);
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          Batch head = first.head(rows);
+          ActNorm.initializeFrom(flow, head.x(), head.context());
+        }
+      }
+    }
+
     TrainingResult run(long start) {
+      initializeActNorm();
       TrainingListener listener = config.listener();
       listener.onStart(config.steps(), flow.trainableSize());
       List<NDArray> weights = new ArrayList<>();
@@ -304,6 +332,15 @@ public final class FlowTrainer {
 
     Batch all() {
       return new Batch(x, context, weights);
+    }
+
+    /** The first n rows (the split already shuffled them). */
+    Batch head(int n) {
+      String rows = "0:" + n;
+      return new Batch(
+          x.get(rows),
+          context == null ? null : context.get(rows),
+          weights == null ? null : weights.get(rows));
     }
   }
 }

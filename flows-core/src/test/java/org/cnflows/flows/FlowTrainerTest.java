@@ -215,4 +215,46 @@ class FlowTrainerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("learningRate = -1.0");
   }
+
+  @Test
+  void actNormLayersAreDataInitializedOnceBeforeTraining() {
+    SplittableRandom r = new SplittableRandom(11);
+    float[][] rows = new float[5000][2];
+    for (float[] row : rows) {
+      row[0] = (float) (5 + 2 * gauss(r));
+      row[1] = (float) (-3 + 0.5 * gauss(r));
+    }
+    try (Flow flow =
+        Flow.builder()
+            .setDim(2)
+            .optDevice(Device.cpu())
+            .add(new LayerSpec.ActNormLayer())
+            .add(new LayerSpec.CouplingLayer(new AffineTransform(3), false, 8, 1, Activation.RELU))
+            .build()) {
+      ActNorm actNorm = (ActNorm) flow.layers().get(0);
+      assertThat(actNorm.isIdentity()).isTrue();
+      TrainingConfig tiny =
+          TrainingConfig.builder()
+              .optSteps(1)
+              .optLearningRate(1e-9)
+              .optListener(TrainingListener.NONE)
+              .build();
+      FlowTrainer.fit(flow, Samples.of(rows), tiny);
+      assertThat(actNorm.isIdentity()).isFalse();
+      float[] shift = flow.parameters().get(0).getValue().getArray().toFloatArray();
+      float[] logScale = flow.parameters().get(1).getValue().getArray().toFloatArray();
+      assertThat((double) shift[0]).isCloseTo(5, within(0.1));
+      assertThat((double) shift[1]).isCloseTo(-3, within(0.03));
+      assertThat(Math.exp(logScale[0])).isCloseTo(2, within(0.1));
+      assertThat(Math.exp(logScale[1])).isCloseTo(0.5, within(0.03));
+      float[][] moved = new float[rows.length][];
+      for (int i = 0; i < rows.length; i++) {
+        moved[i] = new float[] {rows[i][0] + 100, rows[i][1]};
+      }
+      FlowTrainer.fit(flow, Samples.of(moved), tiny);
+      assertThat(flow.parameters().get(0).getValue().getArray().toFloatArray()[0])
+          .as("a second training does not re-initialize")
+          .isCloseTo(shift[0], within(1e-3f));
+    }
+  }
 }
