@@ -79,6 +79,9 @@ final class T3FlowStudy {
         }
         flowOutcomes.add(outcome(mu, new MixtureGridProfile(Z_GRID, learned)));
         trueOutcomes.add(outcome(mu, new MixtureGridProfile(Z_GRID, truth)));
+        if ((i + 1) % Math.max(1, trials / 10) == 0 || i + 1 == trials) {
+          out.printf("profiled %d/%d datasets%n", i + 1, trials);
+        }
       }
       CoverageReport flow = CoverageStudy.report(flowOutcomes);
       CoverageReport exact = CoverageStudy.report(trueOutcomes);
