@@ -8,22 +8,19 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.cnflows.contrastive.internal.JsonFiles;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.Mlp;
 import org.cnflows.flows.Provenance;
-import org.cnflows.flows.internal.SealedJson;
 
 /**
  * A multilayer-perceptron classifier with one logit head per event category: a shared trunk of
@@ -47,8 +44,6 @@ public final class Classifier implements AutoCloseable {
 
   /** The parameter file of a saved classifier. */
   public static final String PARAMETERS = "classifier.params";
-
-  private static final Gson GSON = SealedJson.gson();
 
   /**
    * The network's shape.
@@ -255,7 +250,7 @@ public final class Classifier implements AutoCloseable {
   public void save(Path directory) throws IOException {
     Files.createDirectories(directory);
     Config config = new Config(architecture, standardization, seed, Provenance.current(seed));
-    Files.writeString(directory.resolve(CONFIG), GSON.toJson(config), StandardCharsets.UTF_8);
+    JsonFiles.write(directory.resolve(CONFIG), config);
     try (DataOutputStream out =
         new DataOutputStream(
             new BufferedOutputStream(Files.newOutputStream(directory.resolve(PARAMETERS))))) {
@@ -291,17 +286,11 @@ public final class Classifier implements AutoCloseable {
   }
 
   private static Config readConfig(Path directory) throws IOException {
-    Path json = directory.resolve(CONFIG);
-    try {
-      Config config = GSON.fromJson(Files.readString(json, StandardCharsets.UTF_8), Config.class);
-      if (config == null || config.architecture() == null || config.standardization() == null) {
-        throw new IllegalArgumentException(json + " holds no classifier configuration");
-      }
-      return config;
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(
-          json + " is not a valid classifier configuration: " + e.getMessage(), e);
-    }
+    return JsonFiles.read(
+        directory.resolve(CONFIG),
+        Config.class,
+        "classifier configuration",
+        c -> c.architecture() != null && c.standardization() != null);
   }
 
   @Override

@@ -1,20 +1,17 @@
 package org.cnflows.contrastive;
 
 import ai.djl.Device;
-import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.cnflows.contrastive.internal.JsonFiles;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
 import org.cnflows.flows.Provenance;
-import org.cnflows.flows.internal.SealedJson;
 
 /**
  * A set of trained contrastive normalizing flows over the same features, e.g. signal and background
@@ -28,8 +25,6 @@ public final class CnfSet implements AutoCloseable {
 
   /** The index file of a saved set. */
   public static final String INDEX = "cnfs.json";
-
-  private static final Gson GSON = SealedJson.gson();
 
   /**
    * One CNF of the set.
@@ -128,7 +123,7 @@ public final class CnfSet implements AutoCloseable {
     }
     Index index =
         new Index(dim, standardization, entries, Provenance.current(members.get(0).flow().seed()));
-    Files.writeString(directory.resolve(INDEX), GSON.toJson(index), StandardCharsets.UTF_8);
+    JsonFiles.write(directory.resolve(INDEX), index);
   }
 
   /** The provenance recorded in a saved set. */
@@ -158,16 +153,11 @@ public final class CnfSet implements AutoCloseable {
   }
 
   private static Index readIndex(Path directory) throws IOException {
-    Path json = directory.resolve(INDEX);
-    try {
-      Index index = GSON.fromJson(Files.readString(json, StandardCharsets.UTF_8), Index.class);
-      if (index == null || index.members() == null || index.standardization() == null) {
-        throw new IllegalArgumentException(json + " holds no CNF set");
-      }
-      return index;
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(json + " is not a valid CNF set: " + e.getMessage(), e);
-    }
+    return JsonFiles.read(
+        directory.resolve(INDEX),
+        Index.class,
+        "CNF set",
+        i -> i.members() != null && i.standardization() != null);
   }
 
   @Override
