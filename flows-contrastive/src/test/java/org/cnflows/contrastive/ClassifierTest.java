@@ -34,7 +34,7 @@ class ClassifierTest {
   }
 
   /** Accuracy and agreement with the Bayes decision p_s > p_b (swapped in category 1). */
-  private static double[] accuracy(double[] logLr, float[] x, int[] labels, int[] categories) {
+  static double[] accuracy(double[] logLr, float[] x, int[] labels, int[] categories) {
     int correct = 0;
     int bayesCorrect = 0;
     int agree = 0;
