@@ -1,0 +1,85 @@
+package org.cnflows.contrastive;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+import org.cnflows.flows.Flow;
+import org.cnflows.flows.FlowTrainer;
+import org.cnflows.flows.Samples;
+import org.cnflows.flows.TrainingConfig;
+
+/**
+ * Trains a {@link CnfSet}: one flow per {@link Spec}, each minimizing its {@link ContrastiveLoss}
+ * (Elsharkawy and Kahn 2025, Eq. 5, clamped as in App. A.2) on the same signal and background
+ * events. The events are first standardized with the unweighted mean and standard deviation of both
+ * classes pooled ({@link Standardization#fit}), which keeps the initial loss far from the clamp;
+ * the set records the map, so {@link PhiFeatures} reads events in their own units.
+ */
+public final class CnfTrainer {
+
+  private CnfTrainer() {}
+
+  /**
+   * One CNF to train.
+   *
+   * @param name the member's name in the set
+   * @param loss its objective (target class, contrast c, clamp k)
+   */
+  public record Spec(String name, ContrastiveLoss loss) {}
+
+  /**
+   * Trains the set.
+   *
+   * @param signal signal events, no context
+   * @param background background events of the same width
+   * @param specs the CNFs to train, in the order of the set
+   * @param newFlow builds an untrained flow of the events' width from a seed (the i-th member gets
+   *     {@code config.seed() + i})
+   * @param config the training settings, shared by all members
+   * @return the trained set; the caller closes it
+   * @throws IllegalArgumentException if the events or specs do not fit
+   */
+  public static CnfSet train(
+      Samples signal,
+      Samples background,
+      List<Spec> specs,
+      LongFunction<Flow> newFlow,
+      TrainingConfig config) {
+    if (signal.dim() != background.dim()
+        || signal.context() != null
+        || background.context() != null) {
+      throw new IllegalArgumentException(
+          "signal has dim = "
+              + signal.dim()
+              + ", contextDim = "
+              + signal.contextDim()
+              + "; background dim = "
+              + background.dim()
+              + ", contextDim = "
+              + background.contextDim()
+              + ": CNFs need two context-free sets of the same width");
+    }
+    if (specs.isEmpty()) {
+      throw new IllegalArgumentException("no CNF to train");
+    }
+    int dim = signal.dim();
+    Standardization standardization = Standardization.fit(dim, signal.x(), background.x());
+    List<Samples> sources =
+        List.of(
+            new Samples(standardization.apply(signal.x()), dim, null, 0, signal.weights()),
+            new Samples(standardization.apply(background.x()), dim, null, 0, background.weights()));
+    List<CnfSet.Member> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < specs.size(); i++) {
+        Spec spec = specs.get(i);
+        Flow flow = newFlow.apply(config.seed() + i);
+        members.add(new CnfSet.Member(spec.name(), spec.loss().target(), spec.loss().c(), flow));
+        FlowTrainer.train(flow, spec.loss(), sources, config);
+      }
+      return new CnfSet(members, standardization);
+    } catch (RuntimeException e) {
+      members.forEach(m -> m.flow().close());
+      throw e;
+    }
+  }
+}

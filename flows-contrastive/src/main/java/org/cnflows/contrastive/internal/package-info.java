@@ -1,0 +1,2 @@
+/** Implementation details of flows-contrastive; not for use outside this module. */
+package org.cnflows.contrastive.internal;
