@@ -10,9 +10,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.cnflows.contrastive.ContrastiveLoss.Target;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.GatedAffineTransform;
-import org.cnflows.flows.LayerSpec;
-import org.cnflows.flows.QuadraticTransform;
+import org.cnflows.flows.Flows;
 import org.cnflows.flows.Samples;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
@@ -40,17 +38,7 @@ class T1OptimumTest {
 
   /** A CNF of the paper's alternating architecture at reduced size. */
   static Flow smallCnf(long seed) {
-    Flow.Builder b = Flow.builder().setDim(2).optDevice(Device.cpu()).optSeed(seed);
-    for (int i = 0; i < 8; i++) {
-      b.add(
-          new LayerSpec.CouplingLayer(
-              i % 2 == 0 ? new GatedAffineTransform(3) : new QuadraticTransform(5, 1e-3),
-              i % 2 == 1,
-              32,
-              2,
-              Activation.GELU));
-    }
-    return b.build();
+    return Flows.gatedQuadratic(2, 0, 8, 32, 2).optDevice(Device.cpu()).optSeed(seed).build();
   }
 
   @Test
