@@ -39,10 +39,7 @@ public final class CnfSet implements AutoCloseable {
 
     /** Validates the name and the contrast. */
     public Member {
-      if (name == null || !name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".")) {
-        throw new IllegalArgumentException(
-            "member name '" + name + "' must be letters, digits, '_', '-' or '.'");
-      }
+      checkName(name);
       if (target == null || flow == null) {
         throw new IllegalArgumentException("member " + name + ": target and flow are required");
       }
@@ -50,6 +47,14 @@ public final class CnfSet implements AutoCloseable {
         throw new IllegalArgumentException(
             "member " + name + ": contrast c = " + c + " must be finite and > 0");
       }
+    }
+  }
+
+  /** Member names are file names: letters, digits, '_', '-' or '.', not starting with '.'. */
+  static void checkName(String name) {
+    if (name == null || !name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".")) {
+      throw new IllegalArgumentException(
+          "member name '" + name + "' must be letters, digits, '_', '-' or '.'");
     }
   }
 

@@ -25,7 +25,16 @@ public final class CnfTrainer {
    * @param name the member's name in the set
    * @param loss its objective (target class, contrast c, clamp k)
    */
-  public record Spec(String name, ContrastiveLoss loss) {}
+  public record Spec(String name, ContrastiveLoss loss) {
+
+    /** Validates the name (as {@link CnfSet.Member} does) before any flow is built. */
+    public Spec {
+      CnfSet.checkName(name);
+      if (loss == null) {
+        throw new IllegalArgumentException("CNF " + name + ": loss is null");
+      }
+    }
+  }
 
   /**
    * Trains the set.
@@ -73,10 +82,19 @@ public final class CnfTrainer {
       for (int i = 0; i < specs.size(); i++) {
         Spec spec = specs.get(i);
         Flow flow = newFlow.apply(config.seed() + i);
-        members.add(new CnfSet.Member(spec.name(), spec.loss().target(), spec.loss().c(), flow));
-        FlowTrainer.train(flow, spec.loss(), sources, config);
+        try {
+          members.add(new CnfSet.Member(spec.name(), spec.loss().target(), spec.loss().c(), flow));
+        } catch (RuntimeException e) {
+          flow.close();
+          throw e;
+        }
       }
-      return new CnfSet(members, standardization);
+      // the set checks names and widths before any training
+      CnfSet set = new CnfSet(members, standardization);
+      for (int i = 0; i < specs.size(); i++) {
+        FlowTrainer.train(members.get(i).flow(), specs.get(i).loss(), sources, config);
+      }
+      return set;
     } catch (RuntimeException e) {
       members.forEach(m -> m.flow().close());
       throw e;
