@@ -135,11 +135,7 @@ final class T3FlowStudy {
 
   /** Per-event log p_s(x | z) and log p_b(x | z) from the flows, in double. */
   static LogDensities flowLogDensities(Flow signal, Flow background, double[][] events, double z) {
-    float[] x = new float[events.length * 2];
-    for (int i = 0; i < events.length; i++) {
-      x[2 * i] = (float) events[i][0];
-      x[2 * i + 1] = (float) events[i][1];
-    }
+    float[] x = Rows.rowMajor(events);
     float[] context = new float[events.length];
     java.util.Arrays.fill(context, (float) z);
     try (NDManager manager = NDManager.newBaseManager(signal.device());

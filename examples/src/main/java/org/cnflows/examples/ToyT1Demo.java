@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.PrintStream;
 import java.util.SplittableRandom;
+import org.cnflows.contrastive.Standardization;
 import org.cnflows.flows.ConsoleProgress;
 import org.cnflows.flows.Devices;
 import org.cnflows.flows.EngineInfo;
@@ -93,26 +94,17 @@ final class ToyT1Demo {
 
   /** Fits a flow to T1 signal samples and prints the learned and true mean log-density. */
   static void fitSignal(Device device, int steps, PrintStream out) {
-    double[][] train = ToyT1.SIGNAL.sample(20_000, new SplittableRandom(1));
+    float[] train = Rows.rowMajor(ToyT1.SIGNAL.sample(20_000, new SplittableRandom(1)));
     double[][] test = ToyT1.SIGNAL.sample(20_000, new SplittableRandom(2));
-    double[] mean = new double[2];
-    double[] sd = new double[2];
-    for (int k = 0; k < 2; k++) {
-      for (double[] r : train) {
-        mean[k] += r[k] / train.length;
-      }
-      for (double[] r : train) {
-        sd[k] += (r[k] - mean[k]) * (r[k] - mean[k]) / train.length;
-      }
-      sd[k] = Math.sqrt(sd[k]);
-    }
+    Standardization standardization = Standardization.fit(2, train);
     out.printf(
-        "fitting an 8-layer gated-affine/quadratic flow to %d T1 signal samples%n", train.length);
+        "fitting an 8-layer gated-affine/quadratic flow to %d T1 signal samples%n",
+        train.length / 2);
     try (Flow flow = Flows.gatedQuadratic(2, 0, 8, 32, 2).optDevice(device).optSeed(7).build();
         NDManager manager = NDManager.newBaseManager(device)) {
       FlowTrainer.fit(
           flow,
-          Samples.of(standardize(train, mean, sd)),
+          new Samples(standardization.apply(train), 2, null, 0, null),
           TrainingConfig.builder()
               .optSteps(steps)
               .optBatchSize(512)
@@ -121,9 +113,9 @@ final class ToyT1Demo {
               .optSeed(3)
               .optListener(new ConsoleProgress(out))
               .build());
-      NDArray z = manager.create(flatten(standardize(test, mean, sd)), new Shape(test.length, 2));
-      double jacobian = Math.log(sd[0]) + Math.log(sd[1]);
-      double learned = flow.logProb(z, null).mean().getFloat() - jacobian;
+      NDArray z =
+          manager.create(standardization.apply(Rows.rowMajor(test)), new Shape(test.length, 2));
+      double learned = flow.logProb(z, null).mean().getFloat() + standardization.logJacobian();
       double truth = 0;
       for (double[] r : test) {
         truth += ToyT1.SIGNAL.logDensity(r[0], r[1]) / test.length;
@@ -132,25 +124,6 @@ final class ToyT1Demo {
           "mean log-density of %d new samples: flow %.4f, truth %.4f, difference %.4f nats%n",
           test.length, learned, truth, learned - truth);
     }
-  }
-
-  private static float[][] standardize(double[][] rows, double[] mean, double[] sd) {
-    float[][] z = new float[rows.length][2];
-    for (int i = 0; i < rows.length; i++) {
-      for (int k = 0; k < 2; k++) {
-        z[i][k] = (float) ((rows[i][k] - mean[k]) / sd[k]);
-      }
-    }
-    return z;
-  }
-
-  private static float[] flatten(float[][] rows) {
-    float[] flat = new float[rows.length * 2];
-    for (int i = 0; i < rows.length; i++) {
-      flat[2 * i] = rows[i][0];
-      flat[2 * i + 1] = rows[i][1];
-    }
-    return flat;
   }
 
   /** log N(x; m, S) for the rows of {@code x} (shape n x 2). */

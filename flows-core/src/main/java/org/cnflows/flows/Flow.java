@@ -31,7 +31,6 @@ public final class Flow implements AutoCloseable {
   private final int contextDim;
   private final long seed;
   private final List<LayerSpec> specs;
-  private final List<Bijection> layers;
   private final StandardNormal base;
   private final Chain chain;
   private final NDManager manager;
@@ -43,12 +42,9 @@ public final class Flow implements AutoCloseable {
     this.specs = List.copyOf(b.specs);
     this.base = new StandardNormal(dim);
     this.chain = new Chain();
-    List<Bijection> built = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
-      Bijection layer = specs.get(i).build(dim, contextDim, layerSeed(seed, i));
-      built.add(chain.add(String.format("%02d", i), layer));
+      chain.add(String.format("%02d", i), specs.get(i).build(dim, contextDim, layerSeed(seed, i)));
     }
-    this.layers = List.copyOf(built);
     this.manager = NDManager.newBaseManager(b.device);
     chain.initialize(manager, DataType.FLOAT32, new Shape(1, dim));
   }
@@ -87,7 +83,7 @@ public final class Flow implements AutoCloseable {
 
   /** The layers, in the order applied to data. */
   public List<Bijection> layers() {
-    return layers;
+    return java.util.Collections.unmodifiableList(chain.layers);
   }
 
   /** The device of the parameters. */
@@ -158,8 +154,8 @@ public final class Flow implements AutoCloseable {
     Inputs.check(z, context, dim, contextDim);
     NDArray h = z;
     NDArray logDet = z.getManager().zeros(new Shape(z.getShape().get(0)), z.getDataType());
-    for (int i = layers.size() - 1; i >= 0; i--) {
-      Transformed t = layers.get(i).inverse(h, context);
+    for (int i = chain.layers.size() - 1; i >= 0; i--) {
+      Transformed t = chain.layers.get(i).inverse(h, context);
       h = t.value();
       logDet = logDet.add(t.logDet());
     }
@@ -189,9 +185,8 @@ public final class Flow implements AutoCloseable {
   private static final class Chain extends PresetBlock {
     private final List<Bijection> layers = new ArrayList<>();
 
-    Bijection add(String name, Bijection layer) {
-      layers.add(layer);
-      return addChildBlock(name, layer);
+    void add(String name, Bijection layer) {
+      layers.add(addChildBlock(name, layer));
     }
 
     /** f(x) = f_L o ... o f_1 (x) and the summed log-determinants. */
