@@ -9,7 +9,8 @@ import org.cnflows.stats.models.LogDensities;
  * The signal-ratio mixture likelihood of Sluijter's thesis (Sec. 3.1.1 and 3.3.1), profiled over a
  * nuisance z known on a grid, as the thesis does: NLL(mu, z_k) = -sum_i ln[(mu p_s(x_i|z_k) +
  * p_b(x_i|z_k)) / (1 + mu)], NLL_p(mu) = min_k NLL(mu, z_k), and the interval {mu : NLL_p(mu) - min
- * NLL_p &lt; t} (Sec. 3.3.2; t = 0.5 for 68.3%).
+ * NLL_p &lt; t} (Sec. 3.3.2; t = 0.5 for 68.3%); the same for z profiled over mu ({@link
+ * #zInterval}).
  *
  * <p>mu itself is continuous. In the signal fraction f = mu / (1 + mu) each NLL(., z_k) is convex
  * (a sum of -ln of functions linear in f), so its minimum is found by safeguarded Newton steps and
@@ -94,36 +95,100 @@ public final class MixtureGridProfile {
    * the estimate is the profiled minimum.
    */
   public Interval muInterval(double threshold, double muLower, double muUpper) {
-    if (!(muLower >= 0 && muUpper > muLower) || !Double.isFinite(muUpper)) {
-      throw new IllegalArgumentException(
-          "mu range [" + muLower + ", " + muUpper + "] is not within [0, infinity)");
-    }
     Checks.finite("threshold", threshold);
-    double fLo = muLower / (1 + muLower);
-    double fHi = muUpper / (1 + muUpper);
-    int nz = zGrid.length;
-    double[] fBest = new double[nz];
-    double[] vBest = new double[nz];
-    int kBest = 0;
-    for (int k = 0; k < nz; k++) {
-      fBest[k] = minimize(k, fLo, fHi);
-      vBest[k] = nllOfFraction(fBest[k], k);
-      kBest = vBest[k] < vBest[kBest] ? k : kBest;
-    }
-    double level = vBest[kBest] + threshold;
+    MuProfile p = profileOverMu(muLower, muUpper);
+    double level = p.value[p.best] + threshold;
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    for (int k = 0; k < nz; k++) {
-      if (vBest[k] >= level) {
+    for (int k = 0; k < zGrid.length; k++) {
+      if (p.value[k] >= level) {
         continue;
       }
       int kk = k;
       DoubleUnaryOperator g = f -> nllOfFraction(f, kk) - level;
-      lo = Math.min(lo, g.applyAsDouble(fLo) <= 0 ? fLo : root(g, fLo, fBest[k]));
-      hi = Math.max(hi, g.applyAsDouble(fHi) <= 0 ? fHi : root(g, fBest[k], fHi));
+      lo = Math.min(lo, g.applyAsDouble(p.fLo) <= 0 ? p.fLo : root(g, p.fLo, p.fBest[k]));
+      hi = Math.max(hi, g.applyAsDouble(p.fHi) <= 0 ? p.fHi : root(g, p.fBest[k], p.fHi));
     }
-    return new Interval(toMu(fBest[kBest]), toMu(lo), toMu(hi), lo == fLo, hi == fHi);
+    return new Interval(toMu(p.fBest[p.best]), toMu(lo), toMu(hi), lo == p.fLo, hi == p.fHi);
   }
+
+  /**
+   * The interval of z where the profile over mu, NLL_p(z_k) = min over mu in [muLower, muUpper] of
+   * NLL(mu, z_k), stays below min_k NLL_p(z_k) + {@code threshold} (thesis, Sec. 3.3.2, with the
+   * roles of mu and z swapped). Between grid points NLL_p is interpolated linearly, so each end is
+   * the crossing of the threshold between the last point inside and its neighbour outside; an end
+   * inside at the first or last grid value is flagged as at the bound. The estimate is the vertex
+   * of the parabola through the grid minimum and its two neighbours (the grid minimum itself at an
+   * end of the grid). The region is returned as its hull if it is not connected.
+   */
+  public Interval zInterval(double threshold, double muLower, double muUpper) {
+    Checks.finite("threshold", threshold);
+    MuProfile p = profileOverMu(muLower, muUpper);
+    double[] v = p.value;
+    int nz = zGrid.length;
+    double level = v[p.best] + threshold;
+    int first = 0;
+    while (v[first] >= level) {
+      first++;
+    }
+    int last = nz - 1;
+    while (v[last] >= level) {
+      last--;
+    }
+    double lo = first == 0 ? zGrid[0] : crossing(first - 1, first, v, level);
+    double hi = last == nz - 1 ? zGrid[nz - 1] : crossing(last + 1, last, v, level);
+    return new Interval(vertex(p.best, v), lo, hi, first == 0, last == nz - 1);
+  }
+
+  /** The z where the line through (z_out, v_out) and (z_in, v_in) reaches the level. */
+  private double crossing(int out, int in, double[] v, double level) {
+    double t = (level - v[in]) / (v[out] - v[in]);
+    return zGrid[in] + t * (zGrid[out] - zGrid[in]);
+  }
+
+  /** The vertex of the parabola through grid points k - 1, k, k + 1, clamped to their span. */
+  private double vertex(int k, double[] v) {
+    if (k == 0 || k == zGrid.length - 1) {
+      return zGrid[k];
+    }
+    double z0 = zGrid[k - 1];
+    double z1 = zGrid[k];
+    double z2 = zGrid[k + 1];
+    double a = (z1 - z0) * (v[k] - v[k + 1]);
+    double b = (z1 - z2) * (v[k] - v[k - 1]);
+    double den = a - b;
+    if (!(Math.abs(den) > 0)) {
+      return z1;
+    }
+    double z = z1 - 0.5 * ((z1 - z0) * a - (z1 - z2) * b) / den;
+    return Math.max(z0, Math.min(z2, z));
+  }
+
+  /**
+   * The minimum over f = mu / (1 + mu) of each NLL(., z_k) on the fraction range of [muLower,
+   * muUpper], and the index of the smallest.
+   */
+  private MuProfile profileOverMu(double muLower, double muUpper) {
+    if (!(muLower >= 0 && muUpper > muLower) || !Double.isFinite(muUpper)) {
+      throw new IllegalArgumentException(
+          "mu range [" + muLower + ", " + muUpper + "] is not within [0, infinity)");
+    }
+    double fLo = muLower / (1 + muLower);
+    double fHi = muUpper / (1 + muUpper);
+    int nz = zGrid.length;
+    double[] fBest = new double[nz];
+    double[] value = new double[nz];
+    int best = 0;
+    for (int k = 0; k < nz; k++) {
+      fBest[k] = minimize(k, fLo, fHi);
+      value[k] = nllOfFraction(fBest[k], k);
+      best = value[k] < value[best] ? k : best;
+    }
+    return new MuProfile(fLo, fHi, fBest, value, best);
+  }
+
+  /** The per-z minima over the signal fraction. */
+  private record MuProfile(double fLo, double fHi, double[] fBest, double[] value, int best) {}
 
   private double nllOfFraction(double f, int k) {
     double[] qk = q[k];
