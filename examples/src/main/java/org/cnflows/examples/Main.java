@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * Entry point of {@code java -jar examples/target/cnflows-examples.jar [command]}.
  *
- * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}; {@code t3} runs {@link T3FlowStudy}.
+ * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}; {@code t3} runs {@link T3Study}.
  */
 public final class Main {
 
@@ -31,14 +31,15 @@ public final class Main {
       case "demo":
         return ToyT1Demo.run(rest, out);
       case "t3":
-        return T3FlowStudy.run(rest, out);
+        return T3Study.run(rest, out);
       case "-h":
       case "--help":
       case "help":
         out.println("usage: cnflows-examples [demo | t3]");
         out.println("  demo [grid [steps]]   engine check, toy T1 on a grid, a flow fit (default)");
         out.println(
-            "  t3 [large|small [datasetsPerPoint [steps]]]   the thesis's flow method on T3");
+            "  t3 [large|small [datasetsPerPoint [flowSteps [classifierSteps]]]]   the thesis's flow"
+                + " and classifier methods beside the true likelihood on T3");
         out.println("system properties: -Dcnflows.device=cpu|gpu|gpu:N");
         return 0;
       default:

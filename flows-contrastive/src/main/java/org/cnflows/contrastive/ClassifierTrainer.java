@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.Batch;
+import org.cnflows.flows.LearningRateSchedule;
 import org.cnflows.flows.internal.Adam;
 
 /**
@@ -45,13 +46,23 @@ public final class ClassifierTrainer {
    *
    * @param steps number of Adam steps
    * @param batchSize rows per step (per class for the parameterized construction)
-   * @param learningRate Adam's step size
+   * @param learningRate Adam's base step size
    * @param seed seed of the batch sampling
+   * @param schedule how the step size evolves over the steps
    */
-  public record Config(int steps, int batchSize, double learningRate, long seed) {
+  public record Config(
+      int steps, int batchSize, double learningRate, long seed, LearningRateSchedule schedule) {
+
+    /** Settings with a constant step size. */
+    public Config(int steps, int batchSize, double learningRate, long seed) {
+      this(steps, batchSize, learningRate, seed, LearningRateSchedule.CONSTANT);
+    }
 
     /** Validates the settings. */
     public Config {
+      if (schedule == null) {
+        throw new IllegalArgumentException("learning-rate schedule is null");
+      }
       if (steps < 1 || batchSize < 1 || !(learningRate > 0) || Double.isInfinite(learningRate)) {
         throw new IllegalArgumentException(
             "steps = "
@@ -215,7 +226,7 @@ public final class ClassifierTrainer {
           for (Parameter p : parameters) {
             gradients.add(p.getArray().getGradient());
           }
-          adam.step(gradients);
+          adam.step(gradients, config.schedule().rate(config.learningRate(), step, config.steps()));
           for (NDArray g : gradients) {
             g.subi(g);
           }

@@ -47,6 +47,16 @@ public final class Adam implements AutoCloseable {
    * @param gradients one gradient per weight
    */
   public void step(List<NDArray> gradients) {
+    step(gradients, learningRate);
+  }
+
+  /**
+   * Applies one step with the given gradients and this step's base rate (a schedule's value).
+   *
+   * @param gradients one gradient per weight
+   * @param learningRate lr of this step, before the bias correction
+   */
+  public void step(List<NDArray> gradients, double learningRate) {
     t++;
     float rate =
         (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
