@@ -14,6 +14,13 @@ import org.cnflows.flows.TrainingConfig;
  * events. The events are first standardized with the unweighted mean and standard deviation of both
  * classes pooled ({@link Standardization#fit}), which keeps the initial loss far from the clamp;
  * the set records the map, so {@link PhiFeatures} reads events in their own units.
+ *
+ * <p>Train with {@link TrainingConfig.Builder#optKeepBest(boolean) optKeepBest(false)}: once the
+ * clamped loss reaches k, every evaluation ties with the first one that did, so keeping the "best"
+ * evaluation would restore an early flow; with {@code false} the members end on their last step and
+ * evaluations only report progress. Give the specs losses with {@link
+ * ContrastiveLoss#withEventClamp()}: with the batch clamp alone a few contrasted events far in the
+ * flow's tails pull the loss below k early and training freezes (see {@link ContrastiveLoss}).
  */
 public final class CnfTrainer {
 
@@ -44,7 +51,8 @@ public final class CnfTrainer {
    * @param specs the CNFs to train, in the order of the set
    * @param newFlow builds an untrained flow of the events' width from a seed (the i-th member gets
    *     {@code config.seed() + i})
-   * @param config the training settings, shared by all members
+   * @param config the training settings, shared by all members (normally with {@code
+   *     optKeepBest(false)}, see above)
    * @return the trained set; the caller closes it
    * @throws IllegalArgumentException if the events or specs do not fit
    */

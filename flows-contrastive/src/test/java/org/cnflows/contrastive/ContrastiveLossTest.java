@@ -16,6 +16,7 @@ import org.cnflows.flows.Flows;
 import org.cnflows.flows.Samples;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
+import org.cnflows.stats.toys.ToyT1;
 import org.junit.jupiter.api.Test;
 
 class ContrastiveLossTest {
@@ -74,6 +75,30 @@ class ContrastiveLossTest {
     }
   }
 
+  /**
+   * Per event: a background event far in the tails enters the signal CNF's contrast term as k / c,
+   * not as its log p of about -1600, so the loss stays above k; a near one enters with its log p.
+   */
+  @Test
+  void eventClampBoundsEachContrastedEventAtKOverC() {
+    float[][] near = {{0f, 0f}};
+    float[][] background = {{40f, 40f}, {1f, 0f}};
+    try (Flow flow = identityFlow();
+        NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      Batch s = new Batch(m.create(flat(near), new Shape(1, 2)), null, null);
+      Batch b = new Batch(m.create(flat(background), new Shape(2, 2)), null, null);
+      ContrastiveLoss loss = ContrastiveLoss.signal(2).withEventClamp();
+      double expected = -logNormal(near[0]) + 2 * (-50 / 2.0 + logNormal(background[1])) / 2;
+      assertThat((double) loss.compute(flow, List.of(s, b)).getFloat())
+          .isCloseTo(expected, within(1e-4));
+      assertThat((double) loss.withoutClamp().compute(flow, List.of(s, b)).getFloat())
+          .isLessThan(-1000);
+      assertThat(loss.withClamp(-10).eventClamped()).isTrue();
+      assertThat(loss.withoutClamp().eventClamped()).isFalse();
+      assertThat(ContrastiveLoss.signal(2).eventClamped()).isFalse();
+    }
+  }
+
   @Test
   void rejectsBadContrastAndClamp() {
     assertThatThrownBy(() -> ContrastiveLoss.signal(0))
@@ -99,8 +124,8 @@ class ContrastiveLossTest {
    */
   @Test
   void clampPreventsTheCollapseThatTheBareLossRunsInto() {
-    Samples signal = Samples.of(T1.sample(true, 4000, 1));
-    Samples background = Samples.of(T1.sample(false, 4000, 2));
+    Samples signal = Samples.of(ToyEvents.rows(ToyT1.SIGNAL, 4000, 1));
+    Samples background = Samples.of(ToyEvents.rows(ToyT1.BACKGROUND, 4000, 2));
     double bare = trainedLoss(ContrastiveLoss.signal(4).withoutClamp(), signal, background);
     double clamped = trainedLoss(ContrastiveLoss.signal(4), signal, background);
     System.out.printf(

@@ -8,7 +8,6 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.List;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.FlowTesting;
 import org.cnflows.flows.Flows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,33 +68,6 @@ class PhiFeaturesTest {
         assertThat(appended[4 * i]).isEqualTo(x[2 * i]);
         assertThat(appended[4 * i + 1]).isEqualTo(x[2 * i + 1]);
       }
-    }
-  }
-
-  @Test
-  void savedSetGivesIdenticalColumnsAndRecordsProvenance(@TempDir Path dir) throws Exception {
-    float[] x = events();
-    double[][] before;
-    try (CnfSet set =
-        new CnfSet(
-            List.of(
-                new CnfSet.Member("s_c2", ContrastiveLoss.Target.SIGNAL, 2, flow(3)),
-                new CnfSet.Member("b_c0.5", ContrastiveLoss.Target.BACKGROUND, 0.5, flow(4))),
-            SCALE)) {
-      for (CnfSet.Member m : set.members()) {
-        FlowTesting.randomize(m.flow().parameters(), 0.3, m.flow().seed());
-      }
-      before = new PhiFeatures(set, 16).logDensities(x);
-      set.save(dir);
-    }
-    try (CnfSet loaded = CnfSet.load(dir, Device.cpu())) {
-      assertThat(loaded.standardization()).isEqualTo(SCALE);
-      assertThat(loaded.members()).extracting(CnfSet.Member::c).containsExactly(2.0, 0.5);
-      assertThat(loaded.members())
-          .extracting(CnfSet.Member::target)
-          .containsExactly(ContrastiveLoss.Target.SIGNAL, ContrastiveLoss.Target.BACKGROUND);
-      assertThat(new PhiFeatures(loaded, 7).logDensities(x)).isDeepEqualTo(before);
-      assertThat(CnfSet.provenance(dir).seed()).isEqualTo(3);
     }
   }
 

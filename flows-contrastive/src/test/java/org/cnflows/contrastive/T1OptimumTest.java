@@ -14,19 +14,28 @@ import org.cnflows.flows.Flows;
 import org.cnflows.flows.Samples;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
+import org.cnflows.stats.toys.BivariateGaussian;
+import org.cnflows.stats.toys.ToyT1;
 import org.junit.jupiter.api.Test;
 
 /**
  * CNFs trained on toy T1 (Elsharkawy and Kahn 2025, Sec. 5) approach the optimum of Eq. (10), p*_c
  * = max(p_s - c p_b, 0) / lambda_c (roles swapped for a background CNF), at reduced scale: 8
  * coupling layers (gated affine, Eq. 15, and quadratic, Eq. 16, alternating) of width 32 instead of
- * 30 of width 64, 6000 events per class instead of 30,000, 1000 steps, inputs standardized by
- * {@link CnfTrainer}, and a single evaluation at the end so that the final parameters are kept:
- * FlowTrainer keeps the parameters of the best evaluation, and once the clamped loss reaches k
- * every later evaluation ties with the first one at k, which would keep an early, poor flow. The
- * yardstick is the modelled class's own density (no contrast): the CNF must leave less than 65% of
- * the mass that density leaves where p*_c = 0, and for c >= 1 be closer to p*_c than it (at c = 0.5
- * the signal density is already close to p*: TV 0.15, about 0.2 for the CNF at this scale).
+ * 30 of width 64, 6000 events per class instead of 30,000, {@value #STEPS} steps, inputs
+ * standardized by {@link CnfTrainer}. The losses clamp each contrasted event as well as the batch
+ * ({@link ContrastiveLoss#withEventClamp()}): with the batch clamp alone every run froze within
+ * about 100 steps, once a few background events far in the flow's tails pulled the batch loss below
+ * k, and what the test measured was an early flow that depended on the seed (TV to p*_2 from 0.21
+ * to 0.35 over training seeds 21, 31, 41, 51). Training ends on the last step ({@code
+ * optKeepBest(false)}); validation is only reported.
+ *
+ * <p>The yardstick is the modelled class's own density (no contrast). Every CNF must be within TV
+ * 0.25 of p*_c and leave less than a fifth of the mass that density leaves where p*_c = 0, and for
+ * c >= 1 be closer to p*_c than it (at c = 0.5 the signal density is already close to p*: TV 0.15).
+ * Measured over training seeds 21, 31, 41, 51: TV 0.09-0.16 (c = 0.5), 0.09-0.18 (c = 1), 0.10-0.23
+ * (c = 2), 0.11-0.19 (background, c = 1), mass where p*_c = 0 at most 0.012; the test uses seed 21,
+ * the worst of the four for c >= 1.
  */
 class T1OptimumTest {
 
@@ -35,74 +44,103 @@ class T1OptimumTest {
   static final double X1_MIN = -11;
   static final double X1_MAX = 18;
   static final int GRID = 220;
+  static final int STEPS = 500;
+
+  /** Background mass where p*_c = 0 for c = 0.5, 1, 2 (specs/toys.md). */
+  static final double[] BACKGROUND_MASS_REFERENCE = {0.700, 0.805, 0.888};
+
+  /** The signal CNFs for c = 0.5, 1, 2 and the background CNF for c = 1. */
+  static final List<CnfTrainer.Spec> SPECS =
+      List.of(
+          new CnfTrainer.Spec("s_c0.5", ContrastiveLoss.signal(0.5).withEventClamp()),
+          new CnfTrainer.Spec("s_c1", ContrastiveLoss.signal(1).withEventClamp()),
+          new CnfTrainer.Spec("s_c2", ContrastiveLoss.signal(2).withEventClamp()),
+          new CnfTrainer.Spec("b_c1", ContrastiveLoss.background(1).withEventClamp()));
 
   /** A CNF of the paper's alternating architecture at reduced size. */
   static Flow smallCnf(long seed) {
     return Flows.gatedQuadratic(2, 0, 8, 32, 2).optDevice(Device.cpu()).optSeed(seed).build();
   }
 
-  @Test
-  void learnedDensitiesApproachTheOptimumOfEquationTen() {
-    Samples s = Samples.of(T1.sample(true, 6000, 11));
-    Samples bg = Samples.of(T1.sample(false, 6000, 12));
-    double[] cs = {0.5, 1, 2};
-    double[] refLambda = {0.766, 0.645, 0.500};
-    double[] refMass = {0.700, 0.805, 0.888};
-    List<CnfTrainer.Spec> specs =
-        List.of(
-            new CnfTrainer.Spec("s_c0.5", ContrastiveLoss.signal(0.5)),
-            new CnfTrainer.Spec("s_c1", ContrastiveLoss.signal(1)),
-            new CnfTrainer.Spec("s_c2", ContrastiveLoss.signal(2)),
-            new CnfTrainer.Spec("b_c1", ContrastiveLoss.background(1)));
+  /** Trains {@link #SPECS} on the events; member i starts from seed + i. */
+  static CnfSet train(Samples signal, Samples background, long seed) {
     TrainingConfig config =
         TrainingConfig.builder()
-            .optSteps(1000)
+            .optSteps(STEPS)
             .optBatchSize(512)
             .optLearningRate(1e-3)
-            .optEvaluateEvery(1000)
-            .optSeed(21)
+            .optEvaluateEvery(STEPS / 2)
+            .optKeepBest(false)
+            .optSeed(seed)
             .optListener(TrainingListener.NONE)
             .build();
-    try (CnfSet set = CnfTrainer.train(s, bg, specs, T1OptimumTest::smallCnf, config)) {
-      SoftAssertions soft = new SoftAssertions();
-      Grid grid = new Grid();
-      double[][] logp = new PhiFeatures(set, 8192).logDensities(grid.points);
-      for (int k = 0; k < specs.size(); k++) {
-        ContrastiveLoss loss = specs.get(k).loss();
+    return CnfTrainer.train(signal, background, SPECS, T1OptimumTest::smallCnf, config);
+  }
+
+  /**
+   * Per member: TV to p*_c, learned mass where p*_c = 0, and the same two for the modelled class's
+   * own density.
+   */
+  static double[][] distances(CnfSet set, Grid grid) {
+    double[][] logp = new PhiFeatures(set, 8192).logDensities(grid.points);
+    double[][] out = new double[SPECS.size()][];
+    for (int k = 0; k < SPECS.size(); k++) {
+      ContrastiveLoss loss = SPECS.get(k).loss();
+      boolean signal = loss.target() == Target.SIGNAL;
+      double[] optimum = grid.normalized(grid.contrasted(signal, loss.c()));
+      double[] own = grid.normalized(p -> grid.density(signal, p));
+      double[] column = logp[k];
+      double[] learned = grid.normalized(p -> Math.exp(column[p]));
+      out[k] =
+          new double[] {
+            grid.totalVariation(learned, optimum),
+            grid.massWhereZero(learned, optimum),
+            grid.totalVariation(own, optimum),
+            grid.massWhereZero(own, optimum)
+          };
+    }
+    return out;
+  }
+
+  @Test
+  void learnedDensitiesApproachTheOptimumOfEquationTen() {
+    Samples s = Samples.of(ToyEvents.rows(ToyT1.SIGNAL, 6000, 11));
+    Samples bg = Samples.of(ToyEvents.rows(ToyT1.BACKGROUND, 6000, 12));
+    Grid grid = new Grid();
+    SoftAssertions soft = new SoftAssertions();
+    for (int k = 0; k < ToyT1.CONTRASTS.length; k++) {
+      double c = ToyT1.CONTRASTS[k];
+      double[] optimum = grid.normalized(grid.contrasted(true, c));
+      double lambda = grid.integral(grid.contrasted(true, c));
+      double backgroundLeft =
+          grid.massWhereZero(grid.normalized(p -> grid.density(false, p)), optimum);
+      System.out.printf(
+          "T1 p*_%.1f: lambda %.3f (reference %.3f), background mass where p* = 0 %.3f"
+              + " (reference %.3f)%n",
+          c, lambda, ToyT1.LAMBDA_C_REFERENCE[k], backgroundLeft, BACKGROUND_MASS_REFERENCE[k]);
+      soft.assertThat(lambda)
+          .as("lambda_%s", c)
+          .isCloseTo(ToyT1.LAMBDA_C_REFERENCE[k], within(0.005));
+      soft.assertThat(backgroundLeft)
+          .as("background mass where p*_%s = 0", c)
+          .isCloseTo(BACKGROUND_MASS_REFERENCE[k], within(0.005));
+    }
+    try (CnfSet set = train(s, bg, 21)) {
+      double[][] d = distances(set, grid);
+      for (int k = 0; k < SPECS.size(); k++) {
+        ContrastiveLoss loss = SPECS.get(k).loss();
         double c = loss.c();
-        boolean signal = loss.target() == Target.SIGNAL;
-        IntToDoubleFunction contrasted =
-            p -> Math.max(grid.density(signal, p) - c * grid.density(!signal, p), 0);
-        double[] optimum = grid.normalized(contrasted);
-        double[] own = grid.normalized(p -> grid.density(signal, p));
-        double[] column = logp[k];
-        double[] learned = grid.normalized(p -> Math.exp(column[p]));
-        double tv = grid.totalVariation(learned, optimum);
-        double leak = grid.massWhereZero(learned, optimum);
-        double tvOwn = grid.totalVariation(own, optimum);
-        double leakOwn = grid.massWhereZero(own, optimum);
         System.out.printf(
             "T1 %s c = %.1f: learned TV to p* %.3f (own density: %.3f), mass where p* = 0 %.3f"
                 + " (own density: %.3f)%n",
-            loss.target(), c, tv, tvOwn, leak, leakOwn);
-        if (signal) {
-          double lambda = grid.integral(contrasted);
-          double backgroundLeft =
-              grid.massWhereZero(grid.normalized(p -> grid.density(false, p)), optimum);
-          System.out.printf(
-              "T1 p*_%.1f: lambda %.3f (reference %.3f), background mass where p* = 0 %.3f"
-                  + " (reference %.3f)%n",
-              c, lambda, refLambda[k], backgroundLeft, refMass[k]);
-          soft.assertThat(lambda).as("lambda_%s", c).isCloseTo(refLambda[k], within(0.005));
-          soft.assertThat(backgroundLeft)
-              .as("background mass where p*_%s = 0", c)
-              .isCloseTo(refMass[k], within(0.005));
-        }
-        soft.assertThat(tv).as("TV to p*_%s", c).isLessThan(0.25);
+            loss.target(), c, d[k][0], d[k][2], d[k][1], d[k][3]);
+        soft.assertThat(d[k][0]).as("TV to p*_%s", c).isLessThan(0.25);
         if (c >= 1) {
-          soft.assertThat(tv).as("TV to p*_%s vs the class density", c).isLessThan(0.9 * tvOwn);
+          soft.assertThat(d[k][0])
+              .as("TV to p*_%s vs the class density", c)
+              .isLessThan(0.85 * d[k][2]);
         }
-        soft.assertThat(leak).as("learned mass where p*_%s = 0", c).isLessThan(0.65 * leakOwn);
+        soft.assertThat(d[k][1]).as("learned mass where p*_%s = 0", c).isLessThan(0.2 * d[k][3]);
       }
       soft.assertAll();
       phiFeaturesClassify(set, s, bg);
@@ -112,14 +150,15 @@ class T1OptimumTest {
   /**
    * The c = 1 CNFs as a classifier, deciding signal where log p_s,c=1 > log p_b,c=1 (the CNF
    * classifier of Sec. 5, Table 1 (ii)), and a DNN on x with the Phi columns of the set appended
-   * (Sec. 6.2), against the Bayes accuracy on equal mixtures: the DNN reaches it (measured 0.8228
-   * vs 0.8226 on these events), the CNF pair alone at this reduced scale comes within 0.03 (0.795).
+   * (Sec. 6.2), against the Bayes accuracy on equal mixtures (0.8251 on these events): both reach
+   * it (measured 0.8241 for the CNF pair, 0.8244 for the DNN; the CNF pair trained with the batch
+   * clamp alone reached 0.795).
    */
   private static void phiFeaturesClassify(CnfSet set, Samples s, Samples bg) {
     LabeledEvents test =
         LabeledEvents.of(
-            ContrastiveLossTest.flat(T1.sample(true, 10000, 13)),
-            ContrastiveLossTest.flat(T1.sample(false, 10000, 14)),
+            ToyEvents.flat(ToyT1.SIGNAL, 10000, 13),
+            ToyEvents.flat(ToyT1.BACKGROUND, 10000, 14),
             2);
     PhiFeatures features = new PhiFeatures(set, 8192);
     double[][] logp = features.logDensities(test.x());
@@ -150,7 +189,7 @@ class T1OptimumTest {
       System.out.printf(
           "T1 CNF classifier (c = 1 pair) accuracy %.4f, DNN on x + Phi %.4f, Bayes %.4f%n",
           cnf[0], dnn[0], dnn[1]);
-      assertThat(cnf[0]).isGreaterThan(cnf[1] - 0.04);
+      assertThat(cnf[0]).isGreaterThan(cnf[1] - 0.02);
       assertThat(dnn[0]).isGreaterThan(dnn[1] - 0.01);
     }
   }
@@ -173,8 +212,14 @@ class T1OptimumTest {
       }
     }
 
+    /** max(p_modelled - c p_contrasted, 0) at grid point p. */
+    IntToDoubleFunction contrasted(boolean signal, double c) {
+      return p -> Math.max(density(signal, p) - c * density(!signal, p), 0);
+    }
+
     double density(boolean signal, int p) {
-      return T1.density(signal, points[2 * p], points[2 * p + 1]);
+      BivariateGaussian g = signal ? ToyT1.SIGNAL : ToyT1.BACKGROUND;
+      return Math.exp(g.logDensity(points[2 * p], points[2 * p + 1]));
     }
 
     double integral(IntToDoubleFunction f) {

@@ -24,10 +24,12 @@ import org.cnflows.flows.internal.Adam;
  * step runs in its own {@link NDScope}, so native memory does not grow with the number of steps.
  * Losses stay on the device and are read back once per evaluation: a NaN or infinite loss then
  * stops training with an {@link IllegalStateException} that names the first such step. At each
- * evaluation the validation loss is computed (without gradients); the parameters of the best
- * evaluation are kept and restored at the end, and saved to the checkpoint directory if one is set.
- * Before the first step, {@link ActNorm} layers that are still the identity are data-initialized
- * from up to {@value #ACT_NORM_ROWS} shuffled rows of the first source.
+ * evaluation the validation loss is computed (without gradients); the best evaluation's parameters
+ * are saved to the checkpoint directory if one is set and, with {@link TrainingConfig#keepBest()}
+ * (the default), snapshotted on the host and restored at the end; without it the flow ends with the
+ * parameters of the last step. Before the first step, {@link ActNorm} layers that are still the
+ * identity are data-initialized from up to {@value #ACT_NORM_ROWS} shuffled rows of the first
+ * source.
  *
  * <p>Not thread-safe: one training per flow at a time.
  */
@@ -50,7 +52,8 @@ public final class FlowTrainer {
    * @param loss the objective
    * @param sources one data set per source of the loss
    * @param config the settings
-   * @return the history and the best step; the flow holds the best parameters
+   * @return the history and the best step; the flow holds the best evaluation's parameters if
+   *     {@link TrainingConfig#keepBest()}, else those of the last step
    * @throws IllegalArgumentException if the data do not match the loss or the flow
    * @throws IllegalStateException if the loss becomes NaN or infinite
    */
@@ -174,7 +177,9 @@ public final class FlowTrainer {
               bestLoss = criterion;
               bestStep = step;
               sinceBest = 0;
-              best = snapshot();
+              if (config.keepBest()) {
+                best = snapshot();
+              }
               checkpoint();
             } else if (config.patience() > 0 && ++sinceBest >= config.patience()) {
               stoppedEarly = true;

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 /**
  * Settings of {@link FlowTrainer}: Adam (Kingma and Ba 2015) with learning rate and betas, batch
  * size, number of steps, validation split, evaluation interval, early stopping, global
- * gradient-norm clipping, seed, optional checkpoint directory and a progress listener. Immutable;
- * build with {@link #builder()}.
+ * gradient-norm clipping, whether to end on the best evaluation's parameters, seed, optional
+ * checkpoint directory and a progress listener. Immutable; build with {@link #builder()}.
  *
  * @param learningRate Adam's step size (> 0)
  * @param beta1 Adam's first-moment decay, in [0, 1)
@@ -19,6 +19,8 @@ import java.nio.file.Path;
  * @param patience evaluations without validation improvement before stopping; 0 disables early
  *     stopping
  * @param clipNorm the maximum global L2 norm of the gradient; 0 disables clipping
+ * @param keepBest whether the flow ends with the parameters of the best evaluation (lowest
+ *     validation loss, or training loss without validation) rather than those of the last step
  * @param seed seed of the split and of the batch order
  * @param checkpointDir where the best flow is saved at each improvement, or null
  * @param listener receives progress; {@link TrainingListener#NONE} for silence
@@ -34,6 +36,7 @@ public record TrainingConfig(
     int evaluateEvery,
     int patience,
     double clipNorm,
+    boolean keepBest,
     long seed,
     Path checkpointDir,
     TrainingListener listener) {
@@ -81,6 +84,7 @@ public record TrainingConfig(
     private int evaluateEvery = 100;
     private int patience = 0;
     private double clipNorm = 0;
+    private boolean keepBest = true;
     private long seed = 0;
     private Path checkpointDir;
     private TrainingListener listener = new ConsoleProgress(System.out);
@@ -142,6 +146,17 @@ public record TrainingConfig(
       return this;
     }
 
+    /**
+     * Whether to restore the parameters of the best evaluation at the end (default true); with
+     * false the flow keeps the parameters of the last step. Choose false when the criterion cannot
+     * rank evaluations: a clamped loss (the contrastive loss at its clamp k) ties every evaluation
+     * that reaches k with the first one, so "best" would be an early flow.
+     */
+    public Builder optKeepBest(boolean v) {
+      keepBest = v;
+      return this;
+    }
+
     /** Seed of the split and batch order (default 0). */
     public Builder optSeed(long v) {
       seed = v;
@@ -173,6 +188,7 @@ public record TrainingConfig(
           evaluateEvery,
           patience,
           clipNorm,
+          keepBest,
           seed,
           checkpointDir,
           listener);

@@ -3,11 +3,12 @@ package org.cnflows.flows;
 import java.util.List;
 
 /**
- * The outcome of {@link FlowTrainer#train}. The flow holds the parameters of the best evaluation
- * (lowest validation loss, or lowest training loss without validation).
+ * The outcome of {@link FlowTrainer#train}. The best evaluation is the one with the lowest
+ * validation loss (or training loss without validation); the flow holds its parameters if {@link
+ * TrainingConfig#keepBest()}, else those of the last step ({@code steps}).
  *
  * @param steps optimizer steps done
- * @param bestStep the step whose parameters the flow now holds
+ * @param bestStep the step of the best evaluation
  * @param bestValidationLoss the loss at that step (validation, or training without validation)
  * @param stoppedEarly whether early stopping ended the run
  * @param history every evaluation, in order

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class FlowTrainerTest {
       for (double ctx : new double[] {-0.8, 0.0, 0.8}) {
         int k = 4000;
         float[] cs = new float[k];
-        java.util.Arrays.fill(cs, (float) ctx);
+        Arrays.fill(cs, (float) ctx);
         NDArray samples = flow.sample(m, k, m.create(cs, new Shape(k, 1)), 9);
         float[] mean = samples.mean(new int[] {0}).toFloatArray();
         // standard error of the mean is 0.5 / sqrt(4000) = 0.008
@@ -195,6 +196,79 @@ class FlowTrainerTest {
               .orElseThrow();
       assertThat(result.bestValidationLoss()).isEqualTo(best);
     }
+  }
+
+  /**
+   * A criterion that ranks the second evaluation best: the maximum-likelihood loss (its gradient
+   * drives training) minus 100 on the steps of the second evaluation window, so without validation
+   * the mean training loss of that window is the lowest by construction.
+   */
+  @Test
+  void keepBestRestoresTheBestEvaluationAndOtherwiseTheLastStep() {
+    float[][] atBest = trainedParameters(true, 20);
+    float[][] atLast = trainedParameters(false, 40);
+    assertThat(Arrays.deepEquals(atBest, atLast))
+        .as("best and last parameters are equal")
+        .isFalse();
+  }
+
+  /**
+   * Trains 40 steps, evaluating every 10, and checks that the flow ends with the parameters it had
+   * at {@code expectedStep}; returns them.
+   */
+  private static float[][] trainedParameters(boolean keepBest, int expectedStep) {
+    int every = 10;
+    FlowLoss secondWindowBest =
+        new FlowLoss() {
+          int calls;
+
+          @Override
+          public int sources() {
+            return 1;
+          }
+
+          @Override
+          public NDArray compute(Flow flow, List<Batch> batches) {
+            NDArray nll = new MaximumLikelihood().compute(flow, batches);
+            return calls++ / every == 1 ? nll.sub(100) : nll;
+          }
+        };
+    List<float[][]> seen = new ArrayList<>();
+    try (Flow flow = realNvp(0)) {
+      TrainingResult result =
+          FlowTrainer.train(
+              flow,
+              secondWindowBest,
+              List.of(Samples.of(correlated(1000, 8))),
+              TrainingConfig.builder()
+                  .optSteps(4 * every)
+                  .optBatchSize(64)
+                  .optLearningRate(1e-2)
+                  .optEvaluateEvery(every)
+                  .optValidationFraction(0)
+                  .optKeepBest(keepBest)
+                  .optListener(
+                      new TrainingListener() {
+                        @Override
+                        public void onEvaluation(Evaluation e, int steps) {
+                          seen.add(values(flow));
+                        }
+                      })
+                  .build());
+      assertThat(result.bestStep()).isEqualTo(2 * every);
+      assertThat(result.steps()).isEqualTo(4 * every);
+      float[][] end = values(flow);
+      assertThat(end)
+          .as("parameters after training with keepBest = %s", keepBest)
+          .isDeepEqualTo(seen.get(expectedStep / every - 1));
+      return end;
+    }
+  }
+
+  private static float[][] values(Flow flow) {
+    return flow.parameters().stream()
+        .map(p -> p.getValue().getArray().toFloatArray())
+        .toArray(float[][]::new);
   }
 
   @Test
