@@ -41,7 +41,7 @@ public final class Main {
         out.println("usage: cnflows-examples [demo | t2 | t3]");
         out.println("  demo [grid [steps]]   engine check, toy T1 on a grid, a flow fit (default)");
         out.println(
-            "  t2 [events [cnfSteps [dnnSteps [testEvents [layers [hidden [depth [perPhi]]]]]]]]"
+            "  t2 [events [cnfSteps [dnnSteps [testEvents [layers [hidden [depth [perPhi [lr]]]]]]]]]"
                 + "   CNF paper Table 1 / Fig. 3 on the 10-D toy");
         out.println(
             "  t3 [large|small [datasetsPerPoint [steps]]]   the thesis's flow method on T3");

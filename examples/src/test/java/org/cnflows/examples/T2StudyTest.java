@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class T2StudyTest {
 
-  static final T2Study.Settings SCALE = new T2Study.Settings(6000, 600, 1500, 4000, 8, 32, 2, 100);
+  static final T2Study.Settings SCALE =
+      new T2Study.Settings(6000, 600, 1500, 4000, 8, 32, 2, 100, 1e-3);
 
   static List<T2Study.Result> results;
   static String table;
