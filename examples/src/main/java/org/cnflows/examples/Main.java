@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * Entry point of {@code java -jar examples/target/cnflows-examples.jar [command]}.
  *
- * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}; {@code t3} runs {@link T3Study}.
+ * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}; {@code t2} runs {@link T2Study};
+ * {@code t3} runs {@link T3Study}.
  */
 public final class Main {
 
@@ -30,13 +31,18 @@ public final class Main {
     switch (command) {
       case "demo":
         return ToyT1Demo.run(rest, out);
+      case "t2":
+        return T2Study.run(rest, out);
       case "t3":
         return T3Study.run(rest, out);
       case "-h":
       case "--help":
       case "help":
-        out.println("usage: cnflows-examples [demo | t3]");
+        out.println("usage: cnflows-examples [demo | t2 | t3]");
         out.println("  demo [grid [steps]]   engine check, toy T1 on a grid, a flow fit (default)");
+        out.println(
+            "  t2 [events [cnfSteps [dnnSteps [testEvents [layers [hidden [depth [perPhi [lr]]]]]]]]]"
+                + "   CNF paper Table 1 / Fig. 3 on the 10-D toy");
         out.println(
             "  t3 [large|small [datasetsPerPoint [flowSteps [classifierSteps]]]]   the thesis's flow"
                 + " and classifier methods beside the true likelihood on T3");
