@@ -343,9 +343,10 @@ final class T2Study {
 
   /**
    * The signal and background CNFs with c = 1 (App. A: Adam, betas 0.9 / 0.999, learning rate 1e-3
-   * unless set), trained on all events with a single evaluation at the end, so that the final
-   * parameters are kept (once the clamped loss ties at k, {@link org.cnflows.flows.FlowTrainer}
-   * would otherwise keep the first evaluation that reached it).
+   * unless set), with the per-event clamp ({@link ContrastiveLoss#withEventClamp()}: with the
+   * paper's batch clamp alone a few background events sent into the tails pull the loss below k,
+   * after which training freezes or, through Adam's momentum, runs away), trained on all events and
+   * kept at their last step ({@code optKeepBest(false)}: a clamped loss ties at k).
    */
   private static CnfSet cnfs(
       float[] signal, float[] background, Settings settings, Device device, PrintStream out) {
@@ -362,8 +363,8 @@ final class T2Study {
         new Samples(signal, dim, null, 0, null),
         new Samples(background, dim, null, 0, null),
         List.of(
-            new CnfTrainer.Spec("s_c1", ContrastiveLoss.signal(1)),
-            new CnfTrainer.Spec("b_c1", ContrastiveLoss.background(1))),
+            new CnfTrainer.Spec("s_c1", ContrastiveLoss.signal(1).withEventClamp()),
+            new CnfTrainer.Spec("b_c1", ContrastiveLoss.background(1).withEventClamp())),
         seed ->
             Flows.gatedQuadratic(dim, 0, settings.layers(), settings.hidden(), settings.depth())
                 .optDevice(device)
@@ -374,7 +375,8 @@ final class T2Study {
             .optBatchSize(512)
             .optLearningRate(settings.cnfLearningRate())
             .optValidationFraction(0)
-            .optEvaluateEvery(settings.cnfSteps())
+            .optEvaluateEvery(Math.max(1, settings.cnfSteps() / 5))
+            .optKeepBest(false)
             .optSeed(CNF_SEED)
             .optListener(new ConsoleProgress(out))
             .build());

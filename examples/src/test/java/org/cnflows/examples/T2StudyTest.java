@@ -14,15 +14,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The claims of Elsharkawy and Kahn 2025, Sec. 5 and Fig. 3, on toy T2 at reduced scale: 6000
- * unperturbed events per class, CNFs of 8 couplings with 2 x 32 conditioners and 600 steps, DNNs of
- * 1500 steps, 4000 test events per class and phi. One study (fixed seeds, chosen before any run)
+ * The claims of Elsharkawy and Kahn 2025, Sec. 5 and Fig. 3, on toy T2 at reduced scale: 15,000
+ * unperturbed events per class, CNFs of 8 couplings with 2 x 32 conditioners and 1200 steps, DNNs
+ * of 1500 steps, 4000 test events per class and phi. One study (fixed seeds, chosen before any run)
  * serves every test.
  */
 class T2StudyTest {
 
   static final T2Study.Settings SCALE =
-      new T2Study.Settings(6000, 600, 1500, 4000, 8, 32, 2, 100, 1e-3);
+      new T2Study.Settings(15_000, 1200, 1500, 4000, 8, 32, 2, 100, 1e-3);
 
   static List<T2Study.Result> results;
   static String table;
@@ -90,18 +90,32 @@ class T2StudyTest {
   }
 
   /**
-   * The decision rule of (ii), p(x) > 1e-11, is Bayes-optimal within 0.01 for a CNF at the optimum
-   * of Eq. (10), p*_1 = max(p_s - p_b, 0) / lambda_1: the threshold cuts only the far tails of the
-   * signal in 10-D. The trained CNF does not get there: the contrastive loss reaches its clamp k =
-   * -50 by pushing log p on background events far down while log p on signal events is still tens
-   * of nats below the truth, and the clamp then stops learning (measured in
-   * flows-contrastive/README.md, "Toy T2"). The test records that gap, so that a change which
-   * closes it shows up here: (ii) is better than chance and more than 0.05 below Bayes at phi = 0.
+   * Claim: at phi = 0 the c = 1 CNF (ii) with the decision p(x) > 1e-11 reaches the Bayes-optimal
+   * accuracy within 0.01, as the rule does on the exact optimum of Eq. (10), p*_1 = max(p_s - p_b,
+   * 0) / lambda_1 (the threshold cuts only the far tails of the signal in 10-D). This needs the
+   * per-event clamp: with the paper's batch clamp alone the loss reached k = -50 while log p on
+   * signal was still tens of nats too low, and (ii) stayed near 0.63.
    */
   @Test
-  void cnfThresholdRuleIsBayesOptimalAtTheOptimumButTheTrainedCnfFallsShort() {
-    T2Study.Row row = atZero(results.get(1));
-    assertThat(row.idealCnf()).isCloseTo(row.bayes(), within(0.01));
-    assertThat(row.cnf()).isGreaterThan(0.55).isLessThan(row.bayes() - 0.05);
+  void cnfOnUnperturbedDataIsBayesOptimalAtPhiZero() {
+    for (T2Study.Result r : results) {
+      T2Study.Row row = atZero(r);
+      assertThat(row.idealCnf()).as(r.scenario().name()).isCloseTo(row.bayes(), within(0.01));
+      assertThat(row.cnf()).as(r.scenario().name()).isCloseTo(row.bayes(), within(0.01));
+    }
+  }
+
+  /**
+   * Claim (Fig. 3, left): at large rotations the DNN with the CNF features (iv) is far more
+   * accurate than the classifiers trained on unperturbed data, (i) and (ii). The paper has it beat
+   * (iii) as well; here (iv) and (iii) agree within 0.02 (see flows-contrastive/README.md, "Toy
+   * T2").
+   */
+  @Test
+  void dnnWithPhiFeaturesIsRobustAtLargeRotation() {
+    List<T2Study.Row> rows = results.get(0).rows();
+    T2Study.Row last = rows.get(rows.size() - 1);
+    assertThat(last.dnnPhi()).isGreaterThan(Math.max(last.dnn(), last.cnf()) + 0.1);
+    assertThat(last.dnnPhi()).isGreaterThan(last.dnnPerturbed() - 0.02);
   }
 }
