@@ -159,7 +159,11 @@ public final class FlowTrainer {
               weights, config.learningRate(), config.beta1(), config.beta2(), config.epsilon())) {
         while (step < config.steps()) {
           int slot = step % config.evaluateEvery();
-          step(adam, losses, slot);
+          step(
+              adam,
+              losses,
+              slot,
+              config.schedule().rate(config.learningRate(), step, config.steps()));
           step++;
           if (slot == config.evaluateEvery() - 1 || step == config.steps()) {
             double trainLoss = meanLoss(losses, slot + 1, step);
@@ -198,7 +202,7 @@ public final class FlowTrainer {
       return result;
     }
 
-    private void step(Adam adam, NDArray losses, int slot) {
+    private void step(Adam adam, NDArray losses, int slot, double learningRate) {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         List<Batch> batches = new ArrayList<>();
@@ -218,7 +222,7 @@ public final class FlowTrainer {
         if (config.clipNorm() > 0) {
           clip(gradients);
         }
-        adam.step(gradients);
+        adam.step(gradients, learningRate);
         for (NDArray g : gradients) {
           g.subi(g);
         }

@@ -3,12 +3,13 @@ package org.cnflows.flows;
 import java.nio.file.Path;
 
 /**
- * Settings of {@link FlowTrainer}: Adam (Kingma and Ba 2015) with learning rate and betas, batch
- * size, number of steps, validation split, evaluation interval, early stopping, global
+ * Settings of {@link FlowTrainer}: Adam (Kingma and Ba 2015) with learning rate, its schedule and
+ * betas, batch size, number of steps, validation split, evaluation interval, early stopping, global
  * gradient-norm clipping, whether to end on the best evaluation's parameters, seed, optional
  * checkpoint directory and a progress listener. Immutable; build with {@link #builder()}.
  *
- * @param learningRate Adam's step size (> 0)
+ * @param learningRate Adam's base step size (> 0)
+ * @param schedule how the step size evolves over the {@code steps} steps
  * @param beta1 Adam's first-moment decay, in [0, 1)
  * @param beta2 Adam's second-moment decay, in [0, 1)
  * @param epsilon Adam's denominator offset (> 0)
@@ -27,6 +28,7 @@ import java.nio.file.Path;
  */
 public record TrainingConfig(
     double learningRate,
+    LearningRateSchedule schedule,
     double beta1,
     double beta2,
     double epsilon,
@@ -44,6 +46,9 @@ public record TrainingConfig(
   /** Validates every setting; messages name the value. */
   public TrainingConfig {
     require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", learningRate);
+    if (schedule == null) {
+      throw new IllegalArgumentException("learning-rate schedule is null");
+    }
     require(beta1 >= 0 && beta1 < 1, "beta1", beta1);
     require(beta2 >= 0 && beta2 < 1, "beta2", beta2);
     require(epsilon > 0, "epsilon", epsilon);
@@ -75,6 +80,7 @@ public record TrainingConfig(
   /** Builder of {@link TrainingConfig}; every setting is optional. */
   public static final class Builder {
     private double learningRate = 1e-3;
+    private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double epsilon = 1e-8;
@@ -94,6 +100,16 @@ public record TrainingConfig(
     /** Adam's learning rate (default 1e-3). */
     public Builder optLearningRate(double v) {
       learningRate = v;
+      return this;
+    }
+
+    /**
+     * The step-size schedule over the run (default {@link LearningRateSchedule#CONSTANT}; {@link
+     * LearningRateSchedule#COSINE} anneals to zero at the last step, as the neural spline flow
+     * experiments do).
+     */
+    public Builder optSchedule(LearningRateSchedule v) {
+      schedule = v;
       return this;
     }
 
@@ -179,6 +195,7 @@ public record TrainingConfig(
     public TrainingConfig build() {
       return new TrainingConfig(
           learningRate,
+          schedule,
           beta1,
           beta2,
           epsilon,

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FlowTrainerTest {
 
@@ -137,20 +140,7 @@ class FlowTrainerTest {
   @Test
   void aNonFiniteLossStopsTrainingNamingTheStep() {
     FlowLoss poisoned =
-        new FlowLoss() {
-          int calls;
-
-          @Override
-          public int sources() {
-            return 1;
-          }
-
-          @Override
-          public NDArray compute(Flow flow, List<Batch> batches) {
-            NDArray nll = new MaximumLikelihood().compute(flow, batches);
-            return ++calls == 37 ? nll.mul(Float.NaN) : nll;
-          }
-        };
+        likelihoodEditedByCall((call, nll) -> call == 36 ? nll.mul(Float.NaN) : nll);
     try (Flow flow = realNvp(0)) {
       assertThatThrownBy(
               () ->
@@ -219,20 +209,7 @@ class FlowTrainerTest {
   private static float[][] trainedParameters(boolean keepBest, int expectedStep) {
     int every = 10;
     FlowLoss secondWindowBest =
-        new FlowLoss() {
-          int calls;
-
-          @Override
-          public int sources() {
-            return 1;
-          }
-
-          @Override
-          public NDArray compute(Flow flow, List<Batch> batches) {
-            NDArray nll = new MaximumLikelihood().compute(flow, batches);
-            return calls++ / every == 1 ? nll.sub(100) : nll;
-          }
-        };
+        likelihoodEditedByCall((call, nll) -> call / every == 1 ? nll.sub(100) : nll);
     List<float[][]> seen = new ArrayList<>();
     try (Flow flow = realNvp(0)) {
       TrainingResult result =
@@ -262,6 +239,68 @@ class FlowTrainerTest {
           .as("parameters after training with keepBest = %s", keepBest)
           .isDeepEqualTo(seen.get(expectedStep / every - 1));
       return end;
+    }
+  }
+
+  /**
+   * With the loss sum_j theta_j over every parameter element the gradient is 1 everywhere, so
+   * Adam's bias-corrected moments are both 1 and each step moves every element by exactly -lr_t /
+   * (1 + eps): the trainer's schedule is visible step by step.
+   */
+  @ParameterizedTest
+  @EnumSource(LearningRateSchedule.class)
+  void eachStepMovesTheParametersByTheScheduledRate(LearningRateSchedule schedule) {
+    FlowLoss sumOfParameters =
+        new FlowLoss() {
+          @Override
+          public int sources() {
+            return 1;
+          }
+
+          @Override
+          public NDArray compute(Flow flow, List<Batch> batches) {
+            NDArray sum = batches.get(0).x().getManager().zeros(new Shape());
+            for (var p : flow.parameters()) {
+              sum = sum.add(p.getValue().getArray().sum());
+            }
+            return sum;
+          }
+        };
+    int steps = 4;
+    double lr = 0.01;
+    List<float[][]> seen = new ArrayList<>();
+    try (Flow flow = realNvp(0)) {
+      seen.add(values(flow));
+      FlowTrainer.train(
+          flow,
+          sumOfParameters,
+          List.of(Samples.of(correlated(100, 9))),
+          TrainingConfig.builder()
+              .optSteps(steps)
+              .optBatchSize(10)
+              .optLearningRate(lr)
+              .optSchedule(schedule)
+              .optEvaluateEvery(1)
+              .optValidationFraction(0)
+              .optKeepBest(false)
+              .optListener(
+                  new TrainingListener() {
+                    @Override
+                    public void onEvaluation(Evaluation e, int total) {
+                      seen.add(values(flow));
+                    }
+                  })
+              .build());
+    }
+    for (int t = 0; t < steps; t++) {
+      double expected = -schedule.rate(lr, t, steps) / (1 + 1e-8);
+      for (int a = 0; a < seen.get(t).length; a++) {
+        for (int i = 0; i < seen.get(t)[a].length; i++) {
+          assertThat((double) seen.get(t + 1)[a][i] - seen.get(t)[a][i])
+              .as("step %d, parameter %d[%d]", t, a, i)
+              .isCloseTo(expected, within(2e-6));
+        }
+      }
     }
   }
 
@@ -330,5 +369,25 @@ class FlowTrainerTest {
           .as("a second training does not re-initialize")
           .isCloseTo(shift[0], within(1e-3f));
     }
+  }
+
+  /**
+   * The maximum-likelihood loss passed through {@code edit}, which gets the 0-based number of the
+   * call (training steps and evaluations alike) and the loss.
+   */
+  private static FlowLoss likelihoodEditedByCall(BiFunction<Integer, NDArray, NDArray> edit) {
+    return new FlowLoss() {
+      int calls;
+
+      @Override
+      public int sources() {
+        return 1;
+      }
+
+      @Override
+      public NDArray compute(Flow flow, List<Batch> batches) {
+        return edit.apply(calls++, new MaximumLikelihood().compute(flow, batches));
+      }
+    };
   }
 }
