@@ -4,7 +4,9 @@ import java.io.PrintStream;
 
 /**
  * The default progress listener: one line per evaluation with a bar, the losses and the throughput,
- * e.g. {@code [#####.....] step 500/1000 train 2.8310 val 2.8402 * 41k rows/s}.
+ * e.g. {@code [#####.....] step 500/1000 train 2.8310 val 2.8402 * 41k rows/s}; without a
+ * validation split the validation column reads {@code val -} and the summary names the training
+ * loss, which is then the criterion of "best".
  */
 public final class ConsoleProgress implements TrainingListener {
 
@@ -28,12 +30,12 @@ public final class ConsoleProgress implements TrainingListener {
     int filled = (int) Math.round(WIDTH * (double) e.step() / steps);
     String bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
     out.printf(
-        "[%s] step %d/%d train %.4f val %.4f%s %.0f rows/s%n",
+        "[%s] step %d/%d train %.4f val %s%s %.0f rows/s%n",
         bar,
         e.step(),
         steps,
         e.trainLoss(),
-        e.validationLoss(),
+        Double.isNaN(e.validationLoss()) ? "-" : String.format("%.4f", e.validationLoss()),
         e.improved() ? " *" : "  ",
         e.rowsPerSecond());
   }
@@ -41,11 +43,16 @@ public final class ConsoleProgress implements TrainingListener {
   @Override
   public void onFinish(TrainingResult r) {
     out.printf(
-        "training done: %d steps%s, best validation loss %.4f at step %d, %.1f s%n",
+        "training done: %d steps%s, best %s loss %.4f at step %d, %.1f s%n",
         r.steps(),
         r.stoppedEarly() ? " (early stop)" : "",
+        validated(r) ? "validation" : "training",
         r.bestValidationLoss(),
         r.bestStep(),
         r.seconds());
+  }
+
+  private static boolean validated(TrainingResult r) {
+    return r.history().stream().anyMatch(e -> !Double.isNaN(e.validationLoss()));
   }
 }

@@ -21,7 +21,8 @@ public interface TrainingListener {
    * @param step optimizer steps done
    * @param trainLoss mean training loss over the steps since the previous evaluation
    * @param validationLoss loss on the held-out rows (NaN without validation)
-   * @param improved whether this is the best validation loss so far
+   * @param improved whether this is the best criterion so far (validation loss, or training loss
+   *     without validation)
    * @param rowsPerSecond training throughput since the previous evaluation (rows of all sources)
    */
   record Evaluation(
