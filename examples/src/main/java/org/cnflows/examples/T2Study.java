@@ -29,9 +29,10 @@ import org.cnflows.stats.toys.ToyT2.Nuisance;
  *
  * <ol>
  *   <li>a DNN (3 hidden layers of 32 ReLU, binary cross-entropy) on unperturbed data (phi = 0);
- *   <li>a CNF with c = 1 modelling the signal, trained on unperturbed data (Eq. 5, clamp k = -50),
- *       deciding signal where p_s(x) > 1e-11 in the units of the events; a background CNF with c =
- *       1 is trained alongside for (iv);
+ *   <li>a CNF with c = 1 modelling the signal, trained on unperturbed data (Eq. 5, clamp k = -50 on
+ *       every contrasted event, {@link ContrastiveLoss#withEventClamp()}), deciding signal where
+ *       p_s(x) > 1e-11 in the units of the events; a background CNF with c = 1 is trained alongside
+ *       for (iv);
  *   <li>the same DNN on perturbed data: {@code perPhi} events of each class at each of 100 phi on a
  *       regular grid over the scenario's range, input x only;
  *   <li>the same DNN on the perturbed data with the features Phi_s, Phi_b = p / (1 + p) of the two
