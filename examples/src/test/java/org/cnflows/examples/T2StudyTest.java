@@ -94,11 +94,11 @@ class T2StudyTest {
    * as the rule is on the exact optimum of Eq. (10), p*_1 = max(p_s - p_b, 0) / lambda_1 (the
    * threshold cuts only the far tails of the signal in 10-D). At full scale the gaps are 0.006 -
    * 0.008 (flows-contrastive/README.md, "Toy T2"). At this reduced scale they were 0.005 - 0.0104
-   * over two runs of the same seeds: PyTorch's CPU kernels are not bit-reproducible between runs
-   * (MKL results depend on memory alignment) and 1200 contrastive steps amplify that, so the test
-   * allows 0.015. This needs the per-event clamp: with the paper's batch clamp alone the loss
-   * reached k = -50 while log p on signal was still tens of nats too low, and (ii) stayed near
-   * 0.63.
+   * for the same seeds under different MKL code paths (MKL picks them by memory alignment unless
+   * MKL_CBWR is set, as the test builds now do): 1200 contrastive steps amplify rounding
+   * differences to that level, so the test allows 0.015. This needs the per-event clamp: with the
+   * paper's batch clamp alone the loss reached k = -50 while log p on signal was still tens of nats
+   * too low, and (ii) stayed near 0.63.
    */
   @Test
   void cnfOnUnperturbedDataIsBayesOptimalAtPhiZero() {
