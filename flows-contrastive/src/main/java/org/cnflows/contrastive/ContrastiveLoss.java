@@ -1,7 +1,6 @@
 package org.cnflows.contrastive;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import java.util.List;
 import org.cnflows.flows.Batch;
 import org.cnflows.flows.Flow;
@@ -149,19 +148,11 @@ public final class ContrastiveLoss implements FlowLoss {
     NDArray fit = modelled.weightedMean(flow.logProbTrusted(modelled.x(), modelled.context()));
     NDArray contrastedLogP = flow.logProbTrusted(contrasted.x(), contrasted.context());
     if (eventClamped) {
-      NDArray floor =
-          contrastedLogP
-              .getManager()
-              .full(contrastedLogP.getShape(), (float) (clamp / c), contrastedLogP.getDataType());
-      contrastedLogP = NDArrays.where(contrastedLogP.lt(floor), floor, contrastedLogP);
+      contrastedLogP = Scalars.atLeast(contrastedLogP, clamp / c);
     }
     NDArray push = contrasted.weightedMean(contrastedLogP);
     NDArray loss = Scalars.times(push, c).sub(fit);
-    if (!clamped) {
-      return loss;
-    }
-    NDArray k = loss.getManager().create((float) clamp).toType(loss.getDataType(), false);
-    return NDArrays.where(loss.lt(k), k, loss);
+    return clamped ? Scalars.atLeast(loss, clamp) : loss;
   }
 
   @Override
