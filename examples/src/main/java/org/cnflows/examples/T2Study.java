@@ -270,7 +270,8 @@ final class T2Study {
     double[][] logp = features.logDensities(x);
     double[] lrDnn = dnn.logLikelihoodRatio(x, null, 8192);
     double[] lrPlain = plain.logLikelihoodRatio(x, null, 8192);
-    double[] lrPhi = withPhi.logLikelihoodRatio(features.append(x), null, 8192);
+    double[] lrPhi =
+        withPhi.logLikelihoodRatio(features.append(x, PhiFeatures.phiOf(logp)), null, 8192);
     ToyT2.Gaussian s0 = toy.density(true, nuisance, 0);
     ToyT2.Gaussian b0 = toy.density(false, nuisance, 0);
     double lambda = ToyT1.LAMBDA_C_REFERENCE[1];

@@ -80,10 +80,16 @@ public final class PhiFeatures {
 
   /** Phi of every CNF for every event: one column of N values per CNF. */
   public double[][] phi(float[] x) {
-    double[][] columns = logDensities(x);
-    for (double[] column : columns) {
-      for (int i = 0; i < column.length; i++) {
-        column[i] = phi(column[i]);
+    return phiOf(logDensities(x));
+  }
+
+  /** Phi = sigmoid(log p) of columns of {@link #logDensities}, as new columns. */
+  public static double[][] phiOf(double[][] logDensities) {
+    double[][] columns = new double[logDensities.length][];
+    for (int k = 0; k < columns.length; k++) {
+      columns[k] = new double[logDensities[k].length];
+      for (int i = 0; i < columns[k].length; i++) {
+        columns[k][i] = phi(logDensities[k][i]);
       }
     }
     return columns;
@@ -94,9 +100,28 @@ public final class PhiFeatures {
    * order of {@link #names()}.
    */
   public float[] append(float[] x) {
-    double[][] phi = phi(x);
+    return append(x, phi(x));
+  }
+
+  /**
+   * The events with Phi columns already computed by {@link #phi} or {@link #phiOf} appended, so
+   * that a caller who also needs the log-densities evaluates the CNFs once.
+   *
+   * @throws IllegalArgumentException if the columns do not match the set or the events
+   */
+  public float[] append(float[] x, double[][] phi) {
+    int n = checkEvents(x);
     int dim = set.dim();
-    int n = x.length / dim;
+    if (phi.length != set.members().size()) {
+      throw new IllegalArgumentException(
+          phi.length + " Phi columns for a set of " + set.members().size() + " CNFs");
+    }
+    for (int k = 0; k < phi.length; k++) {
+      if (phi[k].length != n) {
+        throw new IllegalArgumentException(
+            "Phi column " + k + " has " + phi[k].length + " values for " + n + " events");
+      }
+    }
     int width = dim + phi.length;
     float[] out = new float[n * width];
     for (int i = 0; i < n; i++) {

@@ -68,6 +68,13 @@ class PhiFeaturesTest {
         assertThat(appended[4 * i]).isEqualTo(x[2 * i]);
         assertThat(appended[4 * i + 1]).isEqualTo(x[2 * i + 1]);
       }
+      assertThat(PhiFeatures.phiOf(logp)).isDeepEqualTo(phi);
+      assertThat(features.append(x, PhiFeatures.phiOf(logp))).containsExactly(appended);
+      assertThatThrownBy(() -> features.append(x, new double[][] {phi[0]}))
+          .hasMessageContaining("1 Phi columns for a set of 2 CNFs");
+      assertThatThrownBy(
+              () -> features.append(x, new double[][] {phi[0], java.util.Arrays.copyOf(phi[1], 5)}))
+          .hasMessageContaining("Phi column 1 has 5 values for 37 events");
     }
   }
 
