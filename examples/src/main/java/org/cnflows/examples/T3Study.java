@@ -287,7 +287,8 @@ final class T3Study {
       TrainingSet events, float[] reference, long seed, int steps, Device device, PrintStream out) {
     ClassifierTrainer.ParameterizedEvents data =
         new ClassifierTrainer.ParameterizedEvents(events.x(), events.z(), 2, 1, reference);
-    Standardization standardization = Standardization.fit(3, withContext(events.x(), events.z()));
+    Standardization standardization =
+        Standardization.fit(3, Classifier.inputs(events.x(), 2, events.z(), 1));
     Classifier classifier =
         Classifier.create(
             new Classifier.Architecture(3, 120, 3, 1, Activation.RELU),
@@ -303,17 +304,6 @@ final class T3Study {
     out.printf(
         "  loss first 100 steps %.4f, last 100 steps %.4f%n", losses[0], losses[losses.length - 1]);
     return classifier;
-  }
-
-  /** Rows (x, z) of width dimX + 1 from row-major x of width 2 and one z per row. */
-  private static float[] withContext(float[] x, float[] z) {
-    float[] rows = new float[z.length * 3];
-    for (int i = 0; i < z.length; i++) {
-      rows[3 * i] = x[2 * i];
-      rows[3 * i + 1] = x[2 * i + 1];
-      rows[3 * i + 2] = z[i];
-    }
-    return rows;
   }
 
   /** The events repeated once per grid value, and the grid value of each repeated row. */
@@ -369,7 +359,7 @@ final class T3Study {
   static LogDensities[] classifierGrid(
       Classifier signal, Classifier background, double[][] events) {
     float[][] repeated = repeatOnGrid(events);
-    float[] inputs = withContext(repeated[0], repeated[1]);
+    float[] inputs = Classifier.inputs(repeated[0], 2, repeated[1], 1);
     return split(
         signal.logLikelihoodRatio(inputs, null, 8192),
         background.logLikelihoodRatio(inputs, null, 8192),

@@ -125,6 +125,23 @@ public final class Classifier implements AutoCloseable {
     return new Classifier(architecture, standardization, seed, device);
   }
 
+  /**
+   * The inputs of a parameterized classifier: rows (x_i, z_i) of dimX + dimZ values from row-major
+   * events x and their nuisance values z.
+   *
+   * @throws IllegalArgumentException if x and z do not have the same number of rows
+   */
+  public static float[] inputs(float[] x, int dimX, float[] z, int dimZ) {
+    int n = Events.checkSameRows(x, dimX, z, dimZ);
+    int width = dimX + dimZ;
+    float[] rows = new float[n * width];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(x, i * dimX, rows, i * width, dimX);
+      System.arraycopy(z, i * dimZ, rows, i * width + dimX, dimZ);
+    }
+    return rows;
+  }
+
   /** The network's shape. */
   public Architecture architecture() {
     return architecture;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.cnflows.flows.Activation;
@@ -81,12 +82,7 @@ public final class ClassifierTrainer {
 
     /** Validates widths. */
     public ParameterizedEvents {
-      int n = Events.checkWidth(x, dimX);
-      int nz = Events.checkWidth(z, dimZ);
-      if (n != nz) {
-        throw new IllegalArgumentException(
-            "x has " + n + " rows but z has " + nz + "; each event needs its nuisance values");
-      }
+      Events.checkSameRows(x, dimX, z, dimZ);
       Events.checkWidth(reference, dimX);
     }
   }
@@ -155,14 +151,10 @@ public final class ClassifierTrainer {
     }
     int n = events.x().length / dimX;
     int nRef = events.reference().length / dimX;
-    float[] both = new float[(n + nRef) * (dimX + dimZ)];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(events.x(), i * dimX, both, i * a.inputs(), dimX);
-      System.arraycopy(events.z(), i * dimZ, both, i * a.inputs() + dimX, dimZ);
-    }
-    for (int j = 0; j < nRef; j++) {
-      System.arraycopy(events.reference(), j * dimX, both, (n + j) * a.inputs(), dimX);
-    }
+    float[] varied = Classifier.inputs(events.x(), dimX, events.z(), dimZ);
+    float[] both = Arrays.copyOf(varied, (n + nRef) * a.inputs());
+    float[] references = Classifier.inputs(events.reference(), dimX, new float[nRef * dimZ], dimZ);
+    System.arraycopy(references, 0, both, varied.length, references.length);
     float[] u = model.standardization().apply(both);
     try (NDManager m = NDManager.newBaseManager(model.device())) {
       NDArray all = m.create(u, new Shape(n + nRef, a.inputs()));
@@ -170,7 +162,7 @@ public final class ClassifierTrainer {
       NDArray referenceX = all.get(n + ":, 0:" + dimX);
       int b = config.batchSize();
       float[] labels = new float[2 * b];
-      java.util.Arrays.fill(labels, 0, b, 1);
+      Arrays.fill(labels, 0, b, 1);
       NDArray y = m.create(labels);
       SplittableRandom random = new SplittableRandom(config.seed());
       return run(

@@ -16,4 +16,15 @@ final class Events {
     }
     return x.length / dim;
   }
+
+  /** Throws unless x and z are row-major arrays of the same number of rows; returns it. */
+  static int checkSameRows(float[] x, int dimX, float[] z, int dimZ) {
+    int n = checkWidth(x, dimX);
+    int nz = checkWidth(z, dimZ);
+    if (n != nz) {
+      throw new IllegalArgumentException(
+          "x has " + n + " rows but z has " + nz + "; each event needs its nuisance values");
+    }
+    return n;
+  }
 }
