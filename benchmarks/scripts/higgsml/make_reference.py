@@ -1,6 +1,6 @@
 """Writes the numpy reference that SystematicsReferenceTest compares the Java systematics with.
 
-Input: the first 1000 events of the 2014 ATLAS open-data CSV (shared/data/atlas-higgs-2014),
+Input: the first 1000 events of the 2014 ATLAS open-data CSV (data/atlas-higgs-2014 of the repository),
 mapped to the 2025 names (PRI_tau_* -> PRI_had_*, PRI_jet_num -> PRI_n_jets, -999 -> -25).
 Output: the PRI and DER columns after the systematics of systematics_numpy.py at tes = 1.03,
 jes = 0.97, soft_met = 0 (deterministic), plus the 0-based input row of every kept event.

@@ -25,7 +25,7 @@ class DerivedFeaturesTest {
 
   @Test
   void recomputingFromPrimaryReproducesTheOfficialValuesOnTheRealSample() {
-    EventTable stored = SharedData.sample2025();
+    EventTable stored = TestData.sample2025();
     EventTable recomputed = stored.copy();
     for (String c : Columns.DER) {
       Arrays.fill(recomputed.column(c), Float.NaN);

@@ -23,7 +23,7 @@ class HiggsMlReaderTest {
 
   @Test
   void readsThe2025SampleWithItsWeightsAndProcesses() {
-    EventTable t = SharedData.sample2025();
+    EventTable t = TestData.sample2025();
     assertThat(t.size()).isEqualTo(1000);
     assertThat(t.columnNames()).isEqualTo(Columns.FEATURES);
     double sum = 0;
@@ -42,13 +42,13 @@ class HiggsMlReaderTest {
 
   @Test
   void projectionAndChunksGiveTheSameValuesAsAFullRead() {
-    EventTable full = SharedData.sample2025();
+    EventTable full = TestData.sample2025();
     List<String> cols = List.of(Columns.PRI_MET, Columns.DER_MASS_VIS);
-    EventTable projected = HiggsMlReader.readParquet(SharedData.parquet2025(), cols);
+    EventTable projected = HiggsMlReader.readParquet(TestData.parquet2025(), cols);
     assertThat(projected.columnNames()).isEqualTo(cols);
     assertThat(projected.column(Columns.PRI_MET)).isEqualTo(full.column(Columns.PRI_MET));
     List<EventTable> chunks = new ArrayList<>();
-    long rows = HiggsMlReader.readParquetChunks(SharedData.parquet2025(), cols, 300, chunks::add);
+    long rows = HiggsMlReader.readParquetChunks(TestData.parquet2025(), cols, 300, chunks::add);
     assertThat(rows).isEqualTo(1000);
     assertThat(chunks).extracting(EventTable::size).containsExactly(300, 300, 300, 100);
     EventTable joined = EventTable.concat(chunks);
@@ -59,7 +59,7 @@ class HiggsMlReaderTest {
 
   @Test
   void reads2014CsvWithRenamedColumnsAndTheNewSentinel() {
-    EventTable t = HiggsMlReader.readCsv2014(SharedData.csv2014());
+    EventTable t = HiggsMlReader.readCsv2014(TestData.csv2014());
     assertThat(t.size()).isEqualTo(22_889);
     assertThat(t.count(PhysicsProcess.HTAUTAU)).isEqualTo(7_817);
     assertThat(t.count(PhysicsProcess.BACKGROUND)).isEqualTo(15_072);
@@ -80,7 +80,7 @@ class HiggsMlReaderTest {
 
   @Test
   void writerRoundTripsThe2025Layout() throws IOException {
-    EventTable t = SharedData.sample2025();
+    EventTable t = TestData.sample2025();
     Path out = tmp.resolve("copy.parquet");
     HiggsMlWriter.writeParquet(t, out);
     EventTable back = HiggsMlReader.readParquet(out);
@@ -97,7 +97,7 @@ class HiggsMlReaderTest {
 
   @Test
   void reads2024TrainingAndTestLayouts() throws Exception {
-    EventTable t = SharedData.sample2025();
+    EventTable t = TestData.sample2025();
     Path train = tmp.resolve("train");
     Files.createDirectories(train.resolve("data"));
     String features =
@@ -163,7 +163,7 @@ class HiggsMlReaderTest {
 
   @Test
   void truncatedCorruptMissingAndEmptyFilesAreReportedWithTheirName() throws Exception {
-    byte[] bytes = Files.readAllBytes(SharedData.parquet2025());
+    byte[] bytes = Files.readAllBytes(TestData.parquet2025());
     Path truncated = tmp.resolve("truncated.parquet");
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     assertThatThrownBy(() -> HiggsMlReader.readParquet(truncated))
@@ -184,7 +184,7 @@ class HiggsMlReaderTest {
         .isInstanceOf(HiggsMlDataException.class)
         .hasMessageContaining("empty.parquet")
         .hasMessageContaining("no events");
-    assertThatThrownBy(() -> HiggsMlReader.readParquet(SharedData.parquet2025(), List.of()))
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(TestData.parquet2025(), List.of()))
         .isInstanceOf(HiggsMlDataException.class)
         .hasMessageContaining("empty column selection");
   }
@@ -214,7 +214,7 @@ class HiggsMlReaderTest {
           "COPY (SELECT "
               + select
               + " FROM read_parquet("
-              + DuckDb.literal(SharedData.parquet2025())
+              + DuckDb.literal(TestData.parquet2025())
               + ") WHERE "
               + where
               + ") TO "

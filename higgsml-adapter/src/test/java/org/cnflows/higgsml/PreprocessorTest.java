@@ -21,7 +21,7 @@ class PreprocessorTest {
 
   @BeforeAll
   static void load() {
-    sample = SharedData.sample2025();
+    sample = TestData.sample2025();
   }
 
   @Test

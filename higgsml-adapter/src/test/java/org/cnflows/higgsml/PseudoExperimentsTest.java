@@ -15,7 +15,7 @@ class PseudoExperimentsTest {
 
   @BeforeAll
   static void load() {
-    sample = SharedData.sample2025();
+    sample = TestData.sample2025();
     scaled = sample.copy();
     for (int i = 0; i < scaled.size(); i++) {
       scaled.weights()[i] *= 1e-3f;

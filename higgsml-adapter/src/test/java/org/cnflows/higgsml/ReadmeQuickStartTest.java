@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeQuickStartTest {
   @Test
   void quickStartRuns() {
-    EventTable events = HiggsMlReader.readParquet(SharedData.parquet2025());
+    EventTable events = HiggsMlSamples.fairUniverse2025(); // or HiggsMlReader.readParquet(path)
     NuisanceParameters nu = NuisanceParameters.drawFromPriors(new SplittableRandom(1));
     SystematicsResult shifted = Systematics.apply(events, nu, new SplittableRandom(2));
     PseudoExperiment pe = new PseudoExperiments(events).generate(1.0, nu, 42);
@@ -20,5 +20,18 @@ class ReadmeQuickStartTest {
     assertThat(x.features()).hasSize(28);
     assertThat(x.values()).hasSize(x.size() * 28);
     assertThat(x.size()).isPositive();
+  }
+
+  @Test
+  void theJarSampleIsTheRepositoryFile() {
+    EventTable fromJar = HiggsMlSamples.fairUniverse2025();
+    EventTable fromFile = TestData.sample2025();
+    assertThat(fromJar.size()).isEqualTo(1000);
+    assertThat(fromJar.columnNames()).isEqualTo(fromFile.columnNames());
+    for (String c : fromFile.columnNames()) {
+      assertThat(fromJar.column(c)).as(c).containsExactly(fromFile.column(c));
+    }
+    assertThat(fromJar.weights()).containsExactly(fromFile.weights());
+    assertThat(fromJar.processes()).containsExactly(fromFile.processes());
   }
 }

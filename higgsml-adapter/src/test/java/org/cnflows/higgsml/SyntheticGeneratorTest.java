@@ -94,8 +94,8 @@ class SyntheticGeneratorTest {
 
   @Test
   void marginalsAreCloseToTheReal2025SampleAndComparableTo2014() {
-    EventTable real2025 = SharedData.sample2025();
-    EventTable real2014 = HiggsMlReader.readCsv2014(SharedData.csv2014());
+    EventTable real2025 = TestData.sample2025();
+    EventTable real2014 = HiggsMlReader.readCsv2014(TestData.csv2014());
     StringBuilder table =
         new StringBuilder("| feature | KS vs 2025 | KS vs 2014 | KS 2014 vs 2025 |\n");
     table.append("| --- | --- | --- | --- |\n");

@@ -26,10 +26,10 @@ class SystematicsReferenceTest {
             Path.of(getClass().getResource("systematics_reference_2014.csv").toURI()));
     List<String> header = Arrays.asList(lines.get(0).split(","));
     EventTable input =
-        HiggsMlReader.readCsv2014(SharedData.csv2014()).select(IntStream.range(0, 1000).toArray());
+        HiggsMlReader.readCsv2014(TestData.csv2014()).select(IntStream.range(0, 1000).toArray());
     EventTable kept =
         Systematics.apply(
-                SharedData.withRowColumn(input),
+                TestData.withRowColumn(input),
                 new NuisanceParameters(1.03, 0.97, 0, 1, 1, 1),
                 new SplittableRandom(0))
             .events();
@@ -37,7 +37,7 @@ class SystematicsReferenceTest {
     SoftAssertions soft = new SoftAssertions();
     for (int k = 0; k < kept.size(); k++) {
       String[] ref = lines.get(k + 1).split(",");
-      assertThat(kept.column(SharedData.ROW)[k]).isEqualTo(Float.parseFloat(ref[0]));
+      assertThat(kept.column(TestData.ROW)[k]).isEqualTo(Float.parseFloat(ref[0]));
       for (int c = 1; c < header.size(); c++) {
         String name = header.get(c);
         double want = Double.parseDouble(ref[c]);

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SystematicsTest {
-  private static final String ROW = SharedData.ROW;
+  private static final String ROW = TestData.ROW;
   private static EventTable original;
 
   @BeforeAll
   static void load() {
-    original = SharedData.withRowColumn(SharedData.sample2025());
+    original = TestData.withRowColumn(TestData.sample2025());
   }
 
   private static SystematicsResult apply(NuisanceParameters nu, long seed) {

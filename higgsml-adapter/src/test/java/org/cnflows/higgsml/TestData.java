@@ -5,18 +5,21 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Locates the real HiggsML samples under the shared directory (system property). */
-final class SharedData {
-  private SharedData() {}
+/**
+ * Locates the repository's real HiggsML samples ({@code data/}, system property {@code
+ * cnflows.data.dir} set by the build).
+ */
+final class TestData {
+  private TestData() {}
 
   static Path dir() {
-    String dir = System.getProperty("cnflows.shared.dir");
+    String dir = System.getProperty("cnflows.data.dir");
     if (dir == null) {
-      throw new IllegalStateException("system property cnflows.shared.dir is not set");
+      throw new IllegalStateException("system property cnflows.data.dir is not set");
     }
-    Path p = Path.of(dir).resolve("data");
+    Path p = Path.of(dir);
     if (!Files.isDirectory(p)) {
-      throw new IllegalStateException("shared data directory " + p + " does not exist");
+      throw new IllegalStateException("data directory " + p + " does not exist");
     }
     return p;
   }
