@@ -3,6 +3,7 @@
 import ai.djl.ndarray.*;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.cnflows.common.*;
 import org.cnflows.flows.*;
 import org.cnflows.stats.toys.*;
 
@@ -21,7 +22,7 @@ var flow = Flows.gatedQuadratic(2, 0, 6, 32, 2).optSeed(7).build();
 System.out.println("flow: " + flow.layers().size() + " layers, " + flow.trainableSize() + " parameters on " + flow.device());
 
 // 3. Maximum-likelihood training with a progress bar.
-var result = FlowTrainer.fit(flow, Samples.of(toRows(train)),
+var result = Trainer.fit(flow, FeatureMatrix.of(toRows(train)),
     TrainingConfig.builder().optSteps(400).optBatchSize(512).optLearningRate(3e-3).optEvaluateEvery(100).build());
 
 // 4. Mean log-density of new samples: flow (with the Jacobian of the 1/4 scaling) vs truth.

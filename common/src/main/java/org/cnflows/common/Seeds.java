@@ -1,6 +1,7 @@
 package org.cnflows.common;
 
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The one seed scheme of cnflows: independent random streams derived from a master seed and indices
@@ -25,6 +26,21 @@ public final class Seeds {
   /** A generator seeded with {@link #derive}. */
   public static SplittableRandom rng(long master, long... indices) {
     return new SplittableRandom(derive(master, indices));
+  }
+
+  /** 0..n-1 in a uniformly random order (Fisher-Yates), drawn from {@code random}. */
+  public static int[] shuffled(int n, RandomGenerator random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
   }
 
   private static long mix(long z) {

@@ -5,20 +5,20 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.contrastive.ClassifierTrainer;
 import org.cnflows.contrastive.CnfSet;
 import org.cnflows.contrastive.CnfTrainer;
 import org.cnflows.contrastive.ContrastiveLoss;
-import org.cnflows.contrastive.LabeledEvents;
 import org.cnflows.contrastive.PhiFeatures;
-import org.cnflows.contrastive.Standardization;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.ConsoleProgress;
 import org.cnflows.flows.Devices;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Samples;
 import org.cnflows.flows.TrainingConfig;
+import org.cnflows.flows.TrainingListener;
 import org.cnflows.stats.toys.ToyT1;
 import org.cnflows.stats.toys.ToyT2;
 import org.cnflows.stats.toys.ToyT2.Nuisance;
@@ -205,15 +205,15 @@ final class T2Study {
    * @param out progress
    */
   static List<Result> study(Settings settings, ToyT2 toy, Device device, PrintStream out) {
-    int dim = ToyT2.DIM;
     out.printf("T2 (toy seed %d): %s, device %s%n", toy.seed(), settings, device);
-    float[] signal =
-        Rows.rowMajor(toy.sample(true, Nuisance.ROTATION, 0, settings.events(), TRAIN_SIGNAL_SEED));
-    float[] background =
-        Rows.rowMajor(
+    FeatureMatrix signal =
+        FeatureMatrix.of(
+            toy.sample(true, Nuisance.ROTATION, 0, settings.events(), TRAIN_SIGNAL_SEED));
+    FeatureMatrix background =
+        FeatureMatrix.of(
             toy.sample(false, Nuisance.ROTATION, 0, settings.events(), TRAIN_BACKGROUND_SEED));
     long t = System.nanoTime();
-    try (Classifier dnn = dnn(signal, background, dim, settings, DNN_SEED, device);
+    try (Classifier dnn = dnn(signal, background, settings, DNN_SEED, device);
         CnfSet cnfs = cnfs(signal, background, settings, device, out)) {
       out.printf("(i) DNN and (ii) CNFs trained in %.1f s%n", (System.nanoTime() - t) / 1e9);
       PhiFeatures features = new PhiFeatures(cnfs, 8192);
@@ -221,14 +221,14 @@ final class T2Study {
       for (int k = 0; k < SCENARIOS.size(); k++) {
         Scenario scenario = SCENARIOS.get(k);
         t = System.nanoTime();
-        float[][] perturbed = perturbed(toy, scenario, settings.perPhi(), PERTURBED_SEED * (k + 1));
+        FeatureMatrix[] perturbed =
+            perturbed(toy, scenario, settings.perPhi(), PERTURBED_SEED * (k + 1));
         try (Classifier plain =
-                dnn(perturbed[0], perturbed[1], dim, settings, DNN_SEED + 10L * (k + 1), device);
+                dnn(perturbed[0], perturbed[1], settings, DNN_SEED + 10L * (k + 1), device);
             Classifier withPhi =
                 dnn(
                     features.append(perturbed[0]),
                     features.append(perturbed[1]),
-                    dim + 2,
                     settings,
                     DNN_SEED + 10L * (k + 1) + 5,
                     device)) {
@@ -265,13 +265,12 @@ final class T2Study {
     double[][] events = new double[2 * n][];
     System.arraycopy(toy.sample(true, nuisance, phi, n, seed), 0, events, 0, n);
     System.arraycopy(toy.sample(false, nuisance, phi, n, seed + 1), 0, events, n, n);
-    float[] x = Rows.rowMajor(events);
+    FeatureMatrix x = FeatureMatrix.of(events);
     boolean[] bayes = toy.bayesDecision(nuisance, phi, events);
     double[][] logp = features.logDensities(x);
-    double[] lrDnn = dnn.logLikelihoodRatio(x, null, 8192);
-    double[] lrPlain = plain.logLikelihoodRatio(x, null, 8192);
-    double[] lrPhi =
-        withPhi.logLikelihoodRatio(features.append(x, PhiFeatures.phiOf(logp)), null, 8192);
+    double[] lrDnn = dnn.logLikelihoodRatio(x, 8192);
+    double[] lrPlain = plain.logLikelihoodRatio(x, 8192);
+    double[] lrPhi = withPhi.logLikelihoodRatio(features.append(x, PhiFeatures.phiOf(logp)), 8192);
     ToyT2.Gaussian s0 = toy.density(true, nuisance, 0);
     ToyT2.Gaussian b0 = toy.density(false, nuisance, 0);
     double lambda = ToyT1.LAMBDA_C_REFERENCE[1];
@@ -311,7 +310,7 @@ final class T2Study {
    * Signal and background events, {@code perPhi} each at every phi of a {@value #TRAINING_GRID}
    * point grid over the scenario's range, row-major.
    */
-  private static float[][] perturbed(ToyT2 toy, Scenario scenario, int perPhi, long seed) {
+  private static FeatureMatrix[] perturbed(ToyT2 toy, Scenario scenario, int perPhi, long seed) {
     double[][][] rows = new double[2][TRAINING_GRID * perPhi][];
     for (int j = 0; j < TRAINING_GRID; j++) {
       double phi = scenario.phi(j, TRAINING_GRID);
@@ -320,22 +319,33 @@ final class T2Study {
         System.arraycopy(part, 0, rows[c], j * perPhi, perPhi);
       }
     }
-    return new float[][] {Rows.rowMajor(rows[0]), Rows.rowMajor(rows[1])};
+    return new FeatureMatrix[] {FeatureMatrix.of(rows[0]), FeatureMatrix.of(rows[1])};
   }
 
   /** A DNN of Sec. 5 (3 x 32 ReLU, BCE) trained on equal classes. */
   private static Classifier dnn(
-      float[] signal, float[] background, int width, Settings settings, long seed, Device device) {
-    LabeledEvents events = LabeledEvents.of(signal, background, width);
+      FeatureMatrix signal, FeatureMatrix background, Settings settings, long seed, Device device) {
+    FeatureMatrix events = FeatureMatrix.labelled(signal, background);
     Classifier model =
         Classifier.create(
-            new Classifier.Architecture(width, 32, 3, 1, Activation.RELU),
-            Standardization.fit(width, events.x()),
+            new Classifier.Architecture(events.dim(), 32, 3, 1, Activation.RELU),
+            Standardization.fit(events),
             seed,
             device);
     try {
       ClassifierTrainer.train(
-          model, events, new ClassifierTrainer.Config(settings.dnnSteps(), 256, 1e-3, seed + 1));
+              model,
+              events,
+              TrainingConfig.builder()
+                  .optSteps(settings.dnnSteps())
+                  .optBatchSize(256)
+                  .optLearningRate(1e-3)
+                  .optSeed(seed + 1)
+                  .optValidationFraction(0)
+                  .optKeepBest(false)
+                  .optListener(TrainingListener.NONE)
+                  .build())
+          .requireSuccess();
       return model;
     } catch (RuntimeException e) {
       model.close();
@@ -351,8 +361,11 @@ final class T2Study {
    * kept at their last step ({@code optKeepBest(false)}: a clamped loss ties at k).
    */
   private static CnfSet cnfs(
-      float[] signal, float[] background, Settings settings, Device device, PrintStream out) {
-    int dim = ToyT2.DIM;
+      FeatureMatrix signal,
+      FeatureMatrix background,
+      Settings settings,
+      Device device,
+      PrintStream out) {
     out.printf(
         "training the c = 1 signal and background CNFs: %d gated-affine/quadratic layers, "
             + "conditioners %d x %d GELU, %d steps of 512 events per class, learning rate %g%n",
@@ -362,13 +375,14 @@ final class T2Study {
         settings.cnfSteps(),
         settings.cnfLearningRate());
     return CnfTrainer.train(
-        new Samples(signal, dim, null, 0, null),
-        new Samples(background, dim, null, 0, null),
+        signal,
+        background,
         List.of(
             new CnfTrainer.Spec("s_c1", ContrastiveLoss.signal(1).withEventClamp()),
             new CnfTrainer.Spec("b_c1", ContrastiveLoss.background(1).withEventClamp())),
         seed ->
-            Flows.gatedQuadratic(dim, 0, settings.layers(), settings.hidden(), settings.depth())
+            Flows.gatedQuadratic(
+                    ToyT2.DIM, 0, settings.layers(), settings.hidden(), settings.depth())
                 .optDevice(device)
                 .optSeed(seed)
                 .build(),

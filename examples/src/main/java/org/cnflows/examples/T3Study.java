@@ -2,27 +2,28 @@ package org.cnflows.examples;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.random.Well19937c;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.contrastive.ClassifierTrainer;
-import org.cnflows.contrastive.Standardization;
 import org.cnflows.flows.Activation;
+import org.cnflows.flows.Batch;
+import org.cnflows.flows.BatchEvaluator;
 import org.cnflows.flows.ConsoleProgress;
 import org.cnflows.flows.Devices;
+import org.cnflows.flows.EventFunction;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.FlowTrainer;
 import org.cnflows.flows.Flows;
 import org.cnflows.flows.LearningRateSchedule;
-import org.cnflows.flows.Samples;
+import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
+import org.cnflows.flows.TrainingListener;
 import org.cnflows.stats.coverage.CoverageReport;
 import org.cnflows.stats.coverage.CoverageStudy;
 import org.cnflows.stats.intervals.Interval;
@@ -160,9 +161,9 @@ final class T3Study {
     ToyT3 toy = s.toy();
     out.printf(
         "T3 r = %.1f: %d training events per class, z ~ U[0, pi/2]%n", toy.r(), s.trainingEvents());
-    TrainingSet signal = TrainingSet.draw(toy, true, s.trainingEvents(), 11);
-    TrainingSet background = TrainingSet.draw(toy, false, s.trainingEvents(), 12);
-    float[] reference = referenceSet(toy, s.trainingEvents(), 13);
+    FeatureMatrix signal = trainingSet(toy, true, s.trainingEvents(), 11);
+    FeatureMatrix background = trainingSet(toy, false, s.trainingEvents(), 12);
+    FeatureMatrix reference = referenceSet(toy, s.trainingEvents(), 13);
     try (Flow ps = trainFlow(signal, 1, s.flowSteps(), device, out);
         Flow pb = trainFlow(background, 2, s.flowSteps(), device, out);
         Classifier cs = trainClassifier(signal, reference, 3, s.classifierSteps(), device, out);
@@ -237,40 +238,37 @@ final class T3Study {
     return best;
   }
 
-  /** Events of one class with z ~ U[0, pi/2], row-major, and their z. */
-  record TrainingSet(float[] x, float[] z) {
-
-    static TrainingSet draw(ToyT3 toy, boolean isSignal, int n, long seed) {
-      SplittableRandom random = new SplittableRandom(seed);
-      double[][] rows = new double[n][];
-      float[] z = new float[n];
-      for (int i = 0; i < n; i++) {
-        double zi = random.nextDouble() * Math.PI / 2;
-        BivariateGaussian g = isSignal ? toy.signal(zi) : toy.background(zi);
-        rows[i] = g.sample(1, random)[0];
-        z[i] = (float) zi;
-      }
-      return new TrainingSet(Rows.rowMajor(rows), z);
+  /** Events of one class with z ~ U[0, pi/2], with their z as context. */
+  static FeatureMatrix trainingSet(ToyT3 toy, boolean isSignal, int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[][] rows = new double[n][];
+    float[] z = new float[n];
+    for (int i = 0; i < n; i++) {
+      double zi = random.nextDouble() * Math.PI / 2;
+      BivariateGaussian g = isSignal ? toy.signal(zi) : toy.background(zi);
+      rows[i] = g.sample(1, random)[0];
+      z[i] = (float) zi;
     }
+    return FeatureMatrix.of(rows).withContext(z, List.of("z"));
   }
 
-  /** n signal then n background events at z0, row-major. */
-  private static float[] referenceSet(ToyT3 toy, int n, long seed) {
+  /** n signal then n background events at z0. */
+  private static FeatureMatrix referenceSet(ToyT3 toy, int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     double[][] rows = new double[2 * n][];
     System.arraycopy(toy.signal(Z0).sample(n, random), 0, rows, 0, n);
     System.arraycopy(toy.background(Z0).sample(n, random), 0, rows, n, n);
-    return Rows.rowMajor(rows);
+    return FeatureMatrix.of(rows);
   }
 
   /** Fits p(x | z) for one class by maximum likelihood. */
   private static Flow trainFlow(
-      TrainingSet events, long seed, int steps, Device device, PrintStream out) {
+      FeatureMatrix events, long seed, int steps, Device device, PrintStream out) {
     Flow flow = Flows.thesisSpline(2, 1).optDevice(device).optSeed(seed).build();
     out.println(seed == 1 ? "signal flow p_s(x | z):" : "background flow p_b(x | z):");
-    FlowTrainer.fit(
+    Trainer.fit(
         flow,
-        new Samples(events.x(), 2, events.z(), 1, null),
+        events,
         TrainingConfig.builder()
             .optSteps(steps)
             .optBatchSize(512)
@@ -284,11 +282,13 @@ final class T3Study {
 
   /** Trains the parameterized classifier of one class (thesis Sec. 3.2.1, 3 x 120 ReLU). */
   private static Classifier trainClassifier(
-      TrainingSet events, float[] reference, long seed, int steps, Device device, PrintStream out) {
-    ClassifierTrainer.ParameterizedEvents data =
-        new ClassifierTrainer.ParameterizedEvents(events.x(), events.z(), 2, 1, reference);
-    Standardization standardization =
-        Standardization.fit(3, Classifier.inputs(events.x(), 2, events.z(), 1));
+      FeatureMatrix events,
+      FeatureMatrix reference,
+      long seed,
+      int steps,
+      Device device,
+      PrintStream out) {
+    Standardization standardization = Standardization.fit(events.contextAsColumns());
     Classifier classifier =
         Classifier.create(
             new Classifier.Architecture(3, 120, 3, 1, Activation.RELU),
@@ -296,74 +296,71 @@ final class T3Study {
             seed,
             device);
     out.printf("%s classifier: %d steps%n", seed == 3 ? "signal" : "background", steps);
-    double[] losses =
+    List<TrainingListener.Evaluation> losses =
         ClassifierTrainer.trainParameterized(
-            classifier,
-            data,
-            new ClassifierTrainer.Config(steps, 256, 1e-3, seed + 10, LearningRateSchedule.COSINE));
+                classifier,
+                events,
+                reference,
+                TrainingConfig.builder()
+                    .optSteps(steps)
+                    .optBatchSize(256)
+                    .optLearningRate(1e-3)
+                    .optSchedule(LearningRateSchedule.COSINE)
+                    .optSeed(seed + 10)
+                    .optValidationFraction(0)
+                    .optKeepBest(false)
+                    .optListener(TrainingListener.NONE)
+                    .build())
+            .requireSuccess()
+            .history();
     out.printf(
-        "  loss first 100 steps %.4f, last 100 steps %.4f%n", losses[0], losses[losses.length - 1]);
+        "  loss first 100 steps %.4f, last 100 steps %.4f%n",
+        losses.get(0).trainLoss(), losses.get(losses.size() - 1).trainLoss());
     return classifier;
   }
 
-  /** The events repeated once per grid value, and the grid value of each repeated row. */
-  private static float[][] repeatOnGrid(double[][] events) {
-    float[] x = Rows.rowMajor(events);
-    int n = events.length;
-    float[] xs = new float[Z_GRID.length * x.length];
-    float[] zs = new float[Z_GRID.length * n];
-    for (int k = 0; k < Z_GRID.length; k++) {
-      System.arraycopy(x, 0, xs, k * x.length, x.length);
-      Arrays.fill(zs, k * n, (k + 1) * n, (float) Z_GRID[k]);
-    }
-    return new float[][] {xs, zs};
-  }
-
-  /** Splits per-row values of the repeated events back into one LogDensities per grid value. */
-  private static LogDensities[] split(double[] signal, double[] background, int n) {
+  /**
+   * One LogDensities per grid value from the K signal then K background columns of an evaluation.
+   */
+  private static LogDensities[] split(double[][] columns) {
     LogDensities[] out = new LogDensities[Z_GRID.length];
     for (int k = 0; k < Z_GRID.length; k++) {
-      out[k] =
-          new LogDensities(
-              Arrays.copyOfRange(signal, k * n, (k + 1) * n),
-              Arrays.copyOfRange(background, k * n, (k + 1) * n));
+      out[k] = new LogDensities(columns[k], columns[Z_GRID.length + k]);
     }
     return out;
   }
 
-  private static double[] toDouble(float[] values) {
-    double[] d = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      d[i] = values[i];
-    }
-    return d;
-  }
-
-  /** The flows' ln p_s(x | z_k) and ln p_b(x | z_k), all grid values in one pass per flow. */
+  /** The flows' ln p_s(x | z_k) and ln p_b(x | z_k) for every grid value, in one evaluation. */
   static LogDensities[] flowGrid(Flow signal, Flow background, double[][] events) {
-    float[][] repeated = repeatOnGrid(events);
-    int rows = repeated[1].length;
-    try (NDManager manager = NDManager.newBaseManager(signal.device());
-        NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      NDArray xs = manager.create(repeated[0], new Shape(rows, 2));
-      NDArray zs = manager.create(repeated[1], new Shape(rows, 1));
-      return split(
-          toDouble(signal.logProb(xs, zs).toFloatArray()),
-          toDouble(background.logProb(xs, zs).toFloatArray()),
-          events.length);
+    List<EventFunction> functions = new ArrayList<>();
+    for (Flow flow : List.of(signal, background)) {
+      for (double z : Z_GRID) {
+        functions.add(EventFunction.logProbAt(flow, new float[] {(float) z}));
+      }
     }
+    return split(
+        new BatchEvaluator(signal.device(), 8192)
+            .evaluateToDouble(FeatureMatrix.of(events), functions));
   }
 
   /** The classifiers' logits at (x, z_k), the ln p(x | z) of each class up to a shared term. */
   static LogDensities[] classifierGrid(
       Classifier signal, Classifier background, double[][] events) {
-    float[][] repeated = repeatOnGrid(events);
-    float[] inputs = Classifier.inputs(repeated[0], 2, repeated[1], 1);
+    List<EventFunction> functions = new ArrayList<>();
+    for (Classifier classifier : List.of(signal, background)) {
+      EventFunction logit = classifier.logit();
+      for (double z : Z_GRID) {
+        functions.add(
+            b -> {
+              long rows = b.x().getShape().get(0);
+              NDArray zs = b.x().getManager().full(new Shape(rows, 1), (float) z);
+              return logit.apply(new Batch(b.x().concat(zs, 1), null, null));
+            });
+      }
+    }
     return split(
-        signal.logLikelihoodRatio(inputs, null, 8192),
-        background.logLikelihoodRatio(inputs, null, 8192),
-        events.length);
+        new BatchEvaluator(signal.device(), 8192)
+            .evaluateToDouble(FeatureMatrix.of(events), functions));
   }
 
   private static LogDensities[] trueGrid(ToyT3 toy, double[][] events) {

@@ -7,14 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.PrintStream;
 import java.util.SplittableRandom;
-import org.cnflows.contrastive.Standardization;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.flows.ConsoleProgress;
 import org.cnflows.flows.Devices;
 import org.cnflows.flows.EngineInfo;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.FlowTrainer;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Samples;
+import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.stats.toys.BivariateGaussian;
 import org.cnflows.stats.toys.ToyT1;
@@ -94,17 +94,16 @@ final class ToyT1Demo {
 
   /** Fits a flow to T1 signal samples and prints the learned and true mean log-density. */
   static void fitSignal(Device device, int steps, PrintStream out) {
-    float[] train = Rows.rowMajor(ToyT1.SIGNAL.sample(20_000, new SplittableRandom(1)));
+    FeatureMatrix train = FeatureMatrix.of(ToyT1.SIGNAL.sample(20_000, new SplittableRandom(1)));
     double[][] test = ToyT1.SIGNAL.sample(20_000, new SplittableRandom(2));
-    Standardization standardization = Standardization.fit(2, train);
+    Standardization standardization = Standardization.fit(train);
     out.printf(
-        "fitting an 8-layer gated-affine/quadratic flow to %d T1 signal samples%n",
-        train.length / 2);
+        "fitting an 8-layer gated-affine/quadratic flow to %d T1 signal samples%n", train.size());
     try (Flow flow = Flows.gatedQuadratic(2, 0, 8, 32, 2).optDevice(device).optSeed(7).build();
         NDManager manager = NDManager.newBaseManager(device)) {
-      FlowTrainer.fit(
+      Trainer.fit(
           flow,
-          new Samples(standardization.apply(train), 2, null, 0, null),
+          standardization.apply(train),
           TrainingConfig.builder()
               .optSteps(steps)
               .optBatchSize(512)
@@ -114,7 +113,8 @@ final class ToyT1Demo {
               .optListener(new ConsoleProgress(out))
               .build());
       NDArray z =
-          manager.create(standardization.apply(Rows.rowMajor(test)), new Shape(test.length, 2));
+          manager.create(
+              standardization.apply(FeatureMatrix.of(test).x()), new Shape(test.length, 2));
       double learned = flow.logProb(z, null).mean().getFloat() + standardization.logJacobian();
       double truth = 0;
       for (double[] r : test) {

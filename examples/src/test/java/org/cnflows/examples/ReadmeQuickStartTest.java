@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.SplittableRandom;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.FlowTrainer;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Samples;
+import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,8 @@ class ReadmeQuickStartTest {
     // --- README quick start ---
     try (Flow flow = Flows.realNvp(2, 0, 4, 32, 2).optSeed(1).build();
         NDManager manager = NDManager.newBaseManager(flow.device())) {
-      Samples data = Samples.of(rows); // float[N][2], validated once
-      FlowTrainer.fit(
+      FeatureMatrix data = FeatureMatrix.of(rows); // float[N][2], validated once
+      Trainer.fit(
           flow,
           data,
           TrainingConfig.builder().optSteps(500).optListener(TrainingListener.NONE).build());

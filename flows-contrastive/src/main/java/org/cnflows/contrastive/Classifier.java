@@ -17,10 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.cnflows.contrastive.internal.JsonFiles;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Json;
+import org.cnflows.common.Standardization;
 import org.cnflows.flows.Activation;
+import org.cnflows.flows.BatchEvaluator;
+import org.cnflows.flows.EventFunction;
 import org.cnflows.flows.Mlp;
 import org.cnflows.flows.Provenance;
+import org.cnflows.flows.Trainable;
 
 /**
  * A multilayer-perceptron classifier with one logit head per event category: a shared trunk of
@@ -33,11 +38,11 @@ import org.cnflows.flows.Provenance;
  * among the inputs and the parameterized batches of {@link ClassifierTrainer#trainParameterized},
  * the logit estimates log p(x | z) / p(x | z0) (thesis, Sec. 3.2.1).
  *
- * <p>Inputs are standardized on the host by the classifier's {@link Standardization} before the
- * network. Owns its parameters in its own manager; close it to free them. Evaluation is
- * thread-safe; training is not.
+ * <p>Inputs are standardized by the classifier's {@link Standardization} before the network (on the
+ * host for training, on the device for evaluation). Owns its parameters in its own manager; close
+ * it to free them. Evaluation is thread-safe; training is not.
  */
-public final class Classifier implements AutoCloseable {
+public final class Classifier implements Trainable, AutoCloseable {
 
   /** The configuration file of a saved classifier. */
   public static final String CONFIG = "classifier.json";
@@ -125,23 +130,6 @@ public final class Classifier implements AutoCloseable {
     return new Classifier(architecture, standardization, seed, device);
   }
 
-  /**
-   * The inputs of a parameterized classifier: rows (x_i, z_i) of dimX + dimZ values from row-major
-   * events x and their nuisance values z.
-   *
-   * @throws IllegalArgumentException if x and z do not have the same number of rows
-   */
-  public static float[] inputs(float[] x, int dimX, float[] z, int dimZ) {
-    int n = Events.checkSameRows(x, dimX, z, dimZ);
-    int width = dimX + dimZ;
-    float[] rows = new float[n * width];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(x, i * dimX, rows, i * width, dimX);
-      System.arraycopy(z, i * dimZ, rows, i * width + dimX, dimZ);
-    }
-    return rows;
-  }
-
   /** The network's shape. */
   public Architecture architecture() {
     return architecture;
@@ -162,8 +150,15 @@ public final class Classifier implements AutoCloseable {
     return manager.getDevice();
   }
 
-  /** The trainable parameters. */
-  List<Parameter> parameters() {
+  /** The manager that owns the parameters. */
+  @Override
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The network's parameters, all trainable. */
+  @Override
+  public List<Parameter> trainableParameters() {
     List<Parameter> list = new ArrayList<>();
     for (Pair<String, Parameter> p : network.getParameters()) {
       list.add(p.getValue());
@@ -184,45 +179,43 @@ public final class Classifier implements AutoCloseable {
   }
 
   /**
+   * The per-event logit on the device, for {@link BatchEvaluator}: the batch's features are
+   * standardized on the device and each row is read by the head of its category.
+   */
+  public EventFunction logit() {
+    EventFunction raw =
+        b ->
+            logits(
+                b.x(),
+                architecture.heads() == 1
+                    ? null
+                    : b.categories().oneHot(architecture.heads()).toType(DataType.FLOAT32, false));
+    return raw.standardized(standardization);
+  }
+
+  /**
    * The per-event logit log(f / (1 - f)), the estimated log-likelihood ratio.
    *
-   * @param x row-major events of {@code inputs} features
-   * @param categories each event's category in [0, heads), or null with a single head
+   * @param events rows of {@code inputs} features, with categories for a multi-head classifier
    * @param batchSize events per native evaluation
+   * @throws IllegalArgumentException if the width or the categories do not fit
    */
-  public double[] logLikelihoodRatio(float[] x, int[] categories, int batchSize) {
-    int n = Events.checkWidth(x, architecture.inputs());
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize = " + batchSize + " must be at least 1");
+  public double[] logLikelihoodRatio(FeatureMatrix events, int batchSize) {
+    if (events.dim() != architecture.inputs()) {
+      throw new IllegalArgumentException(
+          "events have "
+              + events.dim()
+              + " features, the classifier takes "
+              + architecture.inputs());
     }
-    float[] oneHot = oneHot(categories, n);
-    float[] u = standardization.apply(x);
-    int dim = architecture.inputs();
-    int k = architecture.heads();
-    double[] out = new double[n];
-    for (int start = 0; start < n; start += batchSize) {
-      int rows = Math.min(batchSize, n - start);
-      float[] chunk = new float[rows * dim];
-      System.arraycopy(u, start * dim, chunk, 0, chunk.length);
-      try (NDManager m = manager.newSubManager()) {
-        NDArray heads = null;
-        if (oneHot != null) {
-          float[] h = new float[rows * k];
-          System.arraycopy(oneHot, start * k, h, 0, h.length);
-          heads = m.create(h, new Shape(rows, k));
-        }
-        float[] logits = logits(m.create(chunk, new Shape(rows, dim)), heads).toFloatArray();
-        for (int i = 0; i < rows; i++) {
-          out[start + i] = logits[i];
-        }
-      }
-    }
-    return out;
+    checkCategories(events.categories(), events.size());
+    return new BatchEvaluator(device(), batchSize)
+        .evaluateToDouble(events.withoutContext(), List.of(logit()))[0];
   }
 
   /** The per-event score f = sigmoid(logit), the estimated P(signal | x) on equal priors. */
-  public double[] scores(float[] x, int[] categories, int batchSize) {
-    double[] s = logLikelihoodRatio(x, categories, batchSize);
+  public double[] scores(FeatureMatrix events, int batchSize) {
+    double[] s = logLikelihoodRatio(events, batchSize);
     for (int i = 0; i < s.length; i++) {
       s[i] = PhiFeatures.phi(s[i]);
     }
@@ -230,16 +223,14 @@ public final class Classifier implements AutoCloseable {
   }
 
   /**
-   * Row-major one-hot rows of the categories, or null for a single head without categories.
-   *
-   * @throws IllegalArgumentException if the categories are missing, of the wrong length or out of
-   *     range
+   * Throws unless every one of the n events has a category in [0, heads) (categories may be null
+   * with a single head).
    */
-  float[] oneHot(int[] categories, int n) {
+  void checkCategories(int[] categories, int n) {
     int k = architecture.heads();
     if (categories == null) {
       if (k == 1) {
-        return null;
+        return;
       }
       throw new IllegalArgumentException("the classifier has " + k + " heads: categories needed");
     }
@@ -247,15 +238,12 @@ public final class Classifier implements AutoCloseable {
       throw new IllegalArgumentException(
           "categories has " + categories.length + " values for " + n + " events");
     }
-    float[] h = new float[n * k];
     for (int i = 0; i < n; i++) {
       if (categories[i] < 0 || categories[i] >= k) {
         throw new IllegalArgumentException(
             "category[" + i + "] = " + categories[i] + " outside [0, " + k + ")");
       }
-      h[i * k + categories[i]] = 1;
     }
-    return k == 1 ? null : h;
   }
 
   /**
@@ -264,10 +252,11 @@ public final class Classifier implements AutoCloseable {
    *
    * @throws IOException if a file cannot be written
    */
+  @Override
   public void save(Path directory) throws IOException {
     Files.createDirectories(directory);
     Config config = new Config(architecture, standardization, seed, Provenance.current(seed));
-    JsonFiles.write(directory.resolve(CONFIG), config);
+    Json.write(directory.resolve(CONFIG), config);
     try (DataOutputStream out =
         new DataOutputStream(
             new BufferedOutputStream(Files.newOutputStream(directory.resolve(PARAMETERS))))) {
@@ -303,7 +292,7 @@ public final class Classifier implements AutoCloseable {
   }
 
   private static Config readConfig(Path directory) throws IOException {
-    return JsonFiles.read(
+    return Json.read(
         directory.resolve(CONFIG),
         Config.class,
         "classifier configuration",

@@ -1,21 +1,17 @@
 package org.cnflows.contrastive;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.Batch;
-import org.cnflows.flows.LearningRateSchedule;
-import org.cnflows.flows.internal.Adam;
+import org.cnflows.flows.Objective;
+import org.cnflows.flows.Trainer;
+import org.cnflows.flows.TrainingConfig;
+import org.cnflows.flows.TrainingResult;
 
 /**
  * Trains a {@link Classifier} with the weighted binary cross-entropy
@@ -24,107 +20,45 @@ import org.cnflows.flows.internal.Adam;
  *   L = sum_i w_i [softplus(z_i) - y_i z_i] / sum_i w_i,   z_i = logit(f(x_i)),
  * </pre>
  *
- * (= -w [y log f + (1 - y) log(1 - f)], written in logits for stability) by Adam on random
- * mini-batches, each step in its own {@link NDScope}. Two ways to build the batches:
+ * (= -w [y log f + (1 - y) log(1 - f)], written in logits for stability) in the one training loop
+ * of cnflows ({@link Trainer}: Adam, schedules, validation split, early stopping, checkpoints,
+ * progress, divergence reported as a status). Two ways to build the batches:
  *
  * <ul>
- *   <li>{@link #train}: rows drawn uniformly from labelled events (the DNNs of Elsharkawy and Kahn
- *       2025, Sec. 5 and 6.2);
+ *   <li>{@link #train}: labelled rows (the DNNs of Elsharkawy and Kahn 2025, Sec. 5 and 6.2), with
+ *       the weights and the categories (heads) of the rows;
  *   <li>{@link #trainParameterized}: the parameterized classifier of the Sluijter thesis (Sec.
  *       2.3.3, 3.2.1): a positive batch (x_i, z_i) from events simulated at varied nuisance z, and
  *       a negative batch (x_j, z_i) of events simulated at the reference z0 whose z is replaced by
  *       the positive batch's values, so that the optimal logit is log p(x | z) / p(x | z0).
  * </ul>
  *
- * <p>Not thread-safe: one training per classifier at a time.
+ * <p>Inputs are standardized with the classifier's {@link Classifier#standardization()} before
+ * upload. Not thread-safe: one training per classifier at a time.
  */
 public final class ClassifierTrainer {
 
   private ClassifierTrainer() {}
 
   /**
-   * The training settings.
+   * Trains on labelled events (1 = signal, 0 = background), with their weights and, for a
+   * multi-head classifier, their categories.
    *
-   * @param steps number of Adam steps
-   * @param batchSize rows per step (per class for the parameterized construction)
-   * @param learningRate Adam's base step size
-   * @param seed seed of the batch sampling
-   * @param schedule how the step size evolves over the steps
+   * @return how the run went (call {@link TrainingResult#requireSuccess()} to fail on divergence)
+   * @throws IllegalArgumentException if the events do not fit the classifier, lack labels or one
+   *     class, or a category lies outside the heads
    */
-  public record Config(
-      int steps, int batchSize, double learningRate, long seed, LearningRateSchedule schedule) {
-
-    /** Settings with a constant step size. */
-    public Config(int steps, int batchSize, double learningRate, long seed) {
-      this(steps, batchSize, learningRate, seed, LearningRateSchedule.CONSTANT);
-    }
-
-    /** Validates the settings. */
-    public Config {
-      if (schedule == null) {
-        throw new IllegalArgumentException("learning-rate schedule is null");
-      }
-      if (steps < 1 || batchSize < 1 || !(learningRate > 0) || Double.isInfinite(learningRate)) {
-        throw new IllegalArgumentException(
-            "steps = "
-                + steps
-                + ", batchSize = "
-                + batchSize
-                + ", learningRate = "
-                + learningRate
-                + ": steps and batchSize must be >= 1, learningRate finite and > 0");
-      }
-    }
-  }
-
-  /** The events of {@link #trainParameterized}. */
-  public record ParameterizedEvents(float[] x, float[] z, int dimX, int dimZ, float[] reference) {
-
-    /** Validates widths. */
-    public ParameterizedEvents {
-      Events.checkSameRows(x, dimX, z, dimZ);
-      Events.checkWidth(reference, dimX);
-    }
-  }
-
-  /**
-   * Trains on labelled events drawn uniformly at random.
-   *
-   * @return the mean training loss of each window of 100 steps (the last window may be shorter)
-   * @throws IllegalArgumentException if the events do not fit the classifier
-   */
-  public static double[] train(Classifier model, LabeledEvents events, Config config) {
+  public static TrainingResult train(
+      Classifier model, FeatureMatrix events, TrainingConfig config) {
     Classifier.Architecture a = model.architecture();
     if (events.dim() != a.inputs()) {
       throw new IllegalArgumentException(
           "events have " + events.dim() + " features, the classifier takes " + a.inputs());
     }
-    float[] oneHot = model.oneHot(events.categories(), events.size());
-    float[] labels = new float[events.size()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = events.labels()[i];
-    }
-    try (NDManager m = NDManager.newBaseManager(model.device())) {
-      int n = events.size();
-      NDArray x = m.create(model.standardization().apply(events.x()), new Shape(n, a.inputs()));
-      NDArray y = m.create(labels);
-      NDArray w = events.weights() == null ? null : m.create(events.weights());
-      NDArray h = oneHot == null ? null : m.create(oneHot, new Shape(n, a.heads()));
-      SplittableRandom random = new SplittableRandom(config.seed());
-      return run(
-          model,
-          config,
-          m,
-          () -> {
-            NDArray rows = m.create(draw(random, n, config.batchSize()));
-            NDIndex index = new NDIndex("{}", rows);
-            return new Step(
-                x.get(index),
-                y.get(index),
-                w == null ? null : w.get(index),
-                h == null ? null : h.get(index));
-          });
-    }
+    checkBinaryLabels(events);
+    model.checkCategories(events.categories(), events.size());
+    return Trainer.train(
+        model, new CrossEntropy(), List.of(model.standardization().apply(events)), config);
   }
 
   /**
@@ -132,13 +66,24 @@ public final class ClassifierTrainer {
    * (x, z), positives (x_i, z_i) drawn from the varied-z events, negatives (x_j, z_i) with x_j
    * drawn from the reference events and z_i taken from the positive batch.
    *
-   * @return the mean training loss of each window of 100 steps
+   * @param varied events x with their nuisance values z as context
+   * @param reference events x simulated at the reference z0 (no context)
+   * @return how the run went
    */
-  public static double[] trainParameterized(
-      Classifier model, ParameterizedEvents events, Config config) {
+  public static TrainingResult trainParameterized(
+      Classifier model, FeatureMatrix varied, FeatureMatrix reference, TrainingConfig config) {
     Classifier.Architecture a = model.architecture();
-    int dimX = events.dimX();
-    int dimZ = events.dimZ();
+    int dimX = varied.dim();
+    int dimZ = varied.contextDim();
+    if (dimZ == 0 || reference.dim() != dimX || reference.contextDim() != 0) {
+      throw new IllegalArgumentException(
+          "varied events need their nuisances as context and the reference events the same "
+              + dimX
+              + " features without context; got "
+              + varied
+              + " and "
+              + reference);
+    }
     if (dimX + dimZ != a.inputs() || a.heads() != 1) {
       throw new IllegalArgumentException(
           "the parameterized classifier needs one head and dimX + dimZ = "
@@ -149,96 +94,87 @@ public final class ClassifierTrainer {
               + a.inputs()
               + " inputs");
     }
-    int n = events.x().length / dimX;
-    int nRef = events.reference().length / dimX;
-    float[] varied = Classifier.inputs(events.x(), dimX, events.z(), dimZ);
-    float[] both = Arrays.copyOf(varied, (n + nRef) * a.inputs());
-    float[] references = Classifier.inputs(events.reference(), dimX, new float[nRef * dimZ], dimZ);
-    System.arraycopy(references, 0, both, varied.length, references.length);
-    float[] u = model.standardization().apply(both);
-    try (NDManager m = NDManager.newBaseManager(model.device())) {
-      NDArray all = m.create(u, new Shape(n + nRef, a.inputs()));
-      NDArray positives = all.get("0:" + n);
-      NDArray referenceX = all.get(n + ":, 0:" + dimX);
-      int b = config.batchSize();
-      float[] labels = new float[2 * b];
-      Arrays.fill(labels, 0, b, 1);
-      NDArray y = m.create(labels);
-      SplittableRandom random = new SplittableRandom(config.seed());
-      return run(
-          model,
-          config,
-          m,
-          () -> {
-            NDArray pos = positives.get(new NDIndex("{}", m.create(draw(random, n, b))));
-            NDArray neg =
-                referenceX
-                    .get(new NDIndex("{}", m.create(draw(random, nRef, b))))
-                    .concat(pos.get(":, " + dimX + ":"), 1);
-            return new Step(pos.concat(neg, 0), y, null, null);
-          });
+    FeatureMatrix positives = model.standardization().apply(varied.contextAsColumns());
+    FeatureMatrix references =
+        model
+            .standardization()
+            .apply(
+                reference
+                    .withContext(new float[reference.size() * dimZ], varied.contextNames())
+                    .contextAsColumns());
+    return Trainer.train(
+        model, new ParameterizedCrossEntropy(dimX), List.of(positives, references), config);
+  }
+
+  private static void checkBinaryLabels(FeatureMatrix events) {
+    int[] y = events.labels();
+    if (y == null) {
+      throw new IllegalArgumentException("events have no labels (1 = signal, 0 = background)");
+    }
+    int signal = 0;
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] > 1) {
+        throw new IllegalArgumentException("labels[" + i + "] = " + y[i] + " is not 0 or 1");
+      }
+      signal += y[i];
+    }
+    if (signal == 0 || signal == y.length) {
+      throw new IllegalArgumentException(
+          "all "
+              + y.length
+              + " events have label "
+              + y[0]
+              + ": a classifier needs both classes (1 = signal, 0 = background)");
     }
   }
 
-  /** The tensors of one step. */
-  private record Step(NDArray x, NDArray y, NDArray w, NDArray heads) {}
-
-  private static long[] draw(SplittableRandom random, int n, int count) {
-    long[] rows = new long[count];
-    for (int i = 0; i < count; i++) {
-      rows[i] = random.nextInt(n);
-    }
-    return rows;
+  /** The weighted cross-entropy of logits z against labels y. */
+  private static NDArray crossEntropy(NDArray z, NDArray y, Batch weightsOf) {
+    NDArray softplus = Activation.RELU.apply(z).add(z.abs().neg().exp().add(1).log());
+    return weightsOf.weightedMean(softplus.sub(y.mul(z)));
   }
 
-  private static double[] run(
-      Classifier model,
-      Config config,
-      NDManager manager,
-      java.util.function.Supplier<Step> batches) {
-    List<Parameter> parameters = model.parameters();
-    List<NDArray> weights = new ArrayList<>();
-    parameters.forEach(p -> weights.add(p.getArray()));
-    int windows = (config.steps() + 99) / 100;
-    NDArray losses = manager.zeros(new Shape(config.steps()));
-    try (Adam adam = new Adam(weights, config.learningRate(), 0.9, 0.999, 1e-8)) {
-      for (int step = 0; step < config.steps(); step++) {
-        try (NDScope scope = new NDScope()) {
-          scope.suppressNotUsedWarning();
-          Step s = batches.get();
-          NDArray loss;
-          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray z = model.logits(s.x(), s.heads());
-            NDArray softplus = Activation.RELU.apply(z).add(z.abs().neg().exp().add(1).log());
-            loss = new Batch(s.x(), null, s.w()).weightedMean(softplus.sub(s.y().mul(z)));
-            collector.backward(loss);
-          }
-          losses.set(new NDIndex(step), loss.stopGradient());
-          List<NDArray> gradients = new ArrayList<>();
-          for (Parameter p : parameters) {
-            gradients.add(p.getArray().getGradient());
-          }
-          adam.step(gradients, config.schedule().rate(config.learningRate(), step, config.steps()));
-          for (NDArray g : gradients) {
-            g.subi(g);
-          }
-        }
-      }
+  /** Binary cross-entropy on labelled rows, each read by the head of its category. */
+  private static final class CrossEntropy implements Objective<Classifier> {
+    @Override
+    public int sources() {
+      return 1;
     }
-    float[] all = losses.toFloatArray();
-    double[] means = new double[windows];
-    for (int k = 0; k < windows; k++) {
-      int end = Math.min(all.length, (k + 1) * 100);
-      double sum = 0;
-      for (int i = k * 100; i < end; i++) {
-        sum += all[i];
-      }
-      means[k] = sum / (end - k * 100);
-      if (!Double.isFinite(means[k])) {
-        throw new IllegalStateException(
-            "classifier loss is " + means[k] + " in steps " + (k * 100 + 1) + " to " + end);
-      }
+
+    @Override
+    public NDArray compute(Classifier model, List<Batch> batches) {
+      Batch b = batches.get(0);
+      NDArray heads =
+          model.architecture().heads() == 1
+              ? null
+              : b.categories().oneHot(model.architecture().heads()).toType(DataType.FLOAT32, false);
+      return crossEntropy(model.logits(b.x(), heads), b.labels(), b);
     }
-    return means;
+  }
+
+  /** The thesis's construction: positives (x_i, z_i), negatives (x_j of the reference, z_i). */
+  private static final class ParameterizedCrossEntropy implements Objective<Classifier> {
+    private final int dimX;
+
+    ParameterizedCrossEntropy(int dimX) {
+      this.dimX = dimX;
+    }
+
+    @Override
+    public int sources() {
+      return 2;
+    }
+
+    @Override
+    public NDArray compute(Classifier model, List<Batch> batches) {
+      NDArray pos = batches.get(0).x();
+      NDArray ref = batches.get(1).x();
+      long b = Math.min(pos.getShape().get(0), ref.getShape().get(0));
+      pos = pos.get("0:" + b);
+      NDArray neg = ref.get("0:" + b + ", 0:" + dimX).concat(pos.get(":, " + dimX + ":"), 1);
+      NDManager m = pos.getManager();
+      NDArray y = m.ones(new Shape(b)).concat(m.zeros(new Shape(b)));
+      return crossEntropy(model.logits(pos.concat(neg, 0), null), y, new Batch(pos, null, null));
+    }
   }
 }

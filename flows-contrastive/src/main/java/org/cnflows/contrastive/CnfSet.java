@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.cnflows.contrastive.internal.JsonFiles;
+import org.cnflows.common.Json;
+import org.cnflows.common.Standardization;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
 import org.cnflows.flows.Provenance;
@@ -128,7 +129,7 @@ public final class CnfSet implements AutoCloseable {
     }
     Index index =
         new Index(dim, standardization, entries, Provenance.current(members.get(0).flow().seed()));
-    JsonFiles.write(directory.resolve(INDEX), index);
+    Json.write(directory.resolve(INDEX), index);
   }
 
   /** The provenance recorded in a saved set. */
@@ -158,7 +159,7 @@ public final class CnfSet implements AutoCloseable {
   }
 
   private static Index readIndex(Path directory) throws IOException {
-    return JsonFiles.read(
+    return Json.read(
         directory.resolve(INDEX),
         Index.class,
         "CNF set",

@@ -3,10 +3,12 @@ package org.cnflows.contrastive;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.FlowTrainer;
-import org.cnflows.flows.Samples;
+import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
+import org.cnflows.flows.TrainingResult;
 
 /**
  * Trains a {@link CnfSet}: one flow per {@link Spec}, each minimizing its {@link ContrastiveLoss}
@@ -55,10 +57,11 @@ public final class CnfTrainer {
    *     optKeepBest(false)}, see above)
    * @return the trained set; the caller closes it
    * @throws IllegalArgumentException if the events or specs do not fit
+   * @throws IllegalStateException if a member's training diverged (naming the member and step)
    */
   public static CnfSet train(
-      Samples signal,
-      Samples background,
+      FeatureMatrix signal,
+      FeatureMatrix background,
       List<Spec> specs,
       LongFunction<Flow> newFlow,
       TrainingConfig config) {
@@ -81,10 +84,8 @@ public final class CnfTrainer {
     }
     int dim = signal.dim();
     Standardization standardization = Standardization.fit(dim, signal.x(), background.x());
-    List<Samples> sources =
-        List.of(
-            new Samples(standardization.apply(signal.x()), dim, null, 0, signal.weights()),
-            new Samples(standardization.apply(background.x()), dim, null, 0, background.weights()));
+    List<FeatureMatrix> sources =
+        List.of(standardization.apply(signal), standardization.apply(background));
     List<CnfSet.Member> members = new ArrayList<>();
     try {
       for (int i = 0; i < specs.size(); i++) {
@@ -100,7 +101,16 @@ public final class CnfTrainer {
       // the set checks names and widths before any training
       CnfSet set = new CnfSet(members, standardization);
       for (int i = 0; i < specs.size(); i++) {
-        FlowTrainer.train(members.get(i).flow(), specs.get(i).loss(), sources, config);
+        TrainingResult result =
+            Trainer.train(members.get(i).flow(), specs.get(i).loss(), sources, config);
+        if (result.status() == TrainingResult.Status.DIVERGED) {
+          throw new IllegalStateException(
+              "CNF "
+                  + specs.get(i).name()
+                  + ": the contrastive loss stopped being finite at step "
+                  + result.divergedAtStep()
+                  + "; lower the learning rate or clip gradients (optClipNorm)");
+        }
       }
       return set;
     } catch (RuntimeException e) {

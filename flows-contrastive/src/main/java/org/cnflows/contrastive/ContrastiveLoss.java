@@ -5,12 +5,12 @@ import java.util.List;
 import org.cnflows.flows.Batch;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowLoss;
-import org.cnflows.flows.internal.Scalars;
+import org.cnflows.flows.Scalars;
 
 /**
- * The contrastive loss of Elsharkawy and Kahn 2025, Eq. (5), for {@link
- * org.cnflows.flows.FlowTrainer}. Its two sources are always given in the order (signal,
- * background). For a CNF of the signal ({@link Target#SIGNAL}),
+ * The contrastive loss of Elsharkawy and Kahn 2025, Eq. (5), for {@link org.cnflows.flows.Trainer}.
+ * Its two sources are always given in the order (signal, background). For a CNF of the signal
+ * ({@link Target#SIGNAL}),
  *
  * <pre>
  *   L_s = - mean_w log p(x_s) + c mean_w log p(x_b),

@@ -1,10 +1,10 @@
 package org.cnflows.contrastive;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import org.cnflows.flows.Flow;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.flows.BatchEvaluator;
+import org.cnflows.flows.EventFunction;
 
 /**
  * The discrimination functions of Elsharkawy and Kahn 2025, Sec. 3 and 6.2: for each CNF of a
@@ -13,8 +13,8 @@ import org.cnflows.flows.Flow;
  * event features for a downstream classifier (Sec. 6.2, step 3) or handed to inference-stats as
  * plain per-event arrays.
  *
- * <p>Events are host arrays of D features per row (row-major); they are evaluated in batches on
- * each flow's device. Thread-safe when the set is not being trained.
+ * <p>Events are {@link FeatureMatrix} rows of D features; they are evaluated in chunks on the
+ * flows' device by one {@link BatchEvaluator}. Thread-safe when the set is not being trained.
  */
 public final class PhiFeatures {
 
@@ -49,37 +49,33 @@ public final class PhiFeatures {
 
   /**
    * log p(x) of every CNF for every event, in the units of the events (the standardization's
-   * Jacobian included).
+   * Jacobian included). All CNFs are evaluated on each uploaded chunk ({@link BatchEvaluator}); the
+   * standardization is applied on the device.
    *
-   * @param x row-major events of {@link CnfSet#dim()} features
+   * @param x events of {@link CnfSet#dim()} features
    * @return one column of N values per CNF
-   * @throws IllegalArgumentException if the width does not match the CNFs or a value is not finite
+   * @throws IllegalArgumentException if the width does not match the CNFs
    */
-  public double[][] logDensities(float[] x) {
-    int n = checkEvents(x);
-    float[] u = set.standardization().apply(x);
+  public double[][] logDensities(FeatureMatrix x) {
+    checkEvents(x);
+    List<EventFunction> functions = new ArrayList<>();
+    for (CnfSet.Member m : set.members()) {
+      functions.add(EventFunction.logProb(m.flow()).standardized(set.standardization()));
+    }
+    double[][] columns =
+        new BatchEvaluator(set.members().get(0).flow().device(), batchSize)
+            .evaluateToDouble(x.withoutContext(), functions);
     double jacobian = set.standardization().logJacobian();
-    int dim = set.dim();
-    double[][] columns = new double[set.members().size()][n];
-    for (int k = 0; k < columns.length; k++) {
-      Flow flow = set.members().get(k).flow();
-      for (int start = 0; start < n; start += batchSize) {
-        int rows = Math.min(batchSize, n - start);
-        float[] chunk = new float[rows * dim];
-        System.arraycopy(u, start * dim, chunk, 0, chunk.length);
-        try (NDManager m = NDManager.newBaseManager(flow.device())) {
-          float[] logp = flow.logProb(m.create(chunk, new Shape(rows, dim)), null).toFloatArray();
-          for (int i = 0; i < rows; i++) {
-            columns[k][start + i] = logp[i] + jacobian;
-          }
-        }
+    for (double[] column : columns) {
+      for (int i = 0; i < column.length; i++) {
+        column[i] += jacobian;
       }
     }
     return columns;
   }
 
   /** Phi of every CNF for every event: one column of N values per CNF. */
-  public double[][] phi(float[] x) {
+  public double[][] phi(FeatureMatrix x) {
     return phiOf(logDensities(x));
   }
 
@@ -96,10 +92,10 @@ public final class PhiFeatures {
   }
 
   /**
-   * The events with the Phi columns appended: rows of D + K features (K CNFs), row-major, in the
-   * order of {@link #names()}.
+   * The events with the Phi columns appended after their features, named as {@link #names()}
+   * (weights, labels and categories kept).
    */
-  public float[] append(float[] x) {
+  public FeatureMatrix append(FeatureMatrix x) {
     return append(x, phi(x));
   }
 
@@ -109,9 +105,9 @@ public final class PhiFeatures {
    *
    * @throws IllegalArgumentException if the columns do not match the set or the events
    */
-  public float[] append(float[] x, double[][] phi) {
-    int n = checkEvents(x);
-    int dim = set.dim();
+  public FeatureMatrix append(FeatureMatrix x, double[][] phi) {
+    checkEvents(x);
+    int n = x.size();
     if (phi.length != set.members().size()) {
       throw new IllegalArgumentException(
           phi.length + " Phi columns for a set of " + set.members().size() + " CNFs");
@@ -122,26 +118,23 @@ public final class PhiFeatures {
             "Phi column " + k + " has " + phi[k].length + " values for " + n + " events");
       }
     }
-    int width = dim + phi.length;
-    float[] out = new float[n * width];
+    float[] rows = new float[n * phi.length];
     for (int i = 0; i < n; i++) {
-      System.arraycopy(x, i * dim, out, i * width, dim);
       for (int k = 0; k < phi.length; k++) {
-        out[i * width + dim + k] = (float) phi[k][i];
+        rows[i * phi.length + k] = (float) phi[k][i];
       }
     }
-    return out;
+    return x.withColumns(names(), rows);
   }
 
-  private int checkEvents(float[] x) {
-    if (x != null && x.length % set.dim() != 0) {
+  private void checkEvents(FeatureMatrix x) {
+    if (x.dim() != set.dim()) {
       throw new IllegalArgumentException(
           "events have "
-              + x.length
-              + " values, not rows of the "
+              + x.dim()
+              + " features, not the "
               + set.dim()
               + " features the CNFs were trained on");
     }
-    return Events.checkWidth(x, set.dim());
   }
 }

@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.flows.Activation;
+import org.cnflows.flows.TrainingConfig;
+import org.cnflows.flows.TrainingListener;
+import org.cnflows.flows.TrainingResult;
 import org.cnflows.stats.toys.BivariateGaussian;
 import org.cnflows.stats.toys.ToyT1;
 import org.junit.jupiter.api.Test;
@@ -20,18 +26,35 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClassifierTest {
 
-  private static final ClassifierTrainer.Config TRAINING =
-      new ClassifierTrainer.Config(800, 256, 3e-3, 5);
+  private static final TrainingConfig TRAINING = training(800, 256, 3e-3, 5);
 
-  private static Classifier t1Classifier(int heads, float[]... data) {
+  /** The settings of these tests: no validation split, ending on the last step, quiet. */
+  static TrainingConfig training(int steps, int batch, double lr, long seed) {
+    return TrainingConfig.builder()
+        .optSteps(steps)
+        .optBatchSize(batch)
+        .optLearningRate(lr)
+        .optSeed(seed)
+        .optValidationFraction(0)
+        .optKeepBest(false)
+        .optListener(TrainingListener.NONE)
+        .build();
+  }
+
+  private static Classifier t1Classifier(int heads, FeatureMatrix data) {
     return Classifier.create(
         new Classifier.Architecture(2, 32, 3, heads, Activation.RELU),
-        Standardization.fit(2, data),
+        Standardization.fit(data),
         9,
         Device.cpu());
   }
 
   /** Accuracy and agreement with the Bayes decision p_s > p_b (swapped in category 1). */
+  static double[] accuracy(double[] logLr, FeatureMatrix events) {
+    return accuracy(logLr, events.x(), events.labels(), events.categories());
+  }
+
+  /** {@link #accuracy(double[], FeatureMatrix)} of row-major 2-D events. */
   static double[] accuracy(double[] logLr, float[] x, int[] labels, int[] categories) {
     int correct = 0;
     int bayesCorrect = 0;
@@ -56,18 +79,15 @@ class ClassifierTest {
 
   @Test
   void dnnBoundaryOnT1IsTheZeroContourOfTheC1OptimumWithBayesAccuracy() {
-    float[] s = ToyEvents.flat(ToyT1.SIGNAL, 4000, 41);
-    float[] b = ToyEvents.flat(ToyT1.BACKGROUND, 4000, 42);
-    LabeledEvents test =
-        LabeledEvents.of(
-            ToyEvents.flat(ToyT1.SIGNAL, 20000, 43),
-            ToyEvents.flat(ToyT1.BACKGROUND, 20000, 44),
-            2);
-    try (Classifier model = t1Classifier(1, s, b)) {
-      double[] losses = ClassifierTrainer.train(model, LabeledEvents.of(s, b, 2), TRAINING);
-      assertThat(losses[losses.length - 1]).isLessThan(losses[0]);
-      double[] logLr = model.logLikelihoodRatio(test.x(), null, 4096);
-      double[] a = accuracy(logLr, test.x(), test.labels(), null);
+    FeatureMatrix train = ToyEvents.labelled(4000, 41, 42);
+    FeatureMatrix test = ToyEvents.labelled(20000, 43, 44);
+    try (Classifier model = t1Classifier(1, train)) {
+      TrainingResult result = ClassifierTrainer.train(model, train, TRAINING);
+      assertThat(result.status()).isEqualTo(TrainingResult.Status.COMPLETED);
+      List<TrainingListener.Evaluation> h = result.history();
+      assertThat(h.get(h.size() - 1).trainLoss()).isLessThan(h.get(0).trainLoss());
+      double[] logLr = model.logLikelihoodRatio(test, 4096);
+      double[] a = accuracy(logLr, test);
       System.out.printf(
           "T1 DNN: accuracy %.4f, Bayes on the same events %.4f (reference 0.823),"
               + " agreement with p_s > p_b %.4f%n",
@@ -75,7 +95,7 @@ class ClassifierTest {
       assertThat(a[1]).isCloseTo(0.823, within(0.006));
       assertThat(a[0]).isGreaterThan(a[1] - 0.01);
       assertThat(a[2]).isGreaterThan(0.97);
-      double[] scores = model.scores(test.x(), null, 1000);
+      double[] scores = model.scores(test, 1000);
       assertThat(scores[0]).isCloseTo(PhiFeatures.phi(logLr[0]), within(1e-12));
     }
   }
@@ -85,39 +105,32 @@ class ClassifierTest {
    */
   @Test
   void multiHeadClassifierLearnsOppositeProblemsPerCategory() {
-    float[] s = ToyEvents.flat(ToyT1.SIGNAL, 4000, 51);
-    float[] b = ToyEvents.flat(ToyT1.BACKGROUND, 4000, 52);
-    LabeledEvents train = LabeledEvents.of(s, b, 2);
-    int[] categories = new int[train.size()];
-    int[] labels = train.labels().clone();
-    for (int i = 0; i < categories.length; i += 2) {
-      categories[i] = 1;
-      labels[i] = 1 - labels[i];
-    }
-    LabeledEvents mixed = new LabeledEvents(train.x(), 2, labels, null, categories);
-    LabeledEvents test =
-        LabeledEvents.of(
-            ToyEvents.flat(ToyT1.SIGNAL, 10000, 53),
-            ToyEvents.flat(ToyT1.BACKGROUND, 10000, 54),
-            2);
-    int[] testCategories = new int[test.size()];
-    int[] testLabels = test.labels().clone();
-    for (int i = 0; i < testCategories.length; i += 2) {
-      testCategories[i] = 1;
-      testLabels[i] = 1 - testLabels[i];
-    }
-    try (Classifier model = t1Classifier(2, s, b)) {
-      ClassifierTrainer.train(model, mixed, TRAINING);
-      double[] logLr = model.logLikelihoodRatio(test.x(), testCategories, 4096);
-      double[] a = accuracy(logLr, test.x(), testLabels, testCategories);
+    FeatureMatrix train = ToyEvents.labelled(4000, 51, 52);
+    FeatureMatrix mixed = swapEverySecond(train);
+    FeatureMatrix test = swapEverySecond(ToyEvents.labelled(10000, 53, 54));
+    try (Classifier model = t1Classifier(2, train)) {
+      ClassifierTrainer.train(model, mixed, TRAINING).requireSuccess();
+      double[] logLr = model.logLikelihoodRatio(test, 4096);
+      double[] a = accuracy(logLr, test);
       System.out.printf(
           "T1 two heads (classes swapped in head 1): accuracy %.4f, Bayes %.4f%n", a[0], a[1]);
       assertThat(a[0]).isGreaterThan(a[1] - 0.015);
       assertThat(a[2]).isGreaterThan(0.95);
-      assertThatThrownBy(() -> model.logLikelihoodRatio(test.x(), null, 100))
+      assertThatThrownBy(() -> model.logLikelihoodRatio(test.withCategories(null), 100))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("2 heads");
     }
+  }
+
+  /** Every second event in category 1 with its label flipped. */
+  private static FeatureMatrix swapEverySecond(FeatureMatrix events) {
+    int[] categories = new int[events.size()];
+    int[] labels = events.labels().clone();
+    for (int i = 0; i < categories.length; i += 2) {
+      categories[i] = 1;
+      labels[i] = 1 - labels[i];
+    }
+    return events.withLabels(labels).withCategories(categories);
   }
 
   /**
@@ -165,10 +178,12 @@ class ClassifierTest {
             11,
             Device.cpu())) {
       ClassifierTrainer.trainParameterized(
-          model,
-          new ClassifierTrainer.ParameterizedEvents(x, z, 2, 1, reference),
-          new ClassifierTrainer.Config(1000, 256, 3e-3, 7));
-      double[] learned = model.logLikelihoodRatio(test, null, 1024);
+              model,
+              FeatureMatrix.of(x, 2).withContext(z, 1),
+              FeatureMatrix.of(reference, 2),
+              training(1000, 256, 3e-3, 7))
+          .requireSuccess();
+      double[] learned = model.logLikelihoodRatio(FeatureMatrix.of(test, 3), 1024);
       double se = 0;
       double var = 0;
       for (int i = 0; i < m; i++) {
@@ -187,17 +202,15 @@ class ClassifierTest {
   @Test
   void savedClassifierGivesIdenticalOutputsAndRecordsProvenance(@TempDir Path dir)
       throws Exception {
-    float[] s = ToyEvents.flat(ToyT1.SIGNAL, 500, 71);
-    float[] b = ToyEvents.flat(ToyT1.BACKGROUND, 500, 72);
+    FeatureMatrix events = ToyEvents.labelled(500, 71, 72);
     double[] before;
-    try (Classifier model = t1Classifier(1, s, b)) {
-      ClassifierTrainer.train(
-          model, LabeledEvents.of(s, b, 2), new ClassifierTrainer.Config(50, 64, 1e-2, 1));
-      before = model.logLikelihoodRatio(s, null, 128);
+    try (Classifier model = t1Classifier(1, events)) {
+      ClassifierTrainer.train(model, events, training(50, 64, 1e-2, 1));
+      before = model.logLikelihoodRatio(events, 128);
       model.save(dir);
     }
     try (Classifier loaded = Classifier.load(dir, Device.cpu())) {
-      assertThat(loaded.logLikelihoodRatio(s, null, 128)).containsExactly(before);
+      assertThat(loaded.logLikelihoodRatio(events, 128)).containsExactly(before);
       assertThat(loaded.architecture().hidden()).isEqualTo(32);
       assertThat(Classifier.provenance(dir).seed()).isEqualTo(9);
     }
@@ -205,22 +218,29 @@ class ClassifierTest {
 
   @Test
   void badInputsAreRejectedWithTheirValues() {
-    float[] s = ToyEvents.flat(ToyT1.SIGNAL, 10, 81);
-    assertThatThrownBy(() -> new LabeledEvents(s, 2, new int[10], null, null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("all 10 events have label 0")
-        .hasMessageContaining("both classes");
+    FeatureMatrix s = FeatureMatrix.of(ToyEvents.rows(ToyT1.SIGNAL, 10, 81));
     try (Classifier model = t1Classifier(1, s)) {
-      LabeledEvents three = LabeledEvents.of(new float[] {1, 2, 3}, new float[] {4, 5, 6}, 3);
+      assertThatThrownBy(() -> ClassifierTrainer.train(model, s.withLabels(new int[10]), TRAINING))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("all 10 events have label 0")
+          .hasMessageContaining("both classes");
+      assertThatThrownBy(() -> ClassifierTrainer.train(model, s, TRAINING))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no labels");
+      int[] two = new int[10];
+      two[3] = 2;
+      assertThatThrownBy(() -> ClassifierTrainer.train(model, s.withLabels(two), TRAINING))
+          .hasMessageContaining("labels[3] = 2 is not 0 or 1");
+      FeatureMatrix three =
+          FeatureMatrix.labelled(
+              FeatureMatrix.of(new float[] {1, 2, 3}, 3),
+              FeatureMatrix.of(new float[] {4, 5, 6}, 3));
       assertThatThrownBy(() -> ClassifierTrainer.train(model, three, TRAINING))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("events have 3 features, the classifier takes 2");
-      assertThatThrownBy(() -> model.logLikelihoodRatio(new float[5], null, 10))
+      assertThatThrownBy(() -> model.logLikelihoodRatio(three, 10))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("5 values");
+          .hasMessageContaining("events have 3 features");
     }
-    assertThatThrownBy(() -> new ClassifierTrainer.Config(10, 8, Double.NaN, 1))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("learningRate = NaN");
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.List;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.contrastive.ContrastiveLoss.Target;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
@@ -45,18 +47,18 @@ class CnfSetTest {
     return flow;
   }
 
-  private static float[] events() {
+  private static FeatureMatrix events() {
     float[] x = new float[2 * 101];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) (4 * Math.sin(0.37 * i * i) + (i % 2 == 1 ? 3 : -1.5));
     }
-    return x;
+    return FeatureMatrix.of(x, 2);
   }
 
   @Test
   void aSavedSetOfFourMembersLoadsWithIdenticalFeaturesAndMetadata(@TempDir Path dir)
       throws Exception {
-    float[] x = events();
+    FeatureMatrix x = events();
     double[][] before;
     try (CnfSet set = fourMembers()) {
       before = new PhiFeatures(set, 32).phi(x);

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.List;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Samples;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
 import org.junit.jupiter.api.Test;
@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 /** Bad CNF specifications fail before any training, and leave no flow open. */
 class CnfTrainerTest {
 
-  private static final Samples SIGNAL = Samples.of(new float[][] {{0, 1}, {1, 2}, {2, 0}});
-  private static final Samples BACKGROUND = Samples.of(new float[][] {{1, 1}, {0, 0}, {3, 2}});
+  private static final FeatureMatrix SIGNAL =
+      FeatureMatrix.of(new float[][] {{0, 1}, {1, 2}, {2, 0}});
+  private static final FeatureMatrix BACKGROUND =
+      FeatureMatrix.of(new float[][] {{1, 1}, {0, 0}, {3, 2}});
   private static final TrainingConfig CONFIG =
       TrainingConfig.builder().optSteps(1).optListener(TrainingListener.NONE).build();
 

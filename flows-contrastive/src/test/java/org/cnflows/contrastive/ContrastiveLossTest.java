@@ -9,11 +9,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.Batch;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.FlowTrainer;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Samples;
+import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.stats.toys.ToyT1;
@@ -124,8 +124,8 @@ class ContrastiveLossTest {
    */
   @Test
   void clampPreventsTheCollapseThatTheBareLossRunsInto() {
-    Samples signal = Samples.of(ToyEvents.rows(ToyT1.SIGNAL, 4000, 1));
-    Samples background = Samples.of(ToyEvents.rows(ToyT1.BACKGROUND, 4000, 2));
+    FeatureMatrix signal = FeatureMatrix.of(ToyEvents.rows(ToyT1.SIGNAL, 4000, 1));
+    FeatureMatrix background = FeatureMatrix.of(ToyEvents.rows(ToyT1.BACKGROUND, 4000, 2));
     double bare = trainedLoss(ContrastiveLoss.signal(4).withoutClamp(), signal, background);
     double clamped = trainedLoss(ContrastiveLoss.signal(4), signal, background);
     System.out.printf(
@@ -135,10 +135,11 @@ class ContrastiveLossTest {
   }
 
   /** Trains a small flow and returns the bare Eq. (5) on all the data. */
-  private static double trainedLoss(ContrastiveLoss loss, Samples signal, Samples background) {
+  private static double trainedLoss(
+      ContrastiveLoss loss, FeatureMatrix signal, FeatureMatrix background) {
     try (Flow flow = Flows.realNvp(2, 0, 4, 16, 2).optDevice(Device.cpu()).optSeed(7).build();
         NDManager m = NDManager.newBaseManager(Device.cpu())) {
-      FlowTrainer.train(
+      Trainer.train(
           flow,
           loss,
           List.of(signal, background),

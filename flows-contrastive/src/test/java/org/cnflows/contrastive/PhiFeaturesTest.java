@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.List;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.Flows;
 import org.junit.jupiter.api.Test;
@@ -21,12 +23,12 @@ class PhiFeaturesTest {
     return Flows.realNvp(2, 0, 2, 8, 1).optDevice(Device.cpu()).optSeed(seed).build();
   }
 
-  private static float[] events() {
+  private static FeatureMatrix events() {
     float[] x = new float[2 * 37];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) Math.sin(1.7 * i) * 3;
     }
-    return x;
+    return FeatureMatrix.of(x, 2);
   }
 
   @Test
@@ -44,7 +46,8 @@ class PhiFeaturesTest {
    */
   @Test
   void columnsMatchTheClosedFormOfAnIdentityFlowAndAreAppended() {
-    float[] x = events();
+    FeatureMatrix events = events();
+    float[] x = events.x();
     try (CnfSet set =
         new CnfSet(
             List.of(
@@ -52,9 +55,11 @@ class PhiFeaturesTest {
                 new CnfSet.Member("b1", ContrastiveLoss.Target.BACKGROUND, 1, flow(2))),
             SCALE)) {
       PhiFeatures features = new PhiFeatures(set, 10);
-      double[][] logp = features.logDensities(x);
-      double[][] phi = features.phi(x);
-      float[] appended = features.append(x);
+      double[][] logp = features.logDensities(events);
+      double[][] phi = features.phi(events);
+      FeatureMatrix withPhi = features.append(events);
+      float[] appended = withPhi.x();
+      assertThat(withPhi.names()).containsExactly("x0", "x1", "phi_s1", "phi_b1");
       assertThat(features.names()).containsExactly("phi_s1", "phi_b1");
       for (int i = 0; i < 37; i++) {
         double u0 = (x[2 * i] - 1) / 2.0;
@@ -69,11 +74,13 @@ class PhiFeaturesTest {
         assertThat(appended[4 * i + 1]).isEqualTo(x[2 * i + 1]);
       }
       assertThat(PhiFeatures.phiOf(logp)).isDeepEqualTo(phi);
-      assertThat(features.append(x, PhiFeatures.phiOf(logp))).containsExactly(appended);
-      assertThatThrownBy(() -> features.append(x, new double[][] {phi[0]}))
+      assertThat(features.append(events, PhiFeatures.phiOf(logp)).x()).containsExactly(appended);
+      assertThatThrownBy(() -> features.append(events, new double[][] {phi[0]}))
           .hasMessageContaining("1 Phi columns for a set of 2 CNFs");
       assertThatThrownBy(
-              () -> features.append(x, new double[][] {phi[0], java.util.Arrays.copyOf(phi[1], 5)}))
+              () ->
+                  features.append(
+                      events, new double[][] {phi[0], java.util.Arrays.copyOf(phi[1], 5)}))
           .hasMessageContaining("Phi column 1 has 5 values for 37 events");
     }
   }
@@ -87,9 +94,9 @@ class PhiFeaturesTest {
     }
     try (CnfSet loaded = CnfSet.load(dir, Device.cpu())) {
       PhiFeatures features = new PhiFeatures(loaded, 8);
-      assertThatThrownBy(() -> features.phi(new float[9]))
+      assertThatThrownBy(() -> features.phi(FeatureMatrix.of(new float[9], 3)))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("9 values")
+          .hasMessageContaining("events have 3 features")
           .hasMessageContaining("2 features the CNFs were trained on");
     }
     try (Flow three = Flows.realNvp(3, 0, 2, 8, 1).optDevice(Device.cpu()).build()) {

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Samples;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.stats.toys.ToyT1;
@@ -29,12 +29,10 @@ class ReadmeQuickStartTest {
 
   @Test
   void quickStartTrainsACnfPairThatSeparatesTheClasses(@TempDir Path directory) throws IOException {
-    Samples signal = Samples.of(ToyEvents.rows(ToyT1.SIGNAL, 4000, 91));
-    Samples background = Samples.of(ToyEvents.rows(ToyT1.BACKGROUND, 4000, 92));
-    LabeledEvents test =
-        LabeledEvents.of(
-            ToyEvents.flat(ToyT1.SIGNAL, 5000, 93), ToyEvents.flat(ToyT1.BACKGROUND, 5000, 94), 2);
-    float[] events = test.x();
+    FeatureMatrix signal = FeatureMatrix.of(ToyEvents.rows(ToyT1.SIGNAL, 4000, 91));
+    FeatureMatrix background = FeatureMatrix.of(ToyEvents.rows(ToyT1.BACKGROUND, 4000, 92));
+    FeatureMatrix events = ToyEvents.labelled(5000, 93, 94);
+    FeatureMatrix test = events;
 
     // --- README quick start ---
     TrainingConfig config =
@@ -47,20 +45,20 @@ class ReadmeQuickStartTest {
             .build();
     try (CnfSet cnfs =
         CnfTrainer.train(
-            signal, // Samples: signal events, D = 2 features
-            background, // Samples: background events
+            signal, // FeatureMatrix: signal events, D = 2 features
+            background, // FeatureMatrix: background events
             List.of(
                 new CnfTrainer.Spec("s_c1", ContrastiveLoss.signal(1).withEventClamp()),
                 new CnfTrainer.Spec("b_c1", ContrastiveLoss.background(1).withEventClamp())),
             seed -> Flows.gatedQuadratic(2, 0, 8, 32, 2).optSeed(seed).build(),
             config)) {
       PhiFeatures phi = new PhiFeatures(cnfs, 8192);
-      float[] features = phi.append(events); // D + 2 columns per event
+      FeatureMatrix features = phi.append(events); // D + 2 columns per event
       double[][] columns = phi.phi(events); // plain arrays for inference-stats
       cnfs.save(directory);
       // --- end (the README closes the try block here) ---
 
-      assertThat(features).hasSize(4 * test.size());
+      assertThat(features.names()).containsExactly("x0", "x1", "phi_s_c1", "phi_b_c1");
       int correct = 0;
       for (int i = 0; i < test.size(); i++) {
         int decision = columns[0][i] > columns[1][i] ? 1 : 0;

@@ -7,11 +7,12 @@ import ai.djl.Device;
 import java.util.List;
 import java.util.function.IntToDoubleFunction;
 import org.assertj.core.api.SoftAssertions;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.contrastive.ContrastiveLoss.Target;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Samples;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.stats.toys.BivariateGaussian;
@@ -63,7 +64,7 @@ class T1OptimumTest {
   }
 
   /** Trains {@link #SPECS} on the events; member i starts from seed + i. */
-  static CnfSet train(Samples signal, Samples background, long seed) {
+  static CnfSet train(FeatureMatrix signal, FeatureMatrix background, long seed) {
     TrainingConfig config =
         TrainingConfig.builder()
             .optSteps(STEPS)
@@ -82,7 +83,7 @@ class T1OptimumTest {
    * own density.
    */
   static double[][] distances(CnfSet set, Grid grid) {
-    double[][] logp = new PhiFeatures(set, 8192).logDensities(grid.points);
+    double[][] logp = new PhiFeatures(set, 8192).logDensities(FeatureMatrix.of(grid.points, 2));
     double[][] out = new double[SPECS.size()][];
     for (int k = 0; k < SPECS.size(); k++) {
       ContrastiveLoss loss = SPECS.get(k).loss();
@@ -104,8 +105,8 @@ class T1OptimumTest {
 
   @Test
   void learnedDensitiesApproachTheOptimumOfEquationTen() {
-    Samples s = Samples.of(ToyEvents.rows(ToyT1.SIGNAL, 6000, 11));
-    Samples bg = Samples.of(ToyEvents.rows(ToyT1.BACKGROUND, 6000, 12));
+    FeatureMatrix s = FeatureMatrix.of(ToyEvents.rows(ToyT1.SIGNAL, 6000, 11));
+    FeatureMatrix bg = FeatureMatrix.of(ToyEvents.rows(ToyT1.BACKGROUND, 6000, 12));
     Grid grid = new Grid();
     SoftAssertions soft = new SoftAssertions();
     for (int k = 0; k < ToyT1.CONTRASTS.length; k++) {
@@ -154,38 +155,27 @@ class T1OptimumTest {
    * it (measured 0.8241 for the CNF pair, 0.8244 for the DNN; the CNF pair trained with the batch
    * clamp alone reached 0.795).
    */
-  private static void phiFeaturesClassify(CnfSet set, Samples s, Samples bg) {
-    LabeledEvents test =
-        LabeledEvents.of(
-            ToyEvents.flat(ToyT1.SIGNAL, 10000, 13),
-            ToyEvents.flat(ToyT1.BACKGROUND, 10000, 14),
-            2);
+  private static void phiFeaturesClassify(CnfSet set, FeatureMatrix s, FeatureMatrix bg) {
+    FeatureMatrix test = ToyEvents.labelled(10000, 13, 14);
     PhiFeatures features = new PhiFeatures(set, 8192);
-    double[][] logp = features.logDensities(test.x());
+    double[][] logp = features.logDensities(test);
     double[] cnfLogRatio = new double[test.size()];
     for (int i = 0; i < cnfLogRatio.length; i++) {
       cnfLogRatio[i] = logp[1][i] - logp[3][i];
     }
-    double[] cnf = ClassifierTest.accuracy(cnfLogRatio, test.x(), test.labels(), null);
-    LabeledEvents train = LabeledEvents.of(s.x(), bg.x(), 2);
-    float[] withPhi = features.append(train.x());
-    int width = 2 + set.members().size();
+    double[] cnf = ClassifierTest.accuracy(cnfLogRatio, test);
+    FeatureMatrix withPhi = features.append(FeatureMatrix.labelled(s, bg));
+    int width = withPhi.dim();
     try (Classifier model =
         Classifier.create(
             new Classifier.Architecture(width, 32, 3, 1, Activation.RELU),
-            Standardization.fit(width, withPhi),
+            Standardization.fit(withPhi),
             3,
             Device.cpu())) {
-      ClassifierTrainer.train(
-          model,
-          new LabeledEvents(withPhi, width, train.labels(), null, null),
-          new ClassifierTrainer.Config(800, 256, 3e-3, 4));
+      ClassifierTrainer.train(model, withPhi, ClassifierTest.training(800, 256, 3e-3, 4))
+          .requireSuccess();
       double[] dnn =
-          ClassifierTest.accuracy(
-              model.logLikelihoodRatio(features.append(test.x()), null, 4096),
-              test.x(),
-              test.labels(),
-              null);
+          ClassifierTest.accuracy(model.logLikelihoodRatio(features.append(test), 4096), test);
       System.out.printf(
           "T1 CNF classifier (c = 1 pair) accuracy %.4f, DNN on x + Phi %.4f, Bayes %.4f%n",
           cnf[0], dnn[0], dnn[1]);

@@ -1,7 +1,9 @@
 package org.cnflows.contrastive;
 
 import java.util.SplittableRandom;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.stats.toys.BivariateGaussian;
+import org.cnflows.stats.toys.ToyT1;
 
 /** Draws of the inference-stats toy densities as the float rows that flows and classifiers take. */
 final class ToyEvents {
@@ -16,6 +18,13 @@ final class ToyEvents {
       rows[i] = new float[] {(float) draws[i][0], (float) draws[i][1]};
     }
     return rows;
+  }
+
+  /** n signal then n background draws, labelled 1 and 0. */
+  static FeatureMatrix labelled(int n, long signalSeed, long backgroundSeed) {
+    return FeatureMatrix.labelled(
+        FeatureMatrix.of(rows(ToyT1.SIGNAL, n, signalSeed)),
+        FeatureMatrix.of(rows(ToyT1.BACKGROUND, n, backgroundSeed)));
   }
 
   /** The same draws, row-major in one array. */

@@ -19,8 +19,8 @@ import org.cnflows.flows.internal.Params;
  * that z has zero mean and unit variance per feature; here that is explicit: call {@link
  * #initializeFrom(Flow, NDArray, NDArray)} with a representative batch after building a flow and
  * before training, or {@link #initializeFrom(NDArray)} with the inputs this layer sees. {@link
- * FlowTrainer} does it with up to 4096 rows of its first data source when every ActNorm layer of
- * the flow is still the identity ({@link #isIdentity()}), so training again never resets them.
+ * Trainer} does it with up to 4096 rows of its first data source when every ActNorm layer of the
+ * flow is still the identity ({@link #isIdentity()}), so training again never resets them.
  * Afterwards b and log s are trained like any parameter. The context is ignored.
  */
 public final class ActNorm extends Bijection {

@@ -1,7 +1,6 @@
 package org.cnflows.flows;
 
 import ai.djl.ndarray.NDArray;
-import org.cnflows.flows.internal.Scalars;
 
 /**
  * Affine map of RealNVP (Dinh et al. 2017; Eq. (14) of Elsharkawy and Kahn 2025): y = u exp(s) + t

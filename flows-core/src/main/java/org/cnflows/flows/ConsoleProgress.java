@@ -45,7 +45,11 @@ public final class ConsoleProgress implements TrainingListener {
     out.printf(
         "training done: %d steps%s, best %s loss %.4f at step %d, %.1f s%n",
         r.steps(),
-        r.stoppedEarly() ? " (early stop)" : "",
+        switch (r.status()) {
+          case COMPLETED -> "";
+          case STOPPED_EARLY -> " (early stop)";
+          case DIVERGED -> " (DIVERGED: loss not finite at step " + r.divergedAtStep() + ")";
+        },
         validated(r) ? "validation" : "training",
         r.bestValidationLoss(),
         r.bestStep(),

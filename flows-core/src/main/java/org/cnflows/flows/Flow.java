@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.cnflows.flows.internal.PresetBlock;
@@ -25,7 +27,7 @@ import org.cnflows.flows.internal.PresetBlock;
  *
  * <p>Not thread-safe while training; concurrent evaluation is safe.
  */
-public final class Flow implements AutoCloseable {
+public final class Flow implements Trainable, AutoCloseable {
 
   private final int dim;
   private final int contextDim;
@@ -105,15 +107,41 @@ public final class Flow implements AutoCloseable {
     return list;
   }
 
-  /** The number of trainable scalars. */
-  public long trainableSize() {
-    long n = 0;
+  @Override
+  public List<Parameter> trainableParameters() {
+    List<Parameter> list = new ArrayList<>();
     for (Pair<String, Parameter> p : parameters()) {
       if (p.getValue().requiresGradient()) {
-        n += p.getValue().getArray().size();
+        list.add(p.getValue());
       }
     }
-    return n;
+    return list;
+  }
+
+  /**
+   * Data-initializes the flow's {@link ActNorm} layers from the first training rows when every one
+   * of them is still the identity, so training again never resets them.
+   */
+  @Override
+  public void prepare(Batch firstRows) {
+    boolean fresh = false;
+    for (Bijection layer : layers()) {
+      if (layer instanceof ActNorm actNorm) {
+        if (!actNorm.isIdentity()) {
+          return;
+        }
+        fresh = true;
+      }
+    }
+    if (fresh) {
+      ActNorm.initializeFrom(this, firstRows.x(), firstRows.context());
+    }
+  }
+
+  /** Saves the flow with {@link FlowIO#save}. */
+  @Override
+  public void save(Path directory) throws IOException {
+    FlowIO.save(this, directory);
   }
 
   /**
@@ -132,7 +160,7 @@ public final class Flow implements AutoCloseable {
 
   /**
    * log p(x | context) without validation, for training losses whose batches were validated once
-   * when the data were loaded ({@link Samples}).
+   * when the data were loaded ({@link org.cnflows.common.FeatureMatrix}).
    */
   public NDArray logProbTrusted(NDArray x, NDArray context) {
     Transformed t = forwardTrusted(x, context);

@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
-import org.cnflows.flows.internal.SealedJson;
+import org.cnflows.common.Json;
 
 /**
  * Saves and loads flows as a directory of two files: {@value #CONFIG} (readable JSON: dimension,
@@ -39,7 +39,7 @@ public final class FlowIO {
 
   private static final int MAGIC = 0x434E464C; // "CNFL"
   private static final int FORMAT = 1;
-  private static final Gson GSON = SealedJson.gson();
+  private static final Gson GSON = Json.gson();
 
   private FlowIO() {}
 

@@ -1,24 +1,28 @@
 package org.cnflows.flows;
 
-import ai.djl.ndarray.NDArray;
-import java.util.List;
+import org.cnflows.common.FeatureMatrix;
 
 /**
- * A training objective for {@link FlowTrainer}: a scalar computed from one batch of each of its
- * data sources. Maximum likelihood has one source; the contrastive loss of flows-contrastive has
- * two (signal and background). Implementations must not read values back to the host.
+ * A training objective for a {@link Flow}: maximum likelihood has one source; the contrastive loss
+ * of flows-contrastive has two (signal and background). Every source must have the flow's width and
+ * context width.
  */
-public interface FlowLoss {
+public interface FlowLoss extends Objective<Flow> {
 
-  /** The number of data sources the loss takes a batch from. */
-  int sources();
-
-  /**
-   * The loss of one step.
-   *
-   * @param flow the flow being trained
-   * @param batches one batch per source, in the order the sources were given
-   * @return a scalar
-   */
-  NDArray compute(Flow flow, List<Batch> batches);
+  @Override
+  default void checkSource(Flow flow, int source, FeatureMatrix d) {
+    if (d.dim() != flow.dim() || d.contextDim() != flow.contextDim()) {
+      throw new IllegalArgumentException(
+          "source "
+              + source
+              + " has dim = "
+              + d.dim()
+              + ", contextDim = "
+              + d.contextDim()
+              + "; the flow has dim = "
+              + flow.dim()
+              + ", contextDim = "
+              + flow.contextDim());
+    }
+  }
 }

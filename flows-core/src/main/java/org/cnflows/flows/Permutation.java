@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.cnflows.common.Seeds;
 
 /**
  * A fixed permutation of the features, z_i = x_{order[i]}; |det J| = 1. The order is stored as a
@@ -71,7 +72,7 @@ public final class Permutation extends Bijection {
 
   /** A uniformly random permutation (Fisher-Yates) drawn from a seeded generator. */
   public static int[] random(int dim, long seed) {
-    return Samples.shuffled(dim, new SplittableRandom(seed));
+    return Seeds.shuffled(dim, new SplittableRandom(seed));
   }
 
   /** The permutation, order[i] = index of the input feature that becomes output feature i. */

@@ -3,7 +3,6 @@ package org.cnflows.flows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import org.cnflows.flows.internal.Positive;
-import org.cnflows.flows.internal.Scalars;
 
 /**
  * The quadratic coupling of Eq. (16) of Elsharkawy and Kahn (2025), y = a/2 u^2 + b u + c, made a

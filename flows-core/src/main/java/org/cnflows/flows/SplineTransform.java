@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.cnflows.flows.internal.Positive;
-import org.cnflows.flows.internal.Scalars;
 
 /**
  * Monotone rational-quadratic spline with linear tails (Durkan, Bekasov, Murray and Papamakarios

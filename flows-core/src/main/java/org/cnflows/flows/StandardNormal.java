@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
-import org.cnflows.flows.internal.Scalars;
 
 /**
  * The base density of a flow: the D-dimensional standard normal, log N(z; 0, I) = -|z|^2 / 2 - (D /

@@ -3,7 +3,7 @@ package org.cnflows.flows;
 import java.nio.file.Path;
 
 /**
- * Settings of {@link FlowTrainer}: Adam (Kingma and Ba 2015) with learning rate, its schedule and
+ * Settings of {@link Trainer}: Adam (Kingma and Ba 2015) with learning rate, its schedule and
  * betas, batch size, number of steps, validation split, evaluation interval, early stopping, global
  * gradient-norm clipping, whether to end on the best evaluation's parameters, seed, optional
  * checkpoint directory and a progress listener. Immutable; build with {@link #builder()}.

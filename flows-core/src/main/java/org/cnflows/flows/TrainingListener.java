@@ -1,6 +1,6 @@
 package org.cnflows.flows;
 
-/** Receives the progress of {@link FlowTrainer}; called on the training thread. */
+/** Receives the progress of {@link Trainer}; called on the training thread. */
 public interface TrainingListener {
 
   /** A listener that ignores everything. */

@@ -17,7 +17,8 @@ class ConsoleProgressTest {
     TrainingListener.Evaluation e =
         new TrainingListener.Evaluation(50, 1.25, validationLoss, true, 1000);
     progress.onEvaluation(e, 100);
-    progress.onFinish(new TrainingResult(100, 50, 1.25, false, List.of(e), 2.0));
+    progress.onFinish(
+        new TrainingResult(TrainingResult.Status.COMPLETED, 100, 50, 1.25, 0, List.of(e), 2.0));
     return buffer.toString(StandardCharsets.UTF_8);
   }
 

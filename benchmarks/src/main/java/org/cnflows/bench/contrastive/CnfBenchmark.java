@@ -3,12 +3,12 @@ package org.cnflows.bench.contrastive;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.contrastive.ContrastiveLoss;
 import org.cnflows.flows.Devices;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.FlowTrainer;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Samples;
+import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.flows.TrainingResult;
@@ -61,7 +61,7 @@ public class CnfBenchmark {
   public String device;
 
   private Flow model;
-  private List<Samples> sources;
+  private List<FeatureMatrix> sources;
 
   /** Builds the CNF and 8 batches of events per class. */
   @Setup(Level.Trial)
@@ -71,13 +71,13 @@ public class CnfBenchmark {
   }
 
   /** n rows of N(shift, I) in dim features. */
-  static Samples gaussian(int n, int dim, double shift, long seed) {
+  static FeatureMatrix gaussian(int n, int dim, double shift, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] values = new float[n * dim];
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) (shift + random.nextGaussian());
     }
-    return new Samples(values, dim, null, 0, null);
+    return FeatureMatrix.of(values, dim);
   }
 
   /** Frees the flow. */
@@ -90,7 +90,7 @@ public class CnfBenchmark {
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public TrainingResult trainStep() {
-    return FlowTrainer.train(
+    return Trainer.train(
         model,
         ContrastiveLoss.signal(1),
         sources,

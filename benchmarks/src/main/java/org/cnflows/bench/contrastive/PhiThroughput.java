@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 import org.cnflows.contrastive.CnfSet;
 import org.cnflows.contrastive.ContrastiveLoss;
 import org.cnflows.contrastive.PhiFeatures;
-import org.cnflows.contrastive.Standardization;
 import org.cnflows.flows.Devices;
 import org.cnflows.flows.EngineInfo;
 import org.cnflows.flows.Flows;
@@ -65,13 +66,13 @@ public final class PhiThroughput {
     }
     try (CnfSet set = new CnfSet(members, Standardization.identity(DIM))) {
       PhiFeatures features = new PhiFeatures(set, batch);
-      features.phi(Arrays.copyOf(x, Math.min(x.length, 2 * batch * DIM)));
+      features.phi(FeatureMatrix.of(Arrays.copyOf(x, Math.min(x.length, 2 * batch * DIM)), DIM));
       int chunk = events / 10;
       long start = System.nanoTime();
       for (int c = 0; c < 10; c++) {
         int from = c * chunk;
         int to = c == 9 ? events : from + chunk;
-        features.phi(Arrays.copyOfRange(x, from * DIM, to * DIM));
+        features.phi(FeatureMatrix.of(Arrays.copyOfRange(x, from * DIM, to * DIM), DIM));
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
             "%,d / %,d events, %.1f s, %.0f events/s%n", to, events, seconds, to / seconds);

@@ -6,17 +6,17 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.AffineTransform;
 import org.cnflows.flows.Devices;
 import org.cnflows.flows.Flow;
-import org.cnflows.flows.FlowTrainer;
 import org.cnflows.flows.Flows;
 import org.cnflows.flows.GatedAffineTransform;
 import org.cnflows.flows.LayerSpec;
 import org.cnflows.flows.QuadraticTransform;
-import org.cnflows.flows.Samples;
 import org.cnflows.flows.SplineTransform;
+import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.flows.TrainingResult;
@@ -76,7 +76,7 @@ public class FlowBenchmark {
   private Flow model;
   private NDManager manager;
   private NDArray x;
-  private Samples samples;
+  private FeatureMatrix samples;
 
   /** Builds the flow and one batch on the device. */
   @Setup(Level.Trial)
@@ -89,7 +89,7 @@ public class FlowBenchmark {
       values[i] = (float) random.nextGaussian();
     }
     x = manager.create(values, new Shape(batch, dim));
-    samples = new Samples(values, dim, null, 0, null);
+    samples = FeatureMatrix.of(values, dim);
   }
 
   static Flow.Builder build(String name, int dim) {
@@ -155,7 +155,7 @@ public class FlowBenchmark {
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public TrainingResult trainStep() {
-    return FlowTrainer.fit(
+    return Trainer.fit(
         model,
         samples,
         TrainingConfig.builder()

@@ -13,11 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+import org.cnflows.common.FeatureMatrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class FlowTrainerTest {
+class TrainerTest {
 
   /** Correlated Gaussian: x0 ~ N(1, 1.5^2), x1 = 0.8 x0 + N(-2, 0.5^2). */
   static float[][] correlated(int n, long seed) {
@@ -50,9 +51,9 @@ class FlowTrainerTest {
     try (Flow flow = realNvp(0);
         NDManager m = NDManager.newBaseManager(Device.cpu())) {
       TrainingResult result =
-          FlowTrainer.fit(
+          Trainer.fit(
               flow,
-              Samples.of(correlated(20000, 1)),
+              FeatureMatrix.of(correlated(20000, 1)),
               TrainingConfig.builder()
                   .optSteps(1500)
                   .optBatchSize(512)
@@ -90,9 +91,9 @@ class FlowTrainerTest {
     }
     try (Flow flow = realNvp(1);
         NDManager m = NDManager.newBaseManager(Device.cpu())) {
-      FlowTrainer.fit(
+      Trainer.fit(
           flow,
-          Samples.of(x, c),
+          FeatureMatrix.of(x, c),
           TrainingConfig.builder()
               .optSteps(1500)
               .optBatchSize(512)
@@ -116,9 +117,9 @@ class FlowTrainerTest {
   void thousandsOfStepsDoNotGrowLiveNativeArrays() {
     List<Integer> live = new ArrayList<>();
     try (Flow flow = realNvp(0)) {
-      FlowTrainer.fit(
+      Trainer.fit(
           flow,
-          Samples.of(correlated(2000, 3)),
+          FeatureMatrix.of(correlated(2000, 3)),
           TrainingConfig.builder()
               .optSteps(2000)
               .optBatchSize(64)
@@ -138,25 +139,66 @@ class FlowTrainerTest {
   }
 
   @Test
-  void aNonFiniteLossStopsTrainingNamingTheStep() {
+  void aNonFiniteLossEndsTheRunAsDivergedNamingTheStepAndRestoresTheBestParameters() {
     FlowLoss poisoned =
         likelihoodEditedByCall((call, nll) -> call == 36 ? nll.mul(Float.NaN) : nll);
     try (Flow flow = realNvp(0)) {
-      assertThatThrownBy(
-              () ->
-                  FlowTrainer.train(
-                      flow,
-                      poisoned,
-                      List.of(Samples.of(correlated(1000, 4))),
-                      TrainingConfig.builder()
-                          .optSteps(100)
-                          .optBatchSize(32)
-                          .optEvaluateEvery(50)
-                          .optValidationFraction(0)
-                          .optListener(TrainingListener.NONE)
-                          .build()))
+      TrainingResult result =
+          Trainer.train(
+              flow,
+              poisoned,
+              List.of(FeatureMatrix.of(correlated(1000, 4))),
+              TrainingConfig.builder()
+                  .optSteps(100)
+                  .optBatchSize(32)
+                  .optEvaluateEvery(10)
+                  .optValidationFraction(0)
+                  .optListener(TrainingListener.NONE)
+                  .build());
+      assertThat(result.status()).isEqualTo(TrainingResult.Status.DIVERGED);
+      assertThat(result.divergedAtStep()).isEqualTo(37);
+      assertThat(result.steps()).isEqualTo(40);
+      assertThat(result.bestStep()).isEqualTo(30);
+      for (float[] values : values(flow)) {
+        for (float v : values) {
+          assertThat(v).isFinite();
+        }
+      }
+      assertThatThrownBy(result::requireSuccess)
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("at step 37 of 100");
+          .hasMessageContaining("at step 37 of 40 done");
+    }
+  }
+
+  @Test
+  void aRunDrivenStepByStepEqualsOneTrainCall() {
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .optSteps(30)
+            .optBatchSize(64)
+            .optEvaluateEvery(10)
+            .optListener(TrainingListener.NONE)
+            .build();
+    FeatureMatrix data = FeatureMatrix.of(correlated(500, 5));
+    float[][] whole;
+    try (Flow flow = realNvp(0)) {
+      Trainer.fit(flow, data, config);
+      whole = values(flow);
+    }
+    try (Flow flow = realNvp(0);
+        Trainer<Flow> run = Trainer.start(flow, new MaximumLikelihood(), List.of(data), config)) {
+      int steps = 0;
+      while (!run.isDone()) {
+        run.step();
+        assertThat(run.steps()).isEqualTo(++steps);
+      }
+      assertThat(steps).isEqualTo(30);
+      assertThatThrownBy(run::step)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("(COMPLETED) after 30 steps");
+      TrainingResult result = run.finish();
+      assertThat(result.status()).isEqualTo(TrainingResult.Status.COMPLETED);
+      assertThat(values(flow)).isDeepEqualTo(whole);
     }
   }
 
@@ -164,9 +206,9 @@ class FlowTrainerTest {
   void earlyStoppingEndsARunThatNoLongerImproves() {
     try (Flow flow = realNvp(0)) {
       TrainingResult result =
-          FlowTrainer.fit(
+          Trainer.fit(
               flow,
-              Samples.of(correlated(400, 6)),
+              FeatureMatrix.of(correlated(400, 6)),
               TrainingConfig.builder()
                   .optSteps(20000)
                   .optBatchSize(200)
@@ -213,10 +255,10 @@ class FlowTrainerTest {
     List<float[][]> seen = new ArrayList<>();
     try (Flow flow = realNvp(0)) {
       TrainingResult result =
-          FlowTrainer.train(
+          Trainer.train(
               flow,
               secondWindowBest,
-              List.of(Samples.of(correlated(1000, 8))),
+              List.of(FeatureMatrix.of(correlated(1000, 8))),
               TrainingConfig.builder()
                   .optSteps(4 * every)
                   .optBatchSize(64)
@@ -271,10 +313,10 @@ class FlowTrainerTest {
     List<float[][]> seen = new ArrayList<>();
     try (Flow flow = realNvp(0)) {
       seen.add(values(flow));
-      FlowTrainer.train(
+      Trainer.train(
           flow,
           sumOfParameters,
-          List.of(Samples.of(correlated(100, 9))),
+          List.of(FeatureMatrix.of(correlated(100, 9))),
           TrainingConfig.builder()
               .optSteps(steps)
               .optBatchSize(10)
@@ -315,15 +357,15 @@ class FlowTrainerTest {
     try (Flow flow = realNvp(1)) {
       assertThatThrownBy(
               () ->
-                  FlowTrainer.fit(
-                      flow, Samples.of(correlated(10, 1)), TrainingConfig.builder().build()))
+                  Trainer.fit(
+                      flow, FeatureMatrix.of(correlated(10, 1)), TrainingConfig.builder().build()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("contextDim = 0")
           .hasMessageContaining("contextDim = 1");
     }
-    assertThatThrownBy(() -> Samples.of(new float[][] {{1, 2}, {3, Float.NaN}}))
+    assertThatThrownBy(() -> FeatureMatrix.of(new float[][] {{1, 2}, {3, Float.NaN}}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("x[1, 1] = NaN");
+        .hasMessageContaining("x[1, 1] (x1) = NaN");
     assertThatThrownBy(() -> TrainingConfig.builder().optLearningRate(-1).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("learningRate = -1.0");
@@ -352,7 +394,7 @@ class FlowTrainerTest {
               .optLearningRate(1e-9)
               .optListener(TrainingListener.NONE)
               .build();
-      FlowTrainer.fit(flow, Samples.of(rows), tiny);
+      Trainer.fit(flow, FeatureMatrix.of(rows), tiny);
       assertThat(actNorm.isIdentity()).isFalse();
       float[] shift = flow.parameters().get(0).getValue().getArray().toFloatArray();
       float[] logScale = flow.parameters().get(1).getValue().getArray().toFloatArray();
@@ -364,7 +406,7 @@ class FlowTrainerTest {
       for (int i = 0; i < rows.length; i++) {
         moved[i] = new float[] {rows[i][0] + 100, rows[i][1]};
       }
-      FlowTrainer.fit(flow, Samples.of(moved), tiny);
+      Trainer.fit(flow, FeatureMatrix.of(moved), tiny);
       assertThat(flow.parameters().get(0).getValue().getArray().toFloatArray()[0])
           .as("a second training does not re-initialize")
           .isCloseTo(shift[0], within(1e-3f));

@@ -1,4 +1,4 @@
-package org.cnflows.flows.internal;
+package org.cnflows.common;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -11,18 +11,57 @@ import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Gson for configurations made of records under sealed interfaces: each value of a sealed type is
- * written as its record's fields plus {@code "type": SimpleName}, and read back by that name.
+ * The JSON of every saved cnflows model (flows, CNF sets, classifiers): Gson for configurations
+ * made of records, where each value of a sealed interface is written as its record's fields plus
+ * {@code "type": SimpleName} and read back by that name; non-finite doubles are written as
+ * NaN/Infinity.
  */
-public final class SealedJson {
+public final class Json {
 
-  private SealedJson() {}
+  private static final Gson GSON = gson();
+
+  private Json() {}
+
+  /** Writes a value as pretty-printed JSON, replacing the file. */
+  public static void write(Path file, Object value) throws IOException {
+    Files.writeString(file, GSON.toJson(value), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads a value written by {@link #write}.
+   *
+   * @param file the JSON file
+   * @param type the record type
+   * @param what what the file holds, for messages
+   * @param complete whether a parsed value has every required field
+   * @throws IOException if the file is missing or unreadable
+   * @throws IllegalArgumentException if the file is not valid JSON of that type, or incomplete
+   */
+  public static <T> T read(Path file, Class<T> type, String what, Predicate<T> complete)
+      throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    T value;
+    try {
+      value = GSON.fromJson(text, type);
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException(
+          file + " is not a valid " + what + ": " + e.getMessage(), e);
+    }
+    if (value == null || !complete.test(value)) {
+      throw new IllegalArgumentException(file + " holds no " + what);
+    }
+    return value;
+  }
 
   /** A pretty-printing Gson that handles sealed interfaces of records. */
   public static Gson gson() {

@@ -1,4 +1,4 @@
-package org.cnflows.flows.internal;
+package org.cnflows.flows;
 
 import ai.djl.ndarray.NDArray;
 

@@ -1,2 +1,0 @@
-/** Implementation details of flows-contrastive; not for use outside this module. */
-package org.cnflows.contrastive.internal;
