@@ -1,6 +1,6 @@
 package org.cnflows.stats;
 
-import org.apache.commons.math3.random.RandomGenerator;
+import java.util.random.RandomGenerator;
 
 /**
  * A prior (auxiliary-measurement) constraint on a nuisance parameter, added to the negative log

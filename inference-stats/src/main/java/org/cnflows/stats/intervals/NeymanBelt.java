@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
-import org.apache.commons.math3.random.RandomGenerator;
+import org.cnflows.common.Seeds;
 import org.cnflows.stats.internal.Checks;
-import org.cnflows.stats.internal.Seeds;
 
 /**
  * A Neyman confidence belt for mu built from toys (J. Neyman, Phil. Trans. R. Soc. A 236 (1937)
