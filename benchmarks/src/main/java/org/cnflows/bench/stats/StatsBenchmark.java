@@ -75,6 +75,9 @@ public class StatsBenchmark {
   /** One Neyman belt of 100 mu points x 1000 toys. */
   @Benchmark
   public NeymanBelt neymanBelt100x1000() {
-    return NeymanBelt.build(belt, (mu, rng) -> mu + 0.5 * rng.nextGaussian() + rng.nextGaussian());
+    return NeymanBelt.build(
+        belt,
+        NeymanBelt.Estimator.ofValue(
+            (mu, rng) -> mu + 0.5 * rng.nextGaussian() + rng.nextGaussian()));
   }
 }
