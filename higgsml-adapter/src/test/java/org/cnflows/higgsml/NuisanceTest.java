@@ -103,18 +103,7 @@ class NuisanceTest {
   @Test
   void aFitFromTheNominalValuesFindsThePriorModes() {
     Parameters ps = Nuisance.parameters();
-    NegLogLikelihood priors =
-        new NegLogLikelihood() {
-          @Override
-          public Parameters parameters() {
-            return ps;
-          }
-
-          @Override
-          public double value(double[] theta) {
-            return ps.constraintNll(theta);
-          }
-        };
+    NegLogLikelihood priors = NegLogLikelihood.of(ps, ps::constraintNll);
     FitResult fit = Fitter.defaults().minimize(priors);
     assertThat(fit.status()).isEqualTo(FitStatus.CONVERGED);
     for (Nuisance n : Nuisance.values()) {
