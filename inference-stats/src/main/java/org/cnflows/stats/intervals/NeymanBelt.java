@@ -338,8 +338,15 @@ public final class NeymanBelt {
     return failed.clone();
   }
 
-  /** The failed fraction of the toys at each grid point. */
+  /**
+   * The failed fraction of the toys at each grid point.
+   *
+   * @throws IllegalStateException for a loaded belt whose file does not state its toys
+   */
   public double[] failedFractions() {
+    if (!metadata.containsKey("toys")) {
+      throw new IllegalStateException("belt metadata " + metadata + " does not state its toys");
+    }
     double toys = Double.parseDouble(metadata.get("toys"));
     return Arrays.stream(failed).mapToDouble(f -> f / toys).toArray();
   }

@@ -110,7 +110,11 @@ class NeymanBeltTest {
       throws IOException {
     Path file = dir.resolve("gap.csv");
     Files.write(file, List.of("mu,lower,upper", "0,-1,0", "1,2,3", "2,3,4"));
-    Interval iv = NeymanBelt.load(file).invert(1.0);
+    NeymanBelt belt = NeymanBelt.load(file);
+    assertThat(belt.failedToys()).containsExactly(0, 0, 0);
+    assertThatThrownBy(belt::failedFractions)
+        .hasMessage("belt metadata {} does not state its toys");
+    Interval iv = belt.invert(1.0);
     assertThat(iv.lower()).isCloseTo(1.0 / 3, within(1e-15));
     assertThat(iv.upper()).isCloseTo(2.0 / 3, within(1e-15));
     assertThat(iv.status()).isEqualTo(Interval.Status.INSIDE);
