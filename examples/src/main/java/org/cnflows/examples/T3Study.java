@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.random.Well19937c;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Standardization;
 import org.cnflows.contrastive.Classifier;
@@ -187,7 +186,7 @@ final class T3Study {
     for (int i = 0; i < trials; i++) {
       double trueMu = ToyT3.MU_TEST[i % 3];
       double trueZ = ToyT3.Z_TEST[(i / 3) % 3];
-      double[][] events = toy.generate(EVENTS, trueMu, trueZ, new Well19937c(1000 + i));
+      double[][] events = toy.generate(EVENTS, trueMu, trueZ, new SplittableRandom(1000 + i));
       MixtureGridProfile profile = new MixtureGridProfile(Z_GRID, likelihood.onGrid(events));
       Interval im = profile.muInterval(0.5, 0, 0.5);
       Interval iz = profile.zInterval(0.5, 0, 0.5);
@@ -212,7 +211,7 @@ final class T3Study {
     for (int t = 0; t < 3; t++) {
       double z = ToyT3.Z_TEST[t];
       int k = nearestGridIndex(z);
-      double[][] events = toy.generate(EVENTS, 1, z, new Well19937c(77 + t));
+      double[][] events = toy.generate(EVENTS, 1, z, new SplittableRandom(77 + t));
       LogDensities learned = likelihood.onGrid(events)[k];
       LogDensities truth = toy.logDensities(events, Z_GRID[k]);
       for (int i = 0; i < events.length; i++) {

@@ -44,6 +44,27 @@ public record NuisanceParameters(
         Nuisance.BKG_SCALE.draw(rng));
   }
 
+  /**
+   * The values in the order of {@link Nuisance#values()}, the layout of {@link
+   * Nuisance#parameters()}.
+   */
+  public double[] values() {
+    return new double[] {tes, jes, softMet, ttbarScale, dibosonScale, bkgScale};
+  }
+
+  /**
+   * The parameters of a point laid out as {@link Nuisance#parameters()} (e.g. a fit's values).
+   *
+   * @throws IllegalArgumentException if there are not six values or one lies outside its range
+   */
+  public static NuisanceParameters of(double[] values) {
+    if (values.length != Nuisance.values().length) {
+      throw new IllegalArgumentException(
+          values.length + " values for the " + Nuisance.values().length + " nuisance parameters");
+    }
+    return new NuisanceParameters(values[0], values[1], values[2], values[3], values[4], values[5]);
+  }
+
   /** The value of one parameter. */
   public double get(Nuisance n) {
     return switch (n) {

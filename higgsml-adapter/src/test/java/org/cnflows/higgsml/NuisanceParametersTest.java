@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
+import org.cnflows.stats.Constraint;
 import org.junit.jupiter.api.Test;
 
 class NuisanceParametersTest {
@@ -49,8 +50,11 @@ class NuisanceParametersTest {
         assertThat(mean).as(p.label()).isCloseTo(1.0, within(4 * 0.25 / Math.sqrt(n)));
         assertThat(sd).as(p.label()).isCloseTo(0.25, within(0.01));
       } else {
-        assertThat(mean).as(p.label()).isCloseTo(p.mean(), within(4 * p.width() / Math.sqrt(n)));
-        assertThat(sd).as(p.label()).isCloseTo(p.width(), within(0.04 * p.width()));
+        Constraint.Gaussian prior = (Constraint.Gaussian) p.constraint();
+        assertThat(mean)
+            .as(p.label())
+            .isCloseTo(prior.center(), within(4 * prior.width() / Math.sqrt(n)));
+        assertThat(sd).as(p.label()).isCloseTo(prior.width(), within(0.04 * prior.width()));
       }
     }
   }

@@ -145,4 +145,18 @@ class FitterTest {
     }
     assertThat(c.plusOneSigma()).isCloseTo(2 * Math.exp(0.3), within(1e-15));
   }
+
+  @Test
+  void logNormalFloorHoldsTheDensityBelowIt() {
+    Constraint c = new Constraint.LogNormal(1, 1, 1e-3);
+    double atFloor = Math.log(1e-3) + 0.5 * Math.log(1e-3) * Math.log(1e-3);
+    assertThat(c.nll(1e-3)).isCloseTo(atFloor, within(1e-12));
+    assertThat(c.nll(0)).isEqualTo(c.nll(1e-3));
+    assertThat(c.nll(4e-4)).isEqualTo(c.nll(1e-3));
+    assertThat(c.nll(0.5)).isEqualTo(new Constraint.LogNormal(1, 1).nll(0.5));
+    assertThat(c.nll(-1e-9)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(new Constraint.LogNormal(1, 1).nll(0)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThatThrownBy(() -> new Constraint.LogNormal(1, 1, 2))
+        .hasMessage("log-normal constraint floor = 2.0 outside [0, center = 1.0)");
+  }
 }

@@ -3,7 +3,7 @@ package org.cnflows.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.apache.commons.math3.random.Well19937c;
+import java.util.SplittableRandom;
 import org.cnflows.stats.intervals.Interval;
 import org.cnflows.stats.intervals.ProfileLikelihood;
 import org.cnflows.stats.models.BinnedTemplateNll;
@@ -16,7 +16,8 @@ class ReadmeQuickStartTest {
   @Test
   void quickStartRuns() {
     BinnedTemplateNll model = ToyTemplates.peakOnFallingBackground(100, 11);
-    BinnedTemplateNll data = model.poissonToy(new double[] {1.0, 0.5, -0.5}, new Well19937c(1));
+    BinnedTemplateNll data =
+        model.poissonToy(new double[] {1.0, 0.5, -0.5}, new SplittableRandom(1));
     FitResult fit = Fitter.defaults().fit(data);
     Interval mu = new ProfileLikelihood(data, Fitter.defaults()).interval("mu", 0.6827, true);
     List<Impact> impacts = Fitter.defaults().impacts(data, fit, "mu");

@@ -1,7 +1,7 @@
 package org.cnflows.bench.stats;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.math3.random.Well19937c;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.Fitter;
 import org.cnflows.stats.models.BinnedTemplateNll;
@@ -39,7 +39,7 @@ public class BinnedFitBenchmark {
   public void setup() {
     data =
         ToyTemplates.peakOnFallingBackground(100, 11)
-            .poissonToy(new double[] {1, 0.5, -0.5}, new Well19937c(1));
+            .poissonToy(new double[] {1, 0.5, -0.5}, new SplittableRandom(1));
   }
 
   /** Minimization only. */

@@ -1,8 +1,8 @@
 package org.cnflows.bench.stats;
 
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.math3.random.Well19937c;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.Fitter;
 import org.cnflows.stats.Parameter;
@@ -45,7 +45,7 @@ public class StatsBenchmark {
   public void setup() {
     ToyT3 toy = ToyT3.SMALL;
     double z = Math.PI / 4;
-    double[][] events = toy.generate(1_000_000, 0.2, z, new Well19937c(1));
+    double[][] events = toy.generate(1_000_000, 0.2, z, new SplittableRandom(1));
     LogDensities d = toy.logDensities(events, z);
     Parameters mu = Parameters.of(Parameter.of("mu", 0.5, 0, 5));
     // expected yields: N (1 + mu) with N chosen so that mu = 0.2 gives 10^6 events
@@ -75,6 +75,9 @@ public class StatsBenchmark {
   /** One Neyman belt of 100 mu points x 1000 toys. */
   @Benchmark
   public NeymanBelt neymanBelt100x1000() {
-    return NeymanBelt.build(belt, (mu, rng) -> mu + 0.5 * rng.nextGaussian() + rng.nextGaussian());
+    return NeymanBelt.build(
+        belt,
+        NeymanBelt.Estimator.ofValue(
+            (mu, rng) -> mu + 0.5 * rng.nextGaussian() + rng.nextGaussian()));
   }
 }

@@ -3,7 +3,7 @@ package org.cnflows.stats.coverage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.apache.commons.math3.random.RandomGenerator;
+import java.util.random.RandomGenerator;
 import org.cnflows.stats.internal.Checks;
 import org.cnflows.stats.intervals.Interval;
 

@@ -2,10 +2,10 @@ package org.cnflows.stats.coverage;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
-import org.apache.commons.math3.random.RandomGenerator;
+import org.cnflows.common.Seeds;
 import org.cnflows.stats.internal.Checks;
-import org.cnflows.stats.internal.Seeds;
 import org.cnflows.stats.intervals.Interval;
 
 /**

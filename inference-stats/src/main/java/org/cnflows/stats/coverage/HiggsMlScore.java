@@ -1,7 +1,7 @@
 package org.cnflows.stats.coverage;
 
 import java.util.List;
-import org.apache.commons.math3.random.RandomGenerator;
+import java.util.random.RandomGenerator;
 import org.cnflows.stats.internal.Checks;
 
 /**

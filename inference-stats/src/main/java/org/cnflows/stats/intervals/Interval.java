@@ -2,22 +2,54 @@ package org.cnflows.stats.intervals;
 
 /**
  * A confidence interval [lower, upper] around an estimate; an end that reached the parameter's
- * bound (or the end of a scan) without crossing the threshold is flagged.
+ * bound (or the end of a scan) without crossing the threshold is flagged, and so is an estimate
+ * that the construction could not place ({@link Status}).
  *
  * @param estimate the best-fit value (NaN where a method has none)
  * @param lower the lower end
  * @param upper the upper end
  * @param lowerAtBound whether the lower end is a bound rather than a crossing
  * @param upperAtBound whether the upper end is a bound rather than a crossing
+ * @param status whether the estimate lay inside the construction's range
  */
 public record Interval(
-    double estimate, double lower, double upper, boolean lowerAtBound, boolean upperAtBound) {
+    double estimate,
+    double lower,
+    double upper,
+    boolean lowerAtBound,
+    boolean upperAtBound,
+    Status status) {
 
-  /** Validates lower &lt;= upper. */
+  /** Where the estimate lay relative to the construction that inverted it. */
+  public enum Status {
+    /** The construction accepts the estimate: the ends are crossings or flagged bounds. */
+    INSIDE,
+    /**
+     * A Neyman belt's estimate below lo(mu) at every grid point: no mu on the grid accepts it; the
+     * interval is the single grid point where lo(mu) is lowest, the belt edge nearest to it.
+     */
+    BELOW_BELT,
+    /**
+     * A Neyman belt's estimate above hi(mu) at every grid point: no mu on the grid accepts it; the
+     * interval is the single grid point where hi(mu) is highest, the belt edge nearest to it.
+     */
+    ABOVE_BELT
+  }
+
+  /** Validates lower &lt;= upper and a status. */
   public Interval {
     if (!(lower <= upper)) {
       throw new IllegalArgumentException("interval [" + lower + ", " + upper + "] is empty");
     }
+    if (status == null) {
+      throw new IllegalArgumentException("interval [" + lower + ", " + upper + "] has no status");
+    }
+  }
+
+  /** An interval whose estimate the construction accepted ({@link Status#INSIDE}). */
+  public Interval(
+      double estimate, double lower, double upper, boolean lowerAtBound, boolean upperAtBound) {
+    this(estimate, lower, upper, lowerAtBound, upperAtBound, Status.INSIDE);
   }
 
   /** upper - lower. */

@@ -9,12 +9,15 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
-import org.apache.commons.math3.random.RandomGenerator;
+import org.cnflows.common.Seeds;
+import org.cnflows.stats.FitResult;
+import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.internal.Checks;
-import org.cnflows.stats.internal.Seeds;
 
 /**
  * A Neyman confidence belt for mu built from toys (J. Neyman, Phil. Trans. R. Soc. A 236 (1937)
@@ -32,11 +35,22 @@ import org.cnflows.stats.internal.Seeds;
  *       interval keeps sparse tail bins, whose R is noise, from entering early.
  * </ul>
  *
- * The confidence interval for an observed mu-hat is {mu : lo(mu) &lt;= mu-hat &lt;= hi(mu)}, its
- * ends interpolated linearly between grid points. Toy j at grid point i draws from a stream derived
- * from (seed, i, j), so the belt does not depend on the number of threads. Immutable.
+ * The confidence interval for an observed mu-hat is {mu : lo(mu) &lt;= mu-hat &lt;= hi(mu)} on the
+ * belt interpolated linearly between grid points. Toy j at grid point i draws from a stream derived
+ * from (seed, i, j), so the belt does not depend on the number of threads.
+ *
+ * <p>A toy whose fit did not converge or whose mu-hat is not finite is counted as failed and left
+ * out; the counts per grid point are part of the belt ({@link #failedToys}). Leaving toys out
+ * biases the quantiles when failures depend on mu-hat, so a build is refused when the failed
+ * fraction at any grid point exceeds {@link Config#maxFailureFraction}. Immutable.
  */
 public final class NeymanBelt {
+
+  /** The failed fraction of toys per grid point that {@link Config}'s short form allows. */
+  public static final double DEFAULT_MAX_FAILURE_FRACTION = 0.01;
+
+  /** The metadata key of the failed counts per grid point, ';'-separated. */
+  private static final String FAILED_KEY = "failedToys";
 
   /** How the acceptance interval at each mu is chosen. */
   public enum Ordering {
@@ -46,9 +60,64 @@ public final class NeymanBelt {
     LIKELIHOOD_RATIO
   }
 
-  /** Generates one pseudo-experiment at {@code mu} with {@code rng} and returns its mu-hat. */
+  /**
+   * The outcome of one pseudo-experiment: mu-hat and how its fit ended. Only a {@link
+   * FitStatus#CONVERGED} fit with a finite mu-hat enters the belt.
+   *
+   * @param value mu-hat
+   * @param status how the fit ended
+   */
+  public record Estimate(double value, FitStatus status) {
+
+    /** Validates a status. */
+    public Estimate {
+      if (status == null) {
+        throw new IllegalArgumentException("estimate " + value + " has no fit status");
+      }
+    }
+
+    /** The fitted value of {@code parameter} and the status of {@code fit}. */
+    public static Estimate of(FitResult fit, String parameter) {
+      return new Estimate(fit.value(parameter), fit.status());
+    }
+
+    /** A value from an estimator without a fit status, taken as converged. */
+    public static Estimate converged(double value) {
+      return new Estimate(value, FitStatus.CONVERGED);
+    }
+
+    /** Whether the toy enters the belt: a converged fit with a finite mu-hat. */
+    public boolean usable() {
+      return status.isValid() && Double.isFinite(value);
+    }
+
+    /** Why the toy does not enter the belt, for messages. */
+    String failure() {
+      if (Double.isFinite(value)) {
+        return "fit status " + status + " (mu-hat = " + value + ")";
+      }
+      return "mu-hat = " + value + (status.isValid() ? "" : ", fit status " + status);
+    }
+  }
+
+  /** Generates one pseudo-experiment at {@code mu} with {@code rng} and fits it. */
   @FunctionalInterface
   public interface Estimator {
+    /** mu-hat and fit status of a pseudo-experiment drawn at the true {@code mu}. */
+    Estimate estimate(double mu, RandomGenerator rng);
+
+    /**
+     * An estimator of a bare mu-hat without a fit status: a finite value counts as converged, a
+     * non-finite one as failed.
+     */
+    static Estimator ofValue(ValueEstimator values) {
+      return (mu, rng) -> Estimate.converged(values.estimate(mu, rng));
+    }
+  }
+
+  /** Generates one pseudo-experiment at {@code mu} with {@code rng} and returns its mu-hat. */
+  @FunctionalInterface
+  public interface ValueEstimator {
     /** mu-hat of a pseudo-experiment drawn at the true {@code mu}. */
     double estimate(double mu, RandomGenerator rng);
   }
@@ -57,23 +126,56 @@ public final class NeymanBelt {
    * The settings of a belt.
    *
    * @param muGrid the true values, increasing
-   * @param toys pseudo-experiments per grid point
+   * @param toys pseudo-experiments per grid point, at least {@link #minimumToys} of cl
    * @param cl the confidence level, in (0, 1)
    * @param ordering how acceptance intervals are chosen
    * @param bins histogram bins of mu-hat for the likelihood-ratio ordering
    * @param seed the master seed
    * @param threads worker threads for the toys
+   * @param maxFailureFraction the largest fraction of failed toys accepted at a grid point, in [0,
+   *     1)
    */
   public record Config(
-      double[] muGrid, int toys, double cl, Ordering ordering, int bins, long seed, int threads) {
+      double[] muGrid,
+      int toys,
+      double cl,
+      Ordering ordering,
+      int bins,
+      long seed,
+      int threads,
+      double maxFailureFraction) {
 
     /** Validates. */
     public Config {
       muGrid = Checks.increasing("muGrid", muGrid, 2).clone();
       Checks.positive("toys", toys);
       Checks.confidenceLevel(cl);
+      if (toys < minimumToys(cl)) {
+        throw new IllegalArgumentException(
+            "toys = "
+                + toys
+                + " too few for cl = "
+                + cl
+                + ": each tail (1 - cl)/2 must hold a toy, so toys >= "
+                + minimumToys(cl));
+      }
       Checks.positive("bins", bins);
       Checks.positive("threads", threads);
+      if (!(maxFailureFraction >= 0 && maxFailureFraction < 1)) {
+        throw new IllegalArgumentException(
+            "maxFailureFraction = " + maxFailureFraction + " outside [0, 1)");
+      }
+    }
+
+    /** The settings with {@link #DEFAULT_MAX_FAILURE_FRACTION}. */
+    public Config(
+        double[] muGrid, int toys, double cl, Ordering ordering, int bins, long seed, int threads) {
+      this(muGrid, toys, cl, ordering, bins, seed, threads, DEFAULT_MAX_FAILURE_FRACTION);
+    }
+
+    /** The fewest toys whose tails (1 - cl)/2 each hold one toy: ceil(2 / (1 - cl)). */
+    public static int minimumToys(double cl) {
+      return (int) Math.ceil(2 / (1 - Checks.confidenceLevel(cl)) - 1e-9);
     }
 
     @Override
@@ -85,45 +187,100 @@ public final class NeymanBelt {
   private final double[] mu;
   private final double[] lo;
   private final double[] hi;
+  private final int[] failed;
   private final Map<String, String> metadata;
 
-  private NeymanBelt(double[] mu, double[] lo, double[] hi, Map<String, String> metadata) {
+  private NeymanBelt(
+      double[] mu, double[] lo, double[] hi, int[] failed, Map<String, String> metadata) {
     this.mu = mu;
     this.lo = lo;
     this.hi = hi;
+    this.failed = failed;
     this.metadata = Map.copyOf(metadata);
   }
 
-  /** Runs the toys and builds the belt. */
+  /**
+   * Runs the toys and builds the belt from the usable ones.
+   *
+   * @throws IllegalStateException naming each grid point whose failed fraction exceeds {@link
+   *     Config#maxFailureFraction} or whose usable toys are fewer than {@link Config#minimumToys},
+   *     with its counts and its first failure
+   */
   public static NeymanBelt build(Config config, Estimator estimator) {
-    double[][] toys = toyEstimates(config, estimator);
+    Estimate[][] toys = toyEstimates(config, estimator);
     double[] grid = config.muGrid();
     int n = grid.length;
+    double[][] usable = new double[n][];
+    int[] failed = new int[n];
+    StringJoiner refused = new StringJoiner("; ");
+    for (int i = 0; i < n; i++) {
+      usable[i] =
+          Arrays.stream(toys[i]).filter(Estimate::usable).mapToDouble(Estimate::value).toArray();
+      failed[i] = config.toys() - usable[i].length;
+      double fraction = failed[i] / (double) config.toys();
+      if (fraction > config.maxFailureFraction()
+          || usable[i].length < Config.minimumToys(config.cl())) {
+        int first = 0;
+        while (toys[i][first].usable()) {
+          first++;
+        }
+        refused.add(
+            "at mu = "
+                + grid[i]
+                + " "
+                + failed[i]
+                + " of "
+                + config.toys()
+                + " toys failed (fraction "
+                + fraction
+                + "), first toy "
+                + first
+                + ": "
+                + toys[i][first].failure());
+      }
+    }
+    if (refused.length() > 0) {
+      throw new IllegalStateException(
+          "belt refused, allowed failed fraction "
+              + config.maxFailureFraction()
+              + " and at least "
+              + Config.minimumToys(config.cl())
+              + " usable toys per mu: "
+              + refused);
+    }
     double[] lo = new double[n];
     double[] hi = new double[n];
     if (config.ordering() == Ordering.CENTRAL) {
       for (int i = 0; i < n; i++) {
-        double[] s = toys[i].clone();
+        double[] s = usable[i].clone();
         Arrays.sort(s);
         lo[i] = quantile(s, (1 - config.cl()) / 2);
         hi[i] = quantile(s, (1 + config.cl()) / 2);
       }
     } else {
-      likelihoodRatioBelt(toys, config, lo, hi);
+      likelihoodRatioBelt(usable, config, lo, hi);
     }
     Map<String, String> meta = new HashMap<>();
     meta.put("cl", Double.toString(config.cl()));
     meta.put("ordering", config.ordering().name());
     meta.put("toys", Integer.toString(config.toys()));
     meta.put("seed", Long.toString(config.seed()));
-    return new NeymanBelt(grid, lo, hi, meta);
+    meta.put("maxFailureFraction", Double.toString(config.maxFailureFraction()));
+    meta.put(FAILED_KEY, joinCounts(failed));
+    return new NeymanBelt(grid, lo, hi, failed, meta);
   }
 
-  /** The estimates of every toy, {@code [grid index][toy index]}, computed in parallel. */
-  public static double[][] toyEstimates(Config config, Estimator estimator) {
+  /**
+   * The estimates of every toy, {@code [grid index][toy index]}, computed in parallel.
+   *
+   * @throws IllegalStateException naming the mu and toy index when the estimator throws or returns
+   *     null
+   */
+  public static Estimate[][] toyEstimates(Config config, Estimator estimator) {
     double[] grid = config.muGrid();
     int t = config.toys();
-    double[][] out = new double[grid.length][t];
+    Estimate[][] out = new Estimate[grid.length][t];
+    RuntimeException[] thrown = new RuntimeException[grid.length * t];
     ForkJoinPool pool = new ForkJoinPool(config.threads());
     try {
       pool.submit(
@@ -132,31 +289,31 @@ public final class NeymanBelt {
                       .parallel()
                       .forEach(
                           k -> {
-                            int i = k / t;
-                            int j = k % t;
-                            double e = estimator.estimate(grid[i], Seeds.rng(config.seed(), i, j));
-                            if (!Double.isFinite(e)) {
-                              throw new IllegalArgumentException(
-                                  "estimator returned "
-                                      + e
-                                      + " for toy "
-                                      + j
-                                      + " at mu = "
-                                      + grid[i]);
+                            try {
+                              out[k / t][k % t] =
+                                  estimator.estimate(
+                                      grid[k / t], Seeds.rng(config.seed(), k / t, k % t));
+                            } catch (RuntimeException e) {
+                              thrown[k] = e;
                             }
-                            out[i][j] = e;
                           }))
           .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running toys", e);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
+      throw new IllegalStateException("toys failed outside the estimator", e.getCause());
     } finally {
       pool.shutdown();
+    }
+    for (int k = 0; k < thrown.length; k++) {
+      String at = "at mu = " + grid[k / t] + ", toy " + k % t;
+      if (thrown[k] != null) {
+        throw new IllegalStateException("estimator threw " + at + ": " + thrown[k], thrown[k]);
+      }
+      if (out[k / t][k % t] == null) {
+        throw new IllegalStateException("estimator returned null " + at);
+      }
     }
     return out;
   }
@@ -176,40 +333,92 @@ public final class NeymanBelt {
     return hi.clone();
   }
 
-  /** cl, ordering, toys and seed of the construction. */
+  /** The number of failed toys (left out of the belt) at each grid point. */
+  public int[] failedToys() {
+    return failed.clone();
+  }
+
+  /**
+   * The failed fraction of the toys at each grid point.
+   *
+   * @throws IllegalStateException for a loaded belt whose file does not state its toys
+   */
+  public double[] failedFractions() {
+    if (!metadata.containsKey("toys")) {
+      throw new IllegalStateException("belt metadata " + metadata + " does not state its toys");
+    }
+    double toys = Double.parseDouble(metadata.get("toys"));
+    return Arrays.stream(failed).mapToDouble(f -> f / toys).toArray();
+  }
+
+  /** cl, ordering, toys, seed, maxFailureFraction and failed counts of the construction. */
   public Map<String, String> metadata() {
     return metadata;
   }
 
   /**
-   * The confidence interval {mu : lo(mu) &lt;= muHat &lt;= hi(mu)} with ends interpolated between
-   * grid points; an end at the first or last grid point is flagged.
-   *
-   * @throws IllegalArgumentException when no grid point accepts {@code muHat}
+   * The confidence interval {mu : lo(mu) &lt;= muHat &lt;= hi(mu)} on the belt interpolated
+   * linearly between grid points; an end at the first or last grid point is flagged. When no mu
+   * accepts {@code muHat} (it lies below every lo or above every hi), the interval is the grid
+   * point of the nearest belt edge, with status {@link Interval.Status#BELOW_BELT} or {@link
+   * Interval.Status#ABOVE_BELT}.
    */
   public Interval invert(double muHat) {
     Checks.finite("muHat", muHat);
-    int first = -1;
-    int last = -1;
-    for (int i = 0; i < mu.length; i++) {
-      if (lo[i] <= muHat && muHat <= hi[i]) {
-        first = first < 0 ? i : first;
-        last = i;
+    double lower = Double.POSITIVE_INFINITY;
+    double upper = Double.NEGATIVE_INFINITY;
+    for (int a = 0; a + 1 < mu.length; a++) {
+      double[] t = accepted(a, muHat);
+      if (t[0] <= t[1]) {
+        lower = Math.min(lower, mu[a] + t[0] * (mu[a + 1] - mu[a]));
+        upper = Math.max(upper, mu[a] + t[1] * (mu[a + 1] - mu[a]));
       }
     }
-    if (first < 0) {
-      throw new IllegalArgumentException(
-          "muHat = "
-              + muHat
-              + " outside the belt: no mu in ["
-              + mu[0]
-              + ", "
-              + mu[mu.length - 1]
-              + "] accepts it");
+    if (lower <= upper) {
+      return new Interval(muHat, lower, upper, lower == mu[0], upper == mu[mu.length - 1]);
     }
-    double lower = first == 0 ? mu[0] : crossing(first - 1, first, hi, muHat);
-    double upper = last == mu.length - 1 ? mu[last] : crossing(last, last + 1, lo, muHat);
-    return new Interval(muHat, lower, upper, first == 0, last == mu.length - 1);
+    int below = 0;
+    int above = 0;
+    for (int i = 1; i < mu.length; i++) {
+      below = lo[i] < lo[below] ? i : below;
+      above = hi[i] > hi[above] ? i : above;
+    }
+    int edge = muHat < lo[below] ? below : above;
+    return new Interval(
+        muHat,
+        mu[edge],
+        mu[edge],
+        edge == 0,
+        edge == mu.length - 1,
+        muHat < lo[below] ? Interval.Status.BELOW_BELT : Interval.Status.ABOVE_BELT);
+  }
+
+  /**
+   * The range [t0, t1] of t in [0, 1] where lo(t) &lt;= x &lt;= hi(t) on the segment from grid
+   * point a to a + 1 (empty when t0 &gt; t1).
+   */
+  private double[] accepted(int a, double x) {
+    double[] t = {0, 1};
+    bound(t, lo[a], lo[a + 1] - lo[a], x, true);
+    bound(t, hi[a], hi[a + 1] - hi[a], x, false);
+    return t;
+  }
+
+  /** Narrows t to where edge(t) = e0 + t d is at most x (atMost) or at least x. */
+  private static void bound(double[] t, double e0, double d, double x, boolean atMost) {
+    if (d == 0) {
+      if (atMost ? e0 > x : e0 < x) {
+        t[0] = 1;
+        t[1] = 0;
+      }
+      return;
+    }
+    double c = (x - e0) / d;
+    if (atMost == d > 0) {
+      t[1] = Math.min(t[1], c);
+    } else {
+      t[0] = Math.max(t[0], c);
+    }
   }
 
   /** Writes the belt as CSV with the metadata in leading '#' lines. */
@@ -251,14 +460,33 @@ public final class NeymanBelt {
         m,
         rows.stream().mapToDouble(r -> r[1]).toArray(),
         rows.stream().mapToDouble(r -> r[2]).toArray(),
+        meta.containsKey(FAILED_KEY)
+            ? parseCounts(meta.get(FAILED_KEY), m.length)
+            : new int[m.length],
         meta);
   }
 
-  /** mu where edge(mu) = x, linear between grid points a and b. */
-  private double crossing(int a, int b, double[] edge, double x) {
-    double d = edge[b] - edge[a];
-    double t = d == 0 ? 0.5 : Math.min(Math.max((x - edge[a]) / d, 0), 1);
-    return mu[a] + t * (mu[b] - mu[a]);
+  private static String joinCounts(int[] counts) {
+    StringJoiner j = new StringJoiner(";");
+    Arrays.stream(counts).forEach(c -> j.add(Integer.toString(c)));
+    return j.toString();
+  }
+
+  private static int[] parseCounts(String counts, int points) {
+    int[] c = Arrays.stream(counts.split(";")).mapToInt(Integer::parseInt).toArray();
+    if (c.length != points) {
+      throw new IllegalArgumentException(
+          "belt metadata "
+              + FAILED_KEY
+              + "="
+              + counts
+              + " holds "
+              + c.length
+              + " counts for "
+              + points
+              + " grid points");
+    }
+    return c;
   }
 
   private static double quantile(double[] sorted, double p) {

@@ -1,12 +1,12 @@
 package org.cnflows.stats.models;
 
 import java.util.List;
-import org.apache.commons.math3.distribution.PoissonDistribution;
-import org.apache.commons.math3.random.RandomGenerator;
+import java.util.random.RandomGenerator;
 import org.cnflows.stats.NegLogLikelihood;
 import org.cnflows.stats.Parameter;
 import org.cnflows.stats.Parameters;
 import org.cnflows.stats.internal.Checks;
+import org.cnflows.stats.internal.Draws;
 
 /**
  * The binned Poisson likelihood of template histograms (the HistFactory form, Cranmer et al.,
@@ -105,15 +105,7 @@ public final class BinnedTemplateNll implements NegLogLikelihood {
     double[] nu = expected(theta);
     double[] n = new double[nu.length];
     for (int b = 0; b < nu.length; b++) {
-      n[b] =
-          nu[b] > 0
-              ? new PoissonDistribution(
-                      rng,
-                      nu[b],
-                      PoissonDistribution.DEFAULT_EPSILON,
-                      PoissonDistribution.DEFAULT_MAX_ITERATIONS)
-                  .sample()
-              : 0;
+      n[b] = nu[b] > 0 ? Draws.poisson(nu[b], rng) : 0;
     }
     return withObserved(n);
   }

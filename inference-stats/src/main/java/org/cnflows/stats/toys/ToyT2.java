@@ -1,12 +1,12 @@
 package org.cnflows.stats.toys;
 
+import java.util.random.RandomGenerator;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
-import org.apache.commons.math3.random.RandomGenerator;
+import org.cnflows.common.Seeds;
 import org.cnflows.stats.internal.Checks;
-import org.cnflows.stats.internal.Seeds;
 
 /**
  * Toy T2: the 10-D robustness toy of Elsharkawy and Kahn (2025), Sec. 5, Eq. (12), Table 1, Fig. 3.
@@ -19,8 +19,8 @@ import org.cnflows.stats.internal.Seeds;
  *
  * with B an 8 x 8 matrix of N(0, 1) entries, and rotated by the orthogonal factor Q of the QR
  * decomposition A = Q R of a 10 x 10 N(0, 1) matrix A: mu = Q mu^ext, Sigma = Q Sigma^ext Q^T (Eq.
- * 12). Q is made unique by requiring a positive diagonal of R, so that it depends continuously on
- * A.
+ * 12). Q is made unique by requiring a positive diagonal of R, so that it depends continuously on A
+ * wherever A is regular.
  *
  * <p>Two nuisances of strength phi deform both classes together (Sec. 5, items 1 and 2):
  *
@@ -46,8 +46,13 @@ public final class ToyT2 {
   /** The Bayes-optimal accuracy on equal mixtures at every phi (specs/toys.md, T1 and T2). */
   public static final double BAYES_ACCURACY_REFERENCE = 0.823;
 
-  /** The seed of {@link #DEFAULT}. */
-  public static final long DEFAULT_SEED = 2025;
+  /**
+   * The seed of {@link #DEFAULT}: 2027, the first seed from 2025 on whose A + phi A~ stays regular
+   * over the studied |phi| &lt;= pi/5, so that Q is continuous there (with the streams of {@code
+   * org.cnflows.common.Seeds}, seeds 2025 and 2026 give a singular A + phi A~ at phi = 0.43 and
+   * 0.24, where Q jumps by a sign flip of a column).
+   */
+  public static final long DEFAULT_SEED = 2027;
 
   /** The toy with B, A and A~ drawn from {@link #DEFAULT_SEED}. */
   public static final ToyT2 DEFAULT = new ToyT2(DEFAULT_SEED);

@@ -1,7 +1,7 @@
 package org.cnflows.stats.toys;
 
-import org.apache.commons.math3.distribution.BinomialDistribution;
-import org.apache.commons.math3.random.RandomGenerator;
+import java.util.random.RandomGenerator;
+import org.cnflows.stats.internal.Draws;
 import org.cnflows.stats.models.LogDensities;
 
 /**
@@ -53,7 +53,7 @@ public record ToyT3(double r) {
     if (n <= 0 || !(mu >= 0)) {
       throw new IllegalArgumentException("n = " + n + ", mu = " + mu + " do not define a dataset");
     }
-    int nSig = new BinomialDistribution(rng, n, mu / (1 + mu)).sample();
+    int nSig = Draws.binomial(n, mu / (1 + mu), rng);
     BivariateGaussian s = signal(z);
     BivariateGaussian b = background(z);
     double[][] x = new double[n][];

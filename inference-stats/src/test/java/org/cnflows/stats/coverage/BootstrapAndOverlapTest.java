@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.random.RandomGenerator;
 import org.apache.commons.math3.distribution.NormalDistribution;
-import org.apache.commons.math3.random.RandomGenerator;
-import org.cnflows.stats.internal.Seeds;
+import org.cnflows.common.Seeds;
 import org.cnflows.stats.intervals.Interval;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-import org.apache.commons.math3.random.MersenneTwister;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class HiggsMlScoreTest {
@@ -69,14 +69,14 @@ class HiggsMlScoreTest {
         new HiggsMlScore.Set(
             new double[] {1, 1, 1}, new double[] {0, 0, 2}, new double[] {2, 2, 3});
     HiggsMlScore.Bootstrap bs =
-        HiggsMlScore.bootstrap(List.of(a, a, a), 200, 1e-3, new MersenneTwister(1));
+        HiggsMlScore.bootstrap(List.of(a, a, a), 200, 1e-3, new SplittableRandom(1));
     assertThat(bs.mean()).isCloseTo(HiggsMlScore.score(2.0 / 3, 5.0 / 3, 9, 1e-3), within(1e-12));
     assertThat(bs.std()).isCloseTo(0, within(1e-9));
     HiggsMlScore.Set b =
         new HiggsMlScore.Set(
             new double[] {1, 1, 1}, new double[] {0, 0, 0}, new double[] {2, 2, 2});
     HiggsMlScore.Bootstrap mixed =
-        HiggsMlScore.bootstrap(List.of(a, b), 1000, 1e-3, new MersenneTwister(1));
+        HiggsMlScore.bootstrap(List.of(a, b), 1000, 1e-3, new SplittableRandom(1));
     assertThat(mixed.std()).isPositive();
   }
 

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import org.cnflows.common.Seeds;
+import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.Fitter;
 import org.cnflows.stats.Parameter;
 import org.cnflows.stats.Parameters;
@@ -18,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NeymanBeltTest {
 
-  private static final NeymanBelt.Estimator GAUSSIAN = (mu, rng) -> mu + rng.nextGaussian();
+  private static final NeymanBelt.Estimator GAUSSIAN =
+      NeymanBelt.Estimator.ofValue((mu, rng) -> mu + rng.nextGaussian());
 
   private static double[] grid(double lo, double hi, int n) {
     double[] g = new double[n];
@@ -82,14 +88,53 @@ class NeymanBeltTest {
   }
 
   @Test
-  void outsideTheBeltIsAClearError() {
+  void outsideTheBeltIsTheNearestEdgeFlagged() {
     NeymanBelt belt =
         NeymanBelt.build(
             new NeymanBelt.Config(grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1),
             GAUSSIAN);
-    assertThatThrownBy(() -> belt.invert(40.0))
+    assertThat(belt.invert(40.0))
+        .isEqualTo(new Interval(40.0, 2.0, 2.0, false, true, Interval.Status.ABOVE_BELT));
+    assertThat(belt.invert(-40.0))
+        .isEqualTo(new Interval(-40.0, 0.0, 0.0, true, false, Interval.Status.BELOW_BELT));
+    assertThat(belt.invert(1.0).status()).isEqualTo(Interval.Status.INSIDE);
+  }
+
+  /**
+   * mu = 0, 1, 2 with lo = -1, 2, 3 and hi = 0, 3, 4: muHat = 1 lies between hi(0) and lo(1), so no
+   * grid point accepts it, but the interpolated belt does for lo(mu) = -1 + 3 mu &lt;= 1 &lt;= 3 mu
+   * = hi(mu), i.e. mu in [1/3, 2/3].
+   */
+  @Test
+  void anEstimateBetweenGridPointsIsInvertedOnTheInterpolatedBelt(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("gap.csv");
+    Files.write(file, List.of("mu,lower,upper", "0,-1,0", "1,2,3", "2,3,4"));
+    NeymanBelt belt = NeymanBelt.load(file);
+    assertThat(belt.failedToys()).containsExactly(0, 0, 0);
+    assertThatThrownBy(belt::failedFractions)
+        .hasMessage("belt metadata {} does not state its toys");
+    Interval iv = belt.invert(1.0);
+    assertThat(iv.lower()).isCloseTo(1.0 / 3, within(1e-15));
+    assertThat(iv.upper()).isCloseTo(2.0 / 3, within(1e-15));
+    assertThat(iv.status()).isEqualTo(Interval.Status.INSIDE);
+    assertThat(iv.lowerAtBound() || iv.upperAtBound()).isFalse();
+  }
+
+  @Test
+  void settingsAreValidated() {
+    assertThatThrownBy(
+            () ->
+                new NeymanBelt.Config(grid(0, 2, 5), 1, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("muHat = 40.0 outside the belt");
+        .hasMessage(
+            "toys = 1 too few for cl = 0.9: each tail (1 - cl)/2 must hold a toy, so toys >= 20");
+    assertThat(NeymanBelt.Config.minimumToys(0.6827)).isEqualTo(7);
+    assertThatThrownBy(
+            () ->
+                new NeymanBelt.Config(
+                    grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1, 1.0))
+        .hasMessage("maxFailureFraction = 1.0 outside [0, 1)");
     assertThatThrownBy(
             () ->
                 new NeymanBelt.Config(
@@ -117,7 +162,7 @@ class NeymanBeltTest {
     NeymanBelt.Estimator fitMu =
         (mu, rng) -> {
           double[] truth = ps.sampleConstrained(new double[] {mu, 1}, rng);
-          return fitter.minimize(model.poissonToy(truth, rng)).value("mu");
+          return NeymanBelt.Estimate.of(fitter.minimize(model.poissonToy(truth, rng)), "mu");
         };
     NeymanBelt belt =
         NeymanBelt.build(
@@ -138,15 +183,14 @@ class NeymanBeltTest {
    */
   @Test
   void beltWithANuisanceFromItsPriorCovers() {
-    NeymanBelt.Estimator withNuisance =
+    NeymanBelt.ValueEstimator withNuisance =
         (mu, rng) -> mu + 0.5 * rng.nextGaussian() + rng.nextGaussian();
     NeymanBelt belt =
         NeymanBelt.build(
             new NeymanBelt.Config(
                 grid(-4, 10, 71), 20000, 0.6827, NeymanBelt.Ordering.CENTRAL, 120, 17, 2),
-            withNuisance);
-    org.apache.commons.math3.random.RandomGenerator rng =
-        new org.apache.commons.math3.random.Well19937c(2024);
+            NeymanBelt.Estimator.ofValue(withNuisance));
+    java.util.random.RandomGenerator rng = new SplittableRandom(2024);
     for (double truth : new double[] {1.0, 3.0}) {
       int n = 4000;
       int covered = 0;
@@ -157,10 +201,120 @@ class NeymanBeltTest {
         width += interval.width();
       }
       double coverage = covered / (double) n;
+      System.out.printf(
+          "Neyman belt with nuisance prior, mu = %s: coverage %.4f, mean width %.4f%n",
+          truth, coverage, width / n);
       double band = 2 * Math.sqrt(0.6827 * 0.3173 / n) + 0.01;
       assertThat(coverage).as("coverage at mu = %s", truth).isCloseTo(0.6827, within(band));
       // the total spread is sqrt(1 + 0.25): the central 68.27% interval is 2 * 1.118 wide
       assertThat(width / n).isCloseTo(2 * Math.sqrt(1.25), within(0.05));
     }
+  }
+
+  /** Whether toy j at grid point i fails in {@link #FLAKY}: its first uniform is below 2%. */
+  private static boolean flaky(long seed, int i, int j) {
+    return Seeds.rng(seed, i, j).nextDouble() < 0.02;
+  }
+
+  /** mu-hat = mu + N(0, 1), but a fit that hits its evaluation limit in 2% of the toys. */
+  private static final NeymanBelt.Estimator FLAKY =
+      (mu, rng) ->
+          rng.nextDouble() < 0.02
+              ? new NeymanBelt.Estimate(mu, FitStatus.MAX_EVALUATIONS)
+              : NeymanBelt.Estimate.converged(mu + rng.nextGaussian());
+
+  @Test
+  void failedToysAreCountedPerGridPointAndLeftOut(@TempDir Path dir) throws IOException {
+    NeymanBelt.Config config =
+        new NeymanBelt.Config(grid(0, 2, 5), 500, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 2, 0.05);
+    NeymanBelt belt = NeymanBelt.build(config, FLAKY);
+    int[] expected = new int[5];
+    for (int i = 0; i < 5; i++) {
+      for (int j = 0; j < 500; j++) {
+        expected[i] += flaky(7, i, j) ? 1 : 0;
+      }
+    }
+    assertThat(Arrays.stream(expected).min().orElseThrow()).isPositive();
+    assertThat(belt.failedToys()).containsExactly(expected);
+    for (int i = 0; i < 5; i++) {
+      assertThat(belt.failedFractions()[i]).isEqualTo(expected[i] / 500.0);
+    }
+    // the failed toys' mu-hat = mu would sit inside the central belt; left out, the belt is the
+    // quantiles of the usable toys only
+    NeymanBelt.Estimate[][] toys = NeymanBelt.toyEstimates(config, FLAKY);
+    double[] usable =
+        Arrays.stream(toys[2])
+            .filter(NeymanBelt.Estimate::usable)
+            .mapToDouble(NeymanBelt.Estimate::value)
+            .sorted()
+            .toArray();
+    double pos = (1 - 0.9) / 2 * (usable.length - 1);
+    int k = (int) Math.floor(pos);
+    assertThat(belt.lower()[2]).isEqualTo(usable[k] + (pos - k) * (usable[k + 1] - usable[k]));
+    Path file = dir.resolve("belt.csv");
+    belt.save(file);
+    assertThat(NeymanBelt.load(file).failedToys()).containsExactly(expected);
+  }
+
+  @Test
+  void tooManyFailedToysRefuseTheBeltNamingMuAndCounts() {
+    NeymanBelt.Config strict =
+        new NeymanBelt.Config(grid(0, 2, 5), 500, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 2);
+    int first = 0;
+    while (!flaky(7, 0, first)) {
+      first++;
+    }
+    int failed = 0;
+    for (int j = 0; j < 500; j++) {
+      failed += flaky(7, 0, j) ? 1 : 0;
+    }
+    assertThatThrownBy(() -> NeymanBelt.build(strict, FLAKY))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith(
+            "belt refused, allowed failed fraction 0.01 and at least 20 usable toys per mu: at mu"
+                + " = 0.0 "
+                + failed
+                + " of 500 toys failed (fraction "
+                + failed / 500.0
+                + "), first toy "
+                + first
+                + ": fit status MAX_EVALUATIONS (mu-hat = 0.0)");
+  }
+
+  @Test
+  void aNonFiniteEstimateIsAFailedToyNamingMuAndToyIndex() {
+    NeymanBelt.Estimator nanAtHalf =
+        NeymanBelt.Estimator.ofValue((mu, rng) -> mu == 0.5 ? Double.NaN : mu + rng.nextGaussian());
+    assertThatThrownBy(
+            () ->
+                NeymanBelt.build(
+                    new NeymanBelt.Config(
+                        grid(0, 2, 5), 20, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1),
+                    nanAtHalf))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "belt refused, allowed failed fraction 0.01 and at least 20 usable toys per mu: at mu"
+                + " = 0.5 20 of 20 toys failed (fraction 1.0), first toy 0: mu-hat = NaN");
+  }
+
+  @Test
+  void anEstimatorThatThrowsIsReportedWithMuAndToyIndex() {
+    NeymanBelt.Estimator throwing =
+        NeymanBelt.Estimator.ofValue(
+            (mu, rng) -> {
+              if (mu == 1.0) {
+                throw new ArithmeticException("no events");
+              }
+              return mu;
+            });
+    assertThatThrownBy(
+            () ->
+                NeymanBelt.toyEstimates(
+                    new NeymanBelt.Config(
+                        grid(0, 2, 5), 20, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1),
+                    throwing))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("estimator threw at mu = 1.0, toy 0: java.lang.ArithmeticException: no events")
+        .hasCauseInstanceOf(ArithmeticException.class);
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.SplittableRandom;
 import org.apache.commons.math3.distribution.NormalDistribution;
-import org.apache.commons.math3.random.MersenneTwister;
 import org.cnflows.stats.Fitter;
 import org.cnflows.stats.NegLogLikelihood;
 import org.cnflows.stats.Parameter;
@@ -18,7 +18,7 @@ class ProfileLikelihoodTest {
   private static final double[] DATA = sample(50, 3.0, SIGMA, 11);
 
   static double[] sample(int n, double mean, double sigma, long seed) {
-    MersenneTwister rng = new MersenneTwister(seed);
+    SplittableRandom rng = new SplittableRandom(seed);
     double[] x = new double[n];
     for (int i = 0; i < n; i++) {
       x[i] = mean + sigma * rng.nextGaussian();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.commons.math3.analysis.interpolation.SplineInterpolator;
 import org.apache.commons.math3.analysis.polynomials.PolynomialSplineFunction;
-import org.apache.commons.math3.random.MersenneTwister;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.Fitter;
@@ -106,9 +106,9 @@ class BinnedTemplateNllTest {
   void poissonToysAreSeededAndDistributedAroundTheExpectation() {
     BinnedTemplateNll model = benchmarkModel();
     double[] theta = {1, 0, 0};
-    double[] a = model.poissonToy(theta, new MersenneTwister(7)).expected(theta);
-    BinnedTemplateNll t1 = model.poissonToy(theta, new MersenneTwister(7));
-    BinnedTemplateNll t2 = model.poissonToy(theta, new MersenneTwister(7));
+    double[] a = model.poissonToy(theta, new SplittableRandom(7)).expected(theta);
+    BinnedTemplateNll t1 = model.poissonToy(theta, new SplittableRandom(7));
+    BinnedTemplateNll t2 = model.poissonToy(theta, new SplittableRandom(7));
     assertThat(t1.value(theta)).isEqualTo(t2.value(theta));
     // the deviance 2 (-ln L) of a Poisson toy at the truth is ~ chi2(100): within 5 sigma
     double dev = 2 * (t1.value(theta) - model.parameters().constraintNll(theta));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-import org.apache.commons.math3.random.MersenneTwister;
+import java.util.SplittableRandom;
 import org.cnflows.stats.Fitter;
 import org.cnflows.stats.Parameter;
 import org.cnflows.stats.Parameters;
@@ -21,7 +21,7 @@ class ToyT3FitTest {
   @Test
   void continuousProfileOfTheUnbinnedMixtureMatchesAFineGridProfile() {
     ToyT3 toy = ToyT3.SMALL;
-    double[][] x = toy.generate(1000, 0.2, 0.25 * Math.PI, new MersenneTwister(17));
+    double[][] x = toy.generate(1000, 0.2, 0.25 * Math.PI, new SplittableRandom(17));
     Parameters ps =
         Parameters.of(
             Parameter.of("mu", 0.2, 0, 0.5),

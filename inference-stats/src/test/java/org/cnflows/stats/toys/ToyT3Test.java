@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-import org.apache.commons.math3.random.MersenneTwister;
+import java.util.SplittableRandom;
 import org.cnflows.stats.coverage.CoverageReport;
 import org.cnflows.stats.coverage.CoverageStudy;
 import org.cnflows.stats.intervals.Interval;
@@ -95,7 +95,7 @@ class ToyT3Test {
   @Test
   void zIntervalOnTheCoarseGridAgreesWithAFineGrid() {
     ToyT3 toy = ToyT3.LARGE;
-    double[][] x = toy.generate(1000, 0.2, ToyT3.Z_TEST[1], new MersenneTwister(8));
+    double[][] x = toy.generate(1000, 0.2, ToyT3.Z_TEST[1], new SplittableRandom(8));
     double[] fine = new double[1201];
     LogDensities[] d = new LogDensities[fine.length];
     for (int k = 0; k < fine.length; k++) {
@@ -138,7 +138,7 @@ class ToyT3Test {
 
   @Test
   void generatedSignalCountIsBinomial() {
-    double[][] x = ToyT3.LARGE.generate(200000, 0.25, 0.5, new MersenneTwister(3));
+    double[][] x = ToyT3.LARGE.generate(200000, 0.25, 0.5, new SplittableRandom(3));
     double mean0 = 0;
     for (double[] e : x) {
       mean0 += e[0];
@@ -151,7 +151,7 @@ class ToyT3Test {
   @Test
   void gridProfileIsTheMinimumOverZOfTheExactMixtureNll() {
     ToyT3 toy = ToyT3.SMALL;
-    double[][] x = toy.generate(500, 0.2, Z_GRID[30], new MersenneTwister(5));
+    double[][] x = toy.generate(500, 0.2, Z_GRID[30], new SplittableRandom(5));
     MixtureGridProfile p = profile(toy, x);
     double mu = 0.17;
     int k = 12;
