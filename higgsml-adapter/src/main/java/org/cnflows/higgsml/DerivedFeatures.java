@@ -9,8 +9,9 @@ package org.cnflows.higgsml;
  * evaluation rounded to float); numpy's float32 kernels differ from those in the last bit depending
  * on the CPU, which moves the official values themselves (see the adapter README). Massless vectors
  * with {@code px = pt cos(phi)}, {@code py = pt sin(phi)}, {@code pz = pt sinh(eta)}, {@code |p| =
- * pt cosh(eta)}; a jet's components are multiplied by 1 or 0 according to {@code PRI_n_jets >= 1}
- * (leading) and {@code >= 2} (subleading), as the official code does:
+ * pt cosh(eta)}; a jet's components are 0 unless {@code PRI_n_jets >= 1} (leading), {@code >= 2}
+ * (subleading) (the official code multiplies them by 0 or 1, which differs at most in the sign of a
+ * zero, and no output depends on that):
  *
  * <ul>
  *   <li>{@code DER_mass_transverse_met_lep = sqrt(c (c >= 0))}, {@code c = (MET + pt_lep)^2 -
@@ -95,16 +96,12 @@ public final class DerivedFeatures {
       float le = lepPt[i] * cosh(lepEta[i]);
       float mx = met[i] * cos(metPhi[i]);
       float my = met[i] * sin(metPhi[i]);
-      float has1 = nJets[i] >= 1 ? 1f : 0f;
-      float has2 = nJets[i] >= 2 ? 1f : 0f;
-      float x1 = j1Pt[i] * cos(j1Phi[i]) * has1;
-      float y1 = j1Pt[i] * sin(j1Phi[i]) * has1;
-      float z1 = j1Pt[i] * sinh(j1Eta[i]) * has1;
-      float e1 = j1Pt[i] * cosh(j1Eta[i]) * has1;
-      float x2 = j2Pt[i] * cos(j2Phi[i]) * has2;
-      float y2 = j2Pt[i] * sin(j2Phi[i]) * has2;
-      float z2 = j2Pt[i] * sinh(j2Eta[i]) * has2;
-      float e2 = j2Pt[i] * cosh(j2Eta[i]) * has2;
+      boolean has1 = nJets[i] >= 1;
+      boolean has2 = nJets[i] >= 2;
+      float x1 = has1 ? j1Pt[i] * cos(j1Phi[i]) : 0f;
+      float y1 = has1 ? j1Pt[i] * sin(j1Phi[i]) : 0f;
+      float x2 = has2 ? j2Pt[i] * cos(j2Phi[i]) : 0f;
+      float y2 = has2 ? j2Pt[i] * sin(j2Phi[i]) : 0f;
 
       float et = met[i] + lepPt[i];
       float tx = mx + lx;
@@ -123,8 +120,12 @@ public final class DerivedFeatures {
       ptTot[i] = (float) Math.sqrt(sx * sx + sy * sy);
       float eta1 = j1Eta[i];
       float eta2 = j2Eta[i];
-      if (has2 == 1f) {
+      if (has2) {
         dEtaJj[i] = Math.abs(eta2 - eta1);
+        float e1 = j1Pt[i] * cosh(eta1);
+        float e2 = j2Pt[i] * cosh(eta2);
+        float z1 = j1Pt[i] * sinh(eta1);
+        float z2 = j2Pt[i] * sinh(eta2);
         float ej = e1 + e2;
         float xj = x1 + x2;
         float yj = y1 + y2;
