@@ -22,8 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.cnflows.higgsml.internal.DuckDb;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads HiggsML event files through DuckDB's embedded engine (offline), into {@link EventTable}s
@@ -45,10 +43,10 @@ import org.slf4j.LoggerFactory;
  *       {@code data/<process>_data.parquet}, each with a {@code weights} column and either all 28
  *       features or, as the competition ships them, only the 16 PRI columns, in which case the DER
  *       features are computed on read ({@link CompetitionTestSet#derivedComputed}). Any subset of
- *       the processes may be present; the missing ones are logged, and are an error only when the
- *       caller requires all four. {@code settings/data.json} is read by {@link #read2024Settings}
- *       as generic key/value settings (higgsml.md does not define its fields, so none is
- *       interpreted here).
+ *       the processes may be present; the missing ones are logged (INFO, through {@link
+ *       System.Logger}), and are an error only when the caller requires all four. {@code
+ *       settings/data.json} is read by {@link #read2024Settings} as generic key/value settings
+ *       (higgsml.md does not define its fields, so none is interpreted here).
  * </ul>
  *
  * Any fault (missing or misnamed column, non-numeric type, corrupt or truncated file, null value,
@@ -61,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * #readParquetChunks}) streams the result set, so memory stays bounded by the chunk size.
  */
 public final class HiggsMlReader {
-  private static final Logger LOG = LoggerFactory.getLogger(HiggsMlReader.class);
+  private static final System.Logger LOG = System.getLogger(HiggsMlReader.class.getName());
   private static final double SENTINEL_2014 = -999.0;
   private static final List<String> LEADING_JET =
       List.of(Columns.PRI_JET_LEADING_PT, Columns.PRI_JET_LEADING_ETA, Columns.PRI_JET_LEADING_PHI);
@@ -218,8 +216,11 @@ public final class HiggsMlReader {
           dir.resolve("data"), null, "none of the process files <process>_data.parquet", null);
     }
     if (!missing.isEmpty()) {
-      LOG.info(
-          "{}: no file for the processes {}; reading the others", dir.resolve("data"), missing);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: no file for the processes {1}; reading the others",
+          dir.resolve("data"),
+          missing);
     }
     return new CompetitionTestSet(EventTable.concat(parts), derivedComputed, missing);
   }

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * challenge's official code ({@code benchmarks/scripts/higgsml/official_float32.py}; the reference
  * files are written by {@code make_reference.py} there) at soft_met = 0 and five (tes, jes) points,
  * on the 1000-event 2025 sample and the first 400 events of the 2014 CSV: the same input rows kept,
- * every PRI value bit-identical, every DER value within one float32 ulp of the reference.
+ * every PRI value bit-identical, every DER value within one float32 ulp of the reference (all are
+ * bit-identical today).
  */
 class OfficialReferenceTest {
   /** Events of the 2014 CSV the reference covers (make_reference.py's EVENTS_2014). */
@@ -48,6 +49,7 @@ class OfficialReferenceTest {
     assertThat(points).hasSize(5).containsKeys("1.1,0.9", "0.93,1.08");
 
     SoftAssertions soft = new SoftAssertions();
+    int remainders = 0;
     for (Map.Entry<String, List<String[]>> point : points.entrySet()) {
       List<String[]> ref = point.getValue();
       double tes = Double.parseDouble(ref.get(0)[0]);
@@ -58,6 +60,11 @@ class OfficialReferenceTest {
       int[] wantRows = ref.stream().mapToInt(f -> Integer.parseInt(f[2])).toArray();
       assertThat(r.keptRows()).as("kept rows at %s", point.getKey()).isEqualTo(wantRows);
 
+      float[] nJets = r.events().column(Columns.PRI_N_JETS);
+      float[] jetAllPt = r.events().column(Columns.PRI_JET_ALL_PT);
+      for (int k = 0; k < nJets.length; k++) {
+        remainders += nJets[k] == 0 && jetAllPt[k] != 0 ? 1 : 0;
+      }
       StringBuilder report = new StringBuilder();
       for (int c = 3; c < header.size(); c++) {
         String name = header.get(c);
@@ -97,5 +104,10 @@ class OfficialReferenceTest {
           report.length() == 0 ? " all values bit-identical" : report);
     }
     soft.assertAll();
+    if (sample.equals("2025")) {
+      // the official leftover: events that lost all their jets keep an unrounded float32
+      // remainder in PRI_jet_all_pt (1.9e-6 at (1.05, 0.97), +-0.000999 at (1.1, 0.9))
+      assertThat(remainders).isEqualTo(4);
+    }
   }
 }
