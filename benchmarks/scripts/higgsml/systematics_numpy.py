@@ -1,9 +1,10 @@
 """numpy counterpart of org.cnflows.bench.higgsml.SystematicsThroughput.
 
-Applies the HiggsML systematics exactly as specified in higgsml.md (tes, jes, MET correction,
-soft-MET noise, rounding to 3 decimals, post-selection, recomputation of all 12 DER features)
-to 1,050,000 events made by tiling the 1000-event 2025 sample, and prints events/s
-(single-threaded numpy, float64 arithmetic as the Java code).
+Applies the steps of the HiggsML systematics of higgsml.md (tes, jes, MET correction, soft-MET
+noise, rounding to 3 decimals, post-selection, recomputation of all 12 DER features) to
+1,050,000 events made by tiling the 1000-event 2025 sample, and prints events/s
+(single-threaded numpy). A speed comparison only: it computes in float64, while the Java code
+computes in float32 like the official code; official_float32.py is the value reference.
 
 Usage: python3 systematics_numpy.py sample_pri.csv
 (the CSV is written by SystematicsThroughput's second argument).

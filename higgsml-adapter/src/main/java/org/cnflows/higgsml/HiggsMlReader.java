@@ -14,10 +14,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.cnflows.higgsml.internal.DuckDb;
 
@@ -38,18 +40,34 @@ import org.cnflows.higgsml.internal.DuckDb;
  *   <li>2024 competition layout: a training directory with {@code data/data.parquet} (features) and
  *       one value per line in {@code labels/data.labels}, {@code weights/data.weights}, {@code
  *       detailed_labels/data.detailed_labels}; a test directory with one parquet per process,
- *       {@code data/<process>_data.parquet}, each with the features and a {@code weights} column.
- *       {@code settings/data.json} is read by {@link #read2024Settings} as generic key/value
- *       settings (higgsml.md does not define its fields, so none is interpreted here).
+ *       {@code data/<process>_data.parquet}, each with a {@code weights} column and either all 28
+ *       features or, as the competition ships them, only the 16 PRI columns, in which case the DER
+ *       features are computed on read ({@link CompetitionTestSet#derivedComputed}). Any subset of
+ *       the processes may be present; the missing ones are logged (INFO, through {@link
+ *       System.Logger}), and are an error only when the caller requires all four. {@code
+ *       settings/data.json} is read by {@link #read2024Settings} as generic key/value settings
+ *       (higgsml.md does not define its fields, so none is interpreted here).
  * </ul>
  *
  * Any fault (missing or misnamed column, non-numeric type, corrupt or truncated file, null value,
  * unknown process, no events) raises a {@link HiggsMlDataException} naming the file and column.
- * Chunked reading ({@link #readParquetChunks}) streams the result set, so memory stays bounded by
- * the chunk size.
+ * Whenever {@code PRI_n_jets} is read, the values are also checked against what the columns mean,
+ * the exception naming the file, the column and the first bad row: {@code PRI_n_jets} must be a
+ * non-negative integer (a shifted column is caught here), and each jet column read ({@code
+ * PRI_jet_leading_*}, {@code PRI_jet_subleading_*}) must be -25 exactly in the rows where the jet
+ * count says that jet does not exist (n_jets < 1, resp. < 2). Chunked reading ({@link
+ * #readParquetChunks}) streams the result set, so memory stays bounded by the chunk size.
  */
 public final class HiggsMlReader {
+  private static final System.Logger LOG = System.getLogger(HiggsMlReader.class.getName());
   private static final double SENTINEL_2014 = -999.0;
+  private static final List<String> LEADING_JET =
+      List.of(Columns.PRI_JET_LEADING_PT, Columns.PRI_JET_LEADING_ETA, Columns.PRI_JET_LEADING_PHI);
+  private static final List<String> SUBLEADING_JET =
+      List.of(
+          Columns.PRI_JET_SUBLEADING_PT,
+          Columns.PRI_JET_SUBLEADING_ETA,
+          Columns.PRI_JET_SUBLEADING_PHI);
   private static final Map<String, PhysicsProcess> BY_LABEL = byLabel();
 
   private HiggsMlReader() {}
@@ -147,12 +165,35 @@ public final class HiggsMlReader {
   }
 
   /**
-   * The test set of the 2024 competition layout: one parquet per process (see the class comment).
+   * The test set of the 2024 competition layout (see the class comment), whatever processes the
+   * directory holds; the missing ones are logged and listed in the result.
+   *
+   * @throws HiggsMlDataException if no process file is present, or any present file is faulty
    */
-  public static EventTable read2024Test(Path dir) {
+  public static CompetitionTestSet read2024Test(Path dir) {
+    return read2024Test(dir, false);
+  }
+
+  /**
+   * The test set of the 2024 competition layout (see the class comment).
+   *
+   * @param requireAllProcesses whether a missing process file is an error rather than a log line
+   * @throws HiggsMlDataException if a required process file is missing, no process file is present,
+   *     or any present file is faulty
+   */
+  public static CompetitionTestSet read2024Test(Path dir, boolean requireAllProcesses) {
     List<EventTable> parts = new ArrayList<>();
+    Set<PhysicsProcess> missing = EnumSet.noneOf(PhysicsProcess.class);
+    boolean derivedComputed = false;
     for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
       Path file = dir.resolve("data").resolve(p.label() + "_data.parquet");
+      if (!Files.exists(file)) {
+        if (requireAllProcesses) {
+          throw new HiggsMlDataException(file, null, "no such file (all processes required)", null);
+        }
+        missing.add(p);
+        continue;
+      }
       Source src =
           new Source(
               file,
@@ -163,11 +204,63 @@ public final class HiggsMlReader {
               null,
               Map.of(),
               null);
-      EventTable part = readAll(src, Columns.FEATURES);
+      boolean computeDerived = !hasDerived(src);
+      EventTable part =
+          computeDerived ? withDerived(readAll(src, Columns.PRI)) : readAll(src, Columns.FEATURES);
+      derivedComputed |= computeDerived;
       Arrays.fill(part.processes(), (byte) p.ordinal());
       parts.add(part);
     }
-    return EventTable.concat(parts);
+    if (parts.isEmpty()) {
+      throw new HiggsMlDataException(
+          dir.resolve("data"), null, "none of the process files <process>_data.parquet", null);
+    }
+    if (!missing.isEmpty()) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: no file for the processes {1}; reading the others",
+          dir.resolve("data"),
+          missing);
+    }
+    return new CompetitionTestSet(EventTable.concat(parts), derivedComputed, missing);
+  }
+
+  /**
+   * Whether the file has all 12 DER columns (false if it has none).
+   *
+   * @throws HiggsMlDataException if it has only some of them
+   */
+  private static boolean hasDerived(Source src) {
+    if (!Files.isRegularFile(src.file())) {
+      throw new HiggsMlDataException(src.file(), null, "no such file", null);
+    }
+    Map<String, String> types;
+    try (Connection conn = DuckDb.open()) {
+      types = DuckDb.describe(conn, src.relation());
+    } catch (SQLException e) {
+      throw new HiggsMlDataException(src.file(), null, "cannot be read: " + e.getMessage(), e);
+    }
+    List<String> absent = Columns.DER.stream().filter(c -> !types.containsKey(c)).toList();
+    if (!absent.isEmpty() && absent.size() < Columns.DER.size()) {
+      throw new HiggsMlDataException(
+          src.file(),
+          absent.get(0),
+          "missing, while other DER columns are present (a file holds all 12 or none); missing: "
+              + absent,
+          null);
+    }
+    return absent.isEmpty();
+  }
+
+  /** The PRI-only table with the 12 DER columns added and computed. */
+  private static EventTable withDerived(EventTable pri) {
+    Map<String, float[]> cols = new LinkedHashMap<>();
+    for (String c : Columns.FEATURES) {
+      cols.put(c, Columns.PRI.contains(c) ? pri.column(c) : new float[pri.size()]);
+    }
+    EventTable t = EventTable.of(cols, pri.weights(), pri.processes());
+    DerivedFeatures.compute(t);
+    return t;
   }
 
   /**
@@ -355,13 +448,76 @@ public final class HiggsMlReader {
       }
       extra = cols.length + 1;
     }
+    checkMeaning(src, chunk, firstRow);
+  }
+
+  /**
+   * Checks that PRI_n_jets is a non-negative integer and that the jet columns are -25 exactly where
+   * the jet count says the jet does not exist (see the class comment); nothing if PRI_n_jets is not
+   * among the columns read.
+   */
+  private static void checkMeaning(Source src, EventTable chunk, long firstRow) {
+    List<String> names = chunk.columnNames();
+    if (!names.contains(Columns.PRI_N_JETS)) {
+      return;
+    }
+    float[] nJets = chunk.column(Columns.PRI_N_JETS);
+    List<String> jets = new ArrayList<>();
+    List<Integer> needed = new ArrayList<>();
+    for (String c : LEADING_JET) {
+      if (names.contains(c)) {
+        jets.add(c);
+        needed.add(1);
+      }
+    }
+    for (String c : SUBLEADING_JET) {
+      if (names.contains(c)) {
+        jets.add(c);
+        needed.add(2);
+      }
+    }
+    for (int i = 0; i < chunk.size(); i++) {
+      float n = nJets[i];
+      long row = firstRow + i;
+      if (!(n >= 0) || Float.isInfinite(n) || n != Math.rint(n)) {
+        throw new HiggsMlDataException(
+            src.file(),
+            src.featureSources().get(Columns.PRI_N_JETS),
+            row,
+            "PRI_n_jets = " + n + " is not a non-negative integer (a jet count)");
+      }
+      for (int k = 0; k < jets.size(); k++) {
+        float v = chunk.column(jets.get(k))[i];
+        boolean exists = n >= needed.get(k);
+        if (exists == (v == Columns.MISSING)) {
+          String jet = needed.get(k) == 1 ? "leading" : "subleading";
+          throw new HiggsMlDataException(
+              src.file(),
+              src.featureSources().get(jets.get(k)),
+              row,
+              exists
+                  ? "missing value (-25) although PRI_n_jets = "
+                      + n
+                      + " says the "
+                      + jet
+                      + " jet exists"
+                  : "value "
+                      + v
+                      + " although PRI_n_jets = "
+                      + n
+                      + " says there is no "
+                      + jet
+                      + " jet (expected -25)");
+        }
+      }
+    }
   }
 
   private static float value(ResultSet rs, int index, Source src, String column, long row)
       throws SQLException {
     float v = rs.getFloat(index);
     if (rs.wasNull()) {
-      throw new HiggsMlDataException(src.file(), column, "null value at row " + row, null);
+      throw new HiggsMlDataException(src.file(), column, row, "null value");
     }
     return v;
   }

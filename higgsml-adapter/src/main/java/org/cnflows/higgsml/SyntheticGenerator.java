@@ -236,18 +236,21 @@ public final class SyntheticGenerator {
     return jets;
   }
 
+  /** A generated value rounded to the 3 decimals of the released files. */
+  private static float round3(double value) {
+    return (float) (Math.rint(value * 1000.0) / 1000.0);
+  }
+
   private static void set(EventTable t, int row, String column, double value) {
-    t.column(column)[row] = Systematics.round3(value);
+    t.column(column)[row] = round3(value);
   }
 
   private static void setJet(EventTable t, int row, List<FourVector> jets, int k, String ptColumn) {
     String prefix = ptColumn.substring(0, ptColumn.length() - 2);
     boolean present = jets.size() > k;
-    t.column(ptColumn)[row] = present ? Systematics.round3(jets.get(k).pt()) : Columns.MISSING;
-    t.column(prefix + "eta")[row] =
-        present ? Systematics.round3(jets.get(k).eta()) : Columns.MISSING;
-    t.column(prefix + "phi")[row] =
-        present ? Systematics.round3(jets.get(k).phi()) : Columns.MISSING;
+    t.column(ptColumn)[row] = present ? round3(jets.get(k).pt()) : Columns.MISSING;
+    t.column(prefix + "eta")[row] = present ? round3(jets.get(k).eta()) : Columns.MISSING;
+    t.column(prefix + "phi")[row] = present ? round3(jets.get(k).phi()) : Columns.MISSING;
   }
 
   /** Z line shape: Breit-Wigner (Cauchy) within 30 GeV of the pole. */

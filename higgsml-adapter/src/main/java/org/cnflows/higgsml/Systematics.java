@@ -4,27 +4,41 @@ import java.util.random.RandomGenerator;
 
 /**
  * Applies the challenge's systematics to events (higgsml.md, "Kinematic systematics", in this
- * order; CNF paper App. D.2, Eqs. (18)-(20)):
+ * order; CNF paper App. D.2, Eqs. (18)-(20)) with the arithmetic of the official code, whose
+ * columns are float32: every step below is a float32 operation rounded to float32 (tes, jes and the
+ * factors enter as float32), elementary functions are correctly rounded float32 values (see {@link
+ * DerivedFeatures} for how numpy's float32 kernels differ):
  *
  * <ol>
- *   <li>tes: {@code PRI_had_pt *= tes};
- *   <li>jes: leading jet pt {@code *= jes} if n_jets >= 1, subleading if n_jets >= 2, {@code
- *       PRI_jet_all_pt *= jes};
- *   <li>{@code MET' = MET + (1 - tes) pT(had) + (1 - jes) pT(j1) + (1 - jes) pT(j2)} with the
- *       original transverse vectors, jets only where present;
- *   <li>soft_met > 0: {@code MET' += (Normal(0, soft_met), Normal(0, soft_met))}, drawn from the
- *       caller's random source;
- *   <li>{@code PRI_met = |MET'|}, {@code PRI_met_phi = atan2(MET'_y, MET'_x)}; every PRI value
- *       rounded to 3 decimals (half to even, like numpy);
- *   <li>post-selection: drop {@code PRI_had_pt < 26}; a jet with pt in [0, 26] is removed (pt, eta,
- *       phi become -25, its pt leaves PRI_jet_all_pt, n_jets decreases; subleading first, then
- *       leading); drop {@code PRI_lep_pt < 20} ({@link PostSelection} reports the counts);
- *   <li>all DER features recomputed ({@link DerivedFeatures}); weights multiplied by the nuisance
+ *   <li>{@code MET = (met cos(met_phi), met sin(met_phi))}.
+ *   <li>tes (skipped when tes == 1, like the official code): {@code PRI_had_pt *= tes}; {@code MET
+ *       += pT(had') f}, with the scaled momentum {@code had'} and {@code f = (1 - tes) / tes} (so
+ *       the correction is {@code (1 - tes) pT(had)} up to float32 rounding).
+ *   <li>jes (skipped when jes == 1): leading jet pt {@code *= jes} if n_jets >= 1, subleading if
+ *       n_jets >= 2, {@code PRI_jet_all_pt *= jes}; {@code MET += pT(j1') f + pT(j2') f}, {@code f
+ *       = (1 - jes) / jes}, a jet's momentum 0 where it is absent.
+ *   <li>{@code PRI_met = sqrt(MET_x^2 + MET_y^2)}, {@code PRI_met_phi = atan2(MET_y, MET_x)}.
+ *   <li>Every PRI value except n_jets rounded to 3 decimals the way numpy rounds float32: {@code x
+ *       * 1000} in float32, rint (half to even), {@code / 1000} in float32 ({@link #round3}).
+ *   <li>soft_met > 0: {@code (Normal(0, soft_met), Normal(0, soft_met))} from the caller's random
+ *       source is added to the float32 MET in double, and PRI_met, PRI_met_phi are computed and
+ *       rounded in double, as the official code does once its float32 MET meets the float64 noise
+ *       (it then also computes the MET-dependent DER features from the double MET; here they use
+ *       the stored float32 MET, a difference below float32 rounding of MET).
+ *   <li>Post-selection: drop {@code PRI_had_pt < 26}; a jet with pt in [0, 26] is removed (pt, eta,
+ *       phi become -25, n_jets decreases, its pt is subtracted from PRI_jet_all_pt in float32 and
+ *       the result is not rounded again, so an event that loses all its jets can keep a float32
+ *       remainder such as 1.9e-6, as in the official code; subleading first, then leading); drop
+ *       {@code PRI_lep_pt < 20} ({@link PostSelection} reports the counts).
+ *   <li>All DER features recomputed ({@link DerivedFeatures}); weights multiplied by the nuisance
  *       normalization of their process ({@link NuisanceParameters#weightNorm} with mu = 1).
  * </ol>
  *
- * The nominal application (tes = jes = 1, soft_met = 0) leaves the kinematics unchanged up to
- * rounding but still applies the post-selection. Stateless; thread-safe on distinct tables.
+ * {@code OfficialReferenceTest} holds the result against a float32 transcription of the official
+ * code ({@code benchmarks/scripts/higgsml/official_float32.py}) at several (tes, jes) points: same
+ * kept rows, identical PRI values. The nominal application (tes = jes = 1, soft_met = 0) still
+ * rebuilds MET from its float32 components, rounds, and applies the post-selection. Stateless;
+ * thread-safe on distinct tables.
  */
 public final class Systematics {
   /** Threshold (GeV) of the hadronic tau and the jets in the post-selection. */
@@ -71,33 +85,49 @@ public final class Systematics {
     double tes = nu.tes();
     double jes = nu.jes();
     double softMet = nu.softMet();
+    float tes32 = (float) tes;
+    float jes32 = (float) jes;
+    float tesFactor = (float) ((1.0 - tes) / tes);
+    float jesFactor = (float) ((1.0 - jes) / jes);
 
     for (int i = 0; i < n; i++) {
-      int jets = Math.round(nJets[i]);
-      double mx = met[i] * Math.cos(metPhi[i]);
-      double my = met[i] * Math.sin(metPhi[i]);
-      mx += (1 - tes) * hadPt[i] * Math.cos(hadPhi[i]);
-      my += (1 - tes) * hadPt[i] * Math.sin(hadPhi[i]);
-      hadPt[i] = round3(hadPt[i] * tes);
-      if (jets >= 1) {
-        mx += (1 - jes) * j1Pt[i] * Math.cos(j1Phi[i]);
-        my += (1 - jes) * j1Pt[i] * Math.sin(j1Phi[i]);
-        j1Pt[i] = round3(j1Pt[i] * jes);
+      float mx = met[i] * cos(metPhi[i]);
+      float my = met[i] * sin(metPhi[i]);
+      if (tes != 1.0) {
+        hadPt[i] *= tes32;
+        mx = mx + hadPt[i] * cos(hadPhi[i]) * tesFactor;
+        my = my + hadPt[i] * sin(hadPhi[i]) * tesFactor;
       }
-      if (jets >= 2) {
-        mx += (1 - jes) * j2Pt[i] * Math.cos(j2Phi[i]);
-        my += (1 - jes) * j2Pt[i] * Math.sin(j2Phi[i]);
-        j2Pt[i] = round3(j2Pt[i] * jes);
+      if (jes != 1.0) {
+        boolean has1 = nJets[i] >= 1;
+        boolean has2 = nJets[i] >= 2;
+        if (has1) {
+          j1Pt[i] *= jes32;
+        }
+        if (has2) {
+          j2Pt[i] *= jes32;
+        }
+        jetAllPt[i] *= jes32;
+        float pt1 = has1 ? j1Pt[i] : 0f;
+        float phi1 = has1 ? j1Phi[i] : 0f;
+        mx = mx + pt1 * cos(phi1) * jesFactor;
+        my = my + pt1 * sin(phi1) * jesFactor;
+        float pt2 = has2 ? j2Pt[i] : 0f;
+        float phi2 = has2 ? j2Phi[i] : 0f;
+        mx = mx + pt2 * cos(phi2) * jesFactor;
+        my = my + pt2 * sin(phi2) * jesFactor;
       }
-      jetAllPt[i] = round3(jetAllPt[i] * jes);
       if (softMet > 0) {
-        mx += softMet * rng.nextGaussian();
-        my += softMet * rng.nextGaussian();
+        double dx = mx + softMet * rng.nextGaussian();
+        double dy = my + softMet * rng.nextGaussian();
+        met[i] = (float) (Math.rint(Math.sqrt(dx * dx + dy * dy) * 1000.0) / 1000.0);
+        metPhi[i] = (float) (Math.rint(Math.atan2(dy, dx) * 1000.0) / 1000.0);
+      } else {
+        met[i] = (float) Math.sqrt(mx * mx + my * my);
+        metPhi[i] = (float) Math.atan2(my, mx);
       }
-      met[i] = round3(Math.hypot(mx, my));
-      metPhi[i] = round3(Math.atan2(my, mx));
     }
-    roundUnchangedColumns(events);
+    roundPrimary(events);
 
     boolean[] keep = new boolean[n];
     int droppedHad = 0;
@@ -131,6 +161,12 @@ public final class Systematics {
       }
     }
 
+    int[] keptRows = new int[n - droppedHad - droppedLep];
+    for (int i = 0, k = 0; i < n; i++) {
+      if (keep[i]) {
+        keptRows[k++] = i;
+      }
+    }
     EventTable kept = events.filter(keep);
     DerivedFeatures.compute(kept);
     float[] weights = kept.weights();
@@ -139,32 +175,37 @@ public final class Systematics {
     }
     return new SystematicsResult(
         kept,
-        new PostSelection(n, droppedHad, droppedLep, losingJet, leadingRemoved, subleadingRemoved));
+        new PostSelection(n, droppedHad, droppedLep, losingJet, leadingRemoved, subleadingRemoved),
+        keptRows);
   }
 
-  /** A value rounded to 3 decimals, half to even. */
-  static float round3(double x) {
-    return (float) (Math.rint(x * 1000.0) / 1000.0);
+  /**
+   * A float32 value rounded to 3 decimals as numpy rounds a float32 array: {@code x * 1000} rounded
+   * to float32, rint (half to even), divided by 1000 in float32. Differs from rounding the exact
+   * value where {@code x * 1000} is within float32 rounding of a half (e.g. 1.2345f gives 1.234).
+   */
+  static float round3(float x) {
+    return (float) Math.rint(x * 1000f) / 1000f;
   }
 
-  private static void roundUnchangedColumns(EventTable events) {
-    for (String c :
-        new String[] {
-          Columns.PRI_LEP_PT,
-          Columns.PRI_LEP_ETA,
-          Columns.PRI_LEP_PHI,
-          Columns.PRI_HAD_ETA,
-          Columns.PRI_HAD_PHI,
-          Columns.PRI_JET_LEADING_ETA,
-          Columns.PRI_JET_LEADING_PHI,
-          Columns.PRI_JET_SUBLEADING_ETA,
-          Columns.PRI_JET_SUBLEADING_PHI
-        }) {
+  private static void roundPrimary(EventTable events) {
+    for (String c : Columns.PRI) {
+      if (c.equals(Columns.PRI_N_JETS)) {
+        continue;
+      }
       float[] v = events.column(c);
       for (int i = 0; i < v.length; i++) {
         v[i] = round3(v[i]);
       }
     }
+  }
+
+  private static float sin(float x) {
+    return DerivedFeatures.sin(x);
+  }
+
+  private static float cos(float x) {
+    return DerivedFeatures.cos(x);
   }
 
   private static boolean isSoftJet(float pt) {
@@ -173,7 +214,7 @@ public final class Systematics {
 
   private static void removeJet(
       int i, float[] pt, float[] eta, float[] phi, float[] nJets, float[] jetAllPt) {
-    jetAllPt[i] = round3((double) jetAllPt[i] - pt[i]);
+    jetAllPt[i] = jetAllPt[i] - pt[i];
     nJets[i] -= 1;
     pt[i] = Columns.MISSING;
     eta[i] = Columns.MISSING;

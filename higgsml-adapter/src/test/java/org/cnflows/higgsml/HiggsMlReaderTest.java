@@ -119,7 +119,10 @@ class HiggsMlReaderTest {
           "detailed_labels = '" + p.label() + "'",
           test.resolve("data/" + p.label() + "_data.parquet"));
     }
-    EventTable readTest = HiggsMlReader.read2024Test(test);
+    CompetitionTestSet testSet = HiggsMlReader.read2024Test(test, true);
+    assertThat(testSet.derivedComputed()).isFalse();
+    assertThat(testSet.missingProcesses()).isEmpty();
+    EventTable readTest = testSet.events();
     assertThat(readTest.size()).isEqualTo(1000);
     assertThat(HiggsMlReader.read2024Settings(test)).isEmpty();
     Files.createDirectories(test.resolve("settings"));
@@ -136,6 +139,155 @@ class HiggsMlReaderTest {
     for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
       assertThat(readTest.count(p)).isEqualTo(t.count(p));
       assertThat(readTest.sumWeights(p)).isCloseTo(t.sumWeights(p), within(1e-3 * t.sumWeights(p)));
+    }
+  }
+
+  @Test
+  void reads2024TestFilesWithOnlyPrimaryColumnsAndAMissingProcessComputingDer() throws Exception {
+    EventTable t = TestData.sample2025();
+    Path test = tmp.resolve("test_pri");
+    Files.createDirectories(test.resolve("data"));
+    String pri = Columns.PRI.stream().map(DuckDb::identifier).collect(Collectors.joining(", "));
+    List<EventTable> expected = new ArrayList<>();
+    for (PhysicsProcess p : List.of(PhysicsProcess.HTAUTAU, PhysicsProcess.ZTAUTAU)) {
+      copySample(
+          pri + ", weights",
+          "detailed_labels = '" + p.label() + "'",
+          test.resolve("data/" + p.label() + "_data.parquet"));
+      expected.add(t.select(IntStream.range(0, t.size()).filter(i -> t.process(i) == p).toArray()));
+    }
+    CompetitionTestSet set = HiggsMlReader.read2024Test(test);
+    assertThat(set.derivedComputed()).isTrue();
+    assertThat(set.missingProcesses())
+        .containsExactlyInAnyOrder(PhysicsProcess.TTBAR, PhysicsProcess.DIBOSON);
+    EventTable want = EventTable.concat(expected);
+    EventTable got = set.events();
+    assertThat(got.columnNames()).isEqualTo(Columns.FEATURES);
+    assertThat(got.size()).isEqualTo(want.size()).isLessThan(t.size());
+    assertThat(got.processes()).isEqualTo(want.processes());
+    assertThat(got.weights()).isEqualTo(want.weights());
+    for (String c : Columns.PRI) {
+      assertThat(got.column(c)).as(c).isEqualTo(want.column(c));
+    }
+    // computed on read: these four are bit-identical to the official stored values on this sample
+    for (String c :
+        List.of(
+            Columns.DER_SUM_PT,
+            Columns.DER_PT_RATIO_LEP_HAD,
+            Columns.DER_DELTAETA_JET_JET,
+            Columns.DER_DELTAR_HAD_LEP)) {
+      assertThat(got.column(c)).as(c).isEqualTo(want.column(c));
+    }
+    EventTable recomputed = want.copy();
+    DerivedFeatures.compute(recomputed);
+    for (String c : Columns.DER) {
+      assertThat(got.column(c)).as(c).isEqualTo(recomputed.column(c));
+    }
+    assertThatThrownBy(() -> HiggsMlReader.read2024Test(test, true))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("ttbar_data.parquet")
+        .hasMessageContaining("all processes required");
+    Path empty = tmp.resolve("test_empty");
+    Files.createDirectories(empty.resolve("data"));
+    assertThatThrownBy(() -> HiggsMlReader.read2024Test(empty))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("none of the process files");
+  }
+
+  @Test
+  void aFileWithSomeButNotAllDerColumnsIsReported() throws Exception {
+    Path test = tmp.resolve("test_partial");
+    Files.createDirectories(test.resolve("data"));
+    copySample(
+        "* EXCLUDE (DER_pt_h, labels, detailed_labels)",
+        "detailed_labels = 'ztautau'",
+        test.resolve("data/ztautau_data.parquet"));
+    assertThatThrownBy(() -> HiggsMlReader.read2024Test(test))
+        .isInstanceOf(HiggsMlDataException.class)
+        .hasMessageContaining("ztautau_data.parquet")
+        .hasMessageContaining("column 'DER_pt_h'")
+        .hasMessageContaining("all 12 or none");
+  }
+
+  @Test
+  void aShiftedColumnInPriNJetsIsReportedWithFileColumnAndFirstBadRow() throws Exception {
+    Path bad = tmp.resolve("shifted.parquet");
+    copySample("* REPLACE (PRI_met AS PRI_n_jets)", "true", bad);
+    float[] met = TestData.sample2025().column(Columns.PRI_MET);
+    int first =
+        IntStream.range(0, met.length).filter(i -> met[i] != Math.rint(met[i])).min().orElseThrow();
+    assertBadValue(bad, Columns.PRI_N_JETS, first, "is not a non-negative integer");
+  }
+
+  @Test
+  void aNegativeJetCountIsReported() throws Exception {
+    Path bad = tmp.resolve("negative.parquet");
+    copySampleChangingRow(bad, 17, Columns.PRI_N_JETS, "-1.0");
+    assertBadValue(bad, Columns.PRI_N_JETS, 17, "PRI_n_jets = -1.0 is not a non-negative integer");
+  }
+
+  @Test
+  void aJetValueWhereTheCountSaysThereIsNoJetIsReported() throws Exception {
+    EventTable t = TestData.sample2025();
+    int row = nthRow(t, 0, 4);
+    Path bad = tmp.resolve("ghost_jet.parquet");
+    copySampleChangingRow(bad, row, Columns.PRI_JET_LEADING_ETA, "0.5");
+    assertBadValue(
+        bad, Columns.PRI_JET_LEADING_ETA, row, "says there is no leading jet (expected -25)");
+  }
+
+  @Test
+  void aMissingJetWhereTheCountSaysThereIsOneIsReported() throws Exception {
+    EventTable t = TestData.sample2025();
+    int row = nthRow(t, 2, 3);
+    Path bad = tmp.resolve("lost_jet.parquet");
+    copySampleChangingRow(bad, row, Columns.PRI_JET_SUBLEADING_PT, "-25.0");
+    assertBadValue(bad, Columns.PRI_JET_SUBLEADING_PT, row, "says the subleading jet exists");
+  }
+
+  /** The row of the n-th (0-based) event with exactly {@code jets} jets. */
+  private static int nthRow(EventTable t, int jets, int n) {
+    float[] nJets = t.column(Columns.PRI_N_JETS);
+    return IntStream.range(0, t.size())
+        .filter(i -> nJets[i] == jets)
+        .skip(n)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static void assertBadValue(Path file, String column, long row, String problem) {
+    assertThatThrownBy(() -> HiggsMlReader.readParquet(file))
+        .isInstanceOfSatisfying(
+            HiggsMlDataException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo(file);
+              assertThat(e.column()).isEqualTo(column);
+              assertThat(e.row()).hasValue(row);
+            })
+        .hasMessageContaining(file.getFileName().toString())
+        .hasMessageContaining("column '" + column + "', row " + row + ": ")
+        .hasMessageContaining(problem);
+  }
+
+  /** Writes the 2025 sample with the float {@code value} in one row of one column. */
+  private static void copySampleChangingRow(Path out, int row, String column, String value)
+      throws SQLException {
+    try (Connection c = DuckDb.open();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "COPY (SELECT * EXCLUDE (file_row_number) REPLACE (CASE WHEN file_row_number = "
+              + row
+              + " THEN "
+              + value
+              + "::FLOAT ELSE "
+              + column
+              + " END AS "
+              + column
+              + ") FROM read_parquet("
+              + DuckDb.literal(TestData.parquet2025())
+              + ", file_row_number = true)) TO "
+              + DuckDb.literal(out)
+              + " (FORMAT parquet)");
     }
   }
 

@@ -37,6 +37,10 @@ class SystematicsTest {
     EventTable kept = r.events();
     assertThat(kept.size()).isEqualTo(925);
     float[] rows = kept.column(ROW);
+    assertThat(r.keptRows()).hasSize(925);
+    for (int k = 0; k < kept.size(); k++) {
+      assertThat(r.keptRows()[k]).as("kept row %d", k).isEqualTo((int) rows[k]);
+    }
     float[] nJets = kept.column(Columns.PRI_N_JETS);
     for (int k = 0; k < kept.size(); k++) {
       int i = (int) rows[k];
@@ -84,7 +88,7 @@ class SystematicsTest {
     int lowered = apply(kinematic(0.9, 1, 0), 1).postSelection().droppedHadPt();
     int expected = 0;
     for (float had : original.column(Columns.PRI_HAD_PT)) {
-      if (Systematics.round3(had * 0.9) < 26) {
+      if (Systematics.round3(had * 0.9f) < 26) {
         expected++;
       }
     }
@@ -104,15 +108,15 @@ class SystematicsTest {
       int n0 = Math.round(original.column(Columns.PRI_N_JETS)[i]);
       double j1 = original.column(Columns.PRI_JET_LEADING_PT)[i];
       double j2 = original.column(Columns.PRI_JET_SUBLEADING_PT)[i];
-      boolean drop1 = n0 >= 1 && Systematics.round3(j1 * jes) <= 26;
-      boolean drop2 = n0 >= 2 && Systematics.round3(j2 * jes) <= 26;
+      boolean drop1 = n0 >= 1 && Systematics.round3((float) j1 * (float) jes) <= 26;
+      boolean drop2 = n0 >= 2 && Systematics.round3((float) j2 * (float) jes) <= 26;
       crossedLeading += drop1 && j1 > 26 ? 1 : 0;
       crossedSubleading += drop2 && j2 > 26 ? 1 : 0;
       int expectedJets = n0 - (drop1 ? 1 : 0) - (drop2 ? 1 : 0);
       assertThat(kept.column(Columns.PRI_N_JETS)[k]).as("n_jets row %d", i).isEqualTo(expectedJets);
       double allPt = original.column(Columns.PRI_JET_ALL_PT)[i] * jes;
       if (drop1) {
-        allPt -= Systematics.round3(j1 * jes);
+        allPt -= Systematics.round3((float) j1 * (float) jes);
         assertThat(kept.column(Columns.PRI_JET_LEADING_PT)[k]).isEqualTo(Columns.MISSING);
         assertThat(kept.column(Columns.PRI_JET_LEADING_ETA)[k]).isEqualTo(Columns.MISSING);
       } else if (n0 >= 1) {
@@ -120,7 +124,7 @@ class SystematicsTest {
             .isCloseTo(j1 * jes, within(6e-4));
       }
       if (drop2) {
-        allPt -= Systematics.round3(j2 * jes);
+        allPt -= Systematics.round3((float) j2 * (float) jes);
         assertThat(kept.column(Columns.PRI_JET_SUBLEADING_PHI)[k]).isEqualTo(Columns.MISSING);
       }
       assertThat((double) kept.column(Columns.PRI_JET_ALL_PT)[k])
