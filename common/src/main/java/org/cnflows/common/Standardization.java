@@ -56,12 +56,33 @@ public record Standardization(double[] mean, double[] sd) {
    *     or a value that is not finite (naming the feature and, for a value, its set and row)
    */
   public static Standardization fit(int dim, float[]... sets) {
+    return fit(dim, Float.NaN, sets);
+  }
+
+  /**
+   * {@link #fit(int, float[]...)} that leaves out every value equal to {@code missing} (a sentinel
+   * such as the HiggsML -25 for an undefined quantity).
+   *
+   * @throws IllegalArgumentException as {@link #fit(int, float[]...)}, or if a feature has no value
+   *     but the sentinel
+   */
+  public static Standardization fitSkipping(float missing, int dim, float[]... sets) {
+    if (!Float.isFinite(missing)) {
+      throw new IllegalArgumentException("missing-value sentinel " + missing + " is not finite");
+    }
+    return fit(dim, missing, sets);
+  }
+
+  private static Standardization fit(int dim, float missing, float[]... sets) {
     double[] sum = new double[dim];
-    long n = 0;
+    long[] n = new long[dim];
     for (int s = 0; s < sets.length; s++) {
       float[] x = sets[s];
       checkWidth(x, dim);
       for (int i = 0; i < x.length; i++) {
+        if (x[i] == missing) {
+          continue;
+        }
         if (!Float.isFinite(x[i])) {
           throw new IllegalArgumentException(
               "set "
@@ -75,23 +96,28 @@ public record Standardization(double[] mean, double[] sd) {
                   + " is not finite");
         }
         sum[i % dim] += x[i];
+        n[i % dim]++;
       }
-      n += x.length / dim;
     }
     double[] mean = new double[dim];
     for (int d = 0; d < dim; d++) {
-      mean[d] = sum[d] / n;
+      if (n[d] == 0) {
+        throw new IllegalArgumentException("feature " + d + " has no value to fit");
+      }
+      mean[d] = sum[d] / n[d];
     }
     double[] sq = new double[dim];
     for (float[] x : sets) {
       for (int i = 0; i < x.length; i++) {
-        double dev = x[i] - mean[i % dim];
-        sq[i % dim] += dev * dev;
+        if (x[i] != missing) {
+          double dev = x[i] - mean[i % dim];
+          sq[i % dim] += dev * dev;
+        }
       }
     }
     double[] sd = new double[dim];
     for (int d = 0; d < dim; d++) {
-      sd[d] = Math.sqrt(sq[d] / n);
+      sd[d] = Math.sqrt(sq[d] / n[d]);
     }
     return new Standardization(mean, sd);
   }

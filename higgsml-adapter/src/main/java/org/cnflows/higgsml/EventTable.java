@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cnflows.common.FeatureMatrix;
 
 /**
  * Columnar table of collision events: one {@code float[]} per named feature column, plus event
@@ -121,12 +122,28 @@ public final class EventTable {
   }
 
   /** A new array of 0/1 signal labels (1 for {@link PhysicsProcess#HTAUTAU}). */
-  public float[] labels() {
-    float[] labels = new float[size];
+  public int[] labels() {
+    int[] labels = new int[size];
     for (int i = 0; i < size; i++) {
-      labels[i] = process(i).isSignal() ? 1f : 0f;
+      labels[i] = process(i).isSignal() ? 1 : 0;
     }
     return labels;
+  }
+
+  /**
+   * The named columns of every event as the hand-off type of flows and classifiers, with the
+   * events' weights and signal labels (raw values: see {@link Preprocessor} for the paper's
+   * preprocessing).
+   */
+  public FeatureMatrix features(List<String> names) {
+    float[] x = new float[size * names.size()];
+    for (int c = 0; c < names.size(); c++) {
+      float[] v = column(names.get(c));
+      for (int i = 0; i < size; i++) {
+        x[i * names.size() + c] = v[i];
+      }
+    }
+    return FeatureMatrix.of(x, names).withWeights(weights).withLabels(labels());
   }
 
   /** Sum of the weights of the events of one process, in double precision. */

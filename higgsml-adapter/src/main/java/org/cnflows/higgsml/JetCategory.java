@@ -1,5 +1,6 @@
 package org.cnflows.higgsml;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -49,6 +50,19 @@ public enum JetCategory {
       return ZERO;
     }
     return nJets < 1.5f ? ONE : TWO_PLUS;
+  }
+
+  /** The rows of the table's events in this category, in table order. */
+  public int[] rows(EventTable events) {
+    float[] nJets = events.column(Columns.PRI_N_JETS);
+    int[] rows = new int[events.size()];
+    int n = 0;
+    for (int i = 0; i < rows.length; i++) {
+      if (of(nJets[i]) == this) {
+        rows[n++] = i;
+      }
+    }
+    return Arrays.copyOf(rows, n);
   }
 
   /** The features defined in this category, in {@link Columns#FEATURES} order. */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Standardization;
 
 /**
  * Preprocessing of the CNF paper (Sec. 6.2 step 1): events split by jet multiplicity ({@link
@@ -46,82 +48,86 @@ public final class Preprocessor {
 
   private static final String HEADER = "# cnflows higgsml preprocessor: category feature mean sd";
 
-  /** Fitted mean and sd (after the log transform) of one feature in one category. */
-  private record Scale(double mean, double sd) {}
+  private final Map<JetCategory, Standardization> scales;
 
-  private final Map<JetCategory, Map<String, Scale>> scales;
-
-  private Preprocessor(Map<JetCategory, Map<String, Scale>> scales) {
+  private Preprocessor(Map<JetCategory, Standardization> scales) {
     this.scales = scales;
   }
 
   /**
-   * Fits means and standard deviations on training events.
+   * Fits means and standard deviations on training events, per category, with the one {@link
+   * Standardization} of cnflows (two passes, -25 sentinels left out).
    *
-   * @throws IllegalArgumentException naming the category with fewer than 2 events or the feature
-   *     with zero spread
+   * @throws IllegalArgumentException naming the category with fewer than 2 events, or the feature
+   *     with zero spread or a value that is not finite (with its row in the category)
    */
   public static Preprocessor fit(EventTable train) {
-    Map<JetCategory, Map<String, Scale>> scales = new EnumMap<>(JetCategory.class);
+    Map<JetCategory, Standardization> scales = new EnumMap<>(JetCategory.class);
     for (JetCategory cat : JetCategory.values()) {
-      int[] rows = rows(train, cat);
+      int[] rows = cat.rows(train);
       if (rows.length < 2) {
         throw new IllegalArgumentException(
             "jet category " + cat + " has " + rows.length + " training events, need >= 2");
       }
-      Map<String, Scale> byFeature = new LinkedHashMap<>();
-      for (String f : cat.features()) {
-        float[] v = train.column(f);
-        double sum = 0;
-        double sumSq = 0;
-        long n = 0;
-        for (int r : rows) {
-          if (v[r] != Columns.MISSING) {
-            double x = forward(f, v[r]);
-            sum += x;
-            sumSq += x * x;
-            n++;
-          }
-        }
-        double mean = sum / n;
-        double sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
-        if (!(sd > 0)) {
-          throw new IllegalArgumentException(
-              "feature " + f + " has no spread (sd = " + sd + ") in jet category " + cat);
-        }
-        byFeature.put(f, new Scale(mean, sd));
+      try {
+        scales.put(
+            cat,
+            Standardization.fitSkipping(
+                Columns.MISSING, cat.features().size(), logTransformed(train, cat, rows)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "jet category " + cat + " (features " + cat.features() + "): " + e.getMessage(), e);
       }
-      scales.put(cat, byFeature);
     }
     return new Preprocessor(scales);
   }
 
-  /** The events of one jet category, log-transformed and standardized. */
-  public StandardizedFeatures transform(EventTable events, JetCategory cat) {
-    int[] rows = rows(events, cat);
-    List<String> features = cat.features();
-    int d = features.size();
-    float[] out = new float[rows.length * d];
-    for (int c = 0; c < d; c++) {
-      String f = features.get(c);
-      Scale s = scales.get(cat).get(f);
-      float[] v = events.column(f);
-      for (int k = 0; k < rows.length; k++) {
-        float x = v[rows[k]];
-        out[k * d + c] = x == Columns.MISSING ? 0f : (float) ((forward(f, x) - s.mean) / s.sd);
+  /**
+   * The events of one jet category, log-transformed and standardized, as the hand-off to flows and
+   * classifiers: named features, the events' weights, labels (1 = signal) and the category's
+   * ordinal as every row's category. Row k is event {@code cat.rows(events)[k]} of the table.
+   */
+  public FeatureMatrix transform(EventTable events, JetCategory cat) {
+    int[] rows = cat.rows(events);
+    if (rows.length == 0) {
+      throw new IllegalArgumentException(
+          "no event of jet category " + cat + " among " + events.size());
+    }
+    float[] t = logTransformed(events, cat, rows);
+    float[] out = scales.get(cat).apply(t);
+    for (int i = 0; i < t.length; i++) {
+      if (t[i] == Columns.MISSING) {
+        out[i] = 0f;
       }
     }
-    return new StandardizedFeatures(cat, features, rows, out);
+    float[] weights = new float[rows.length];
+    int[] labels = new int[rows.length];
+    int[] all = events.labels();
+    for (int k = 0; k < rows.length; k++) {
+      weights[k] = events.weights()[rows[k]];
+      labels[k] = all[rows[k]];
+    }
+    int[] categories = new int[rows.length];
+    Arrays.fill(categories, cat.ordinal());
+    return FeatureMatrix.of(out, cat.features())
+        .withWeights(weights)
+        .withLabels(labels)
+        .withCategories(categories);
+  }
+
+  /** The fitted per-feature map of a category (after the log transform), in feature order. */
+  public Standardization standardization(JetCategory cat) {
+    return scales.get(cat);
   }
 
   /** The fitted mean of a feature (after the log transform) in a category. */
   public double mean(JetCategory cat, String feature) {
-    return scale(cat, feature).mean;
+    return scales.get(cat).mean()[index(cat, feature)];
   }
 
   /** The fitted standard deviation of a feature (after the log transform) in a category. */
   public double sd(JetCategory cat, String feature) {
-    return scale(cat, feature).sd;
+    return scales.get(cat).sd()[index(cat, feature)];
   }
 
   /** Writes the fitted parameters as text, one line per category and feature. */
@@ -129,11 +135,19 @@ public final class Preprocessor {
     List<String> lines = new ArrayList<>();
     lines.add(HEADER);
     scales.forEach(
-        (cat, byFeature) ->
-            byFeature.forEach(
-                (f, s) ->
-                    lines.add(
-                        String.format(Locale.ROOT, "%s %s %.17g %.17g", cat, f, s.mean, s.sd))));
+        (cat, scale) -> {
+          List<String> features = cat.features();
+          for (int d = 0; d < features.size(); d++) {
+            lines.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s %s %.17g %.17g",
+                    cat,
+                    features.get(d),
+                    scale.mean()[d],
+                    scale.sd()[d]));
+          }
+        });
     try {
       Files.write(file, lines);
     } catch (IOException e) {
@@ -156,7 +170,7 @@ public final class Preprocessor {
     if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
       throw new IllegalArgumentException(file + ": not a saved preprocessor (header missing)");
     }
-    Map<JetCategory, Map<String, Scale>> scales = new EnumMap<>(JetCategory.class);
+    Map<JetCategory, Map<String, double[]>> read = new EnumMap<>(JetCategory.class);
     for (int i = 1; i < lines.size(); i++) {
       String[] parts = lines.get(i).trim().split(" ");
       try {
@@ -164,43 +178,60 @@ public final class Preprocessor {
         if (!cat.features().contains(parts[1])) {
           throw new IllegalArgumentException("feature " + parts[1] + " not in category " + cat);
         }
-        scales
-            .computeIfAbsent(cat, c -> new LinkedHashMap<>())
-            .put(parts[1], new Scale(Double.parseDouble(parts[2]), Double.parseDouble(parts[3])));
+        read.computeIfAbsent(cat, c -> new LinkedHashMap<>())
+            .put(
+                parts[1],
+                new double[] {Double.parseDouble(parts[2]), Double.parseDouble(parts[3])});
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
             file + " line " + (i + 1) + ": malformed: " + lines.get(i), e);
       }
     }
+    Map<JetCategory, Standardization> scales = new EnumMap<>(JetCategory.class);
     for (JetCategory cat : JetCategory.values()) {
-      if (!scales.containsKey(cat) || scales.get(cat).size() != cat.features().size()) {
+      Map<String, double[]> byFeature = read.get(cat);
+      if (byFeature == null || byFeature.size() != cat.features().size()) {
         throw new IllegalArgumentException(file + ": incomplete parameters for category " + cat);
+      }
+      int d = cat.features().size();
+      double[] mean = new double[d];
+      double[] sd = new double[d];
+      for (int k = 0; k < d; k++) {
+        double[] v = byFeature.get(cat.features().get(k));
+        mean[k] = v[0];
+        sd[k] = v[1];
+      }
+      try {
+        scales.put(cat, new Standardization(mean, sd));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ", category " + cat + ": " + e.getMessage(), e);
       }
     }
     return new Preprocessor(scales);
   }
 
-  private Scale scale(JetCategory cat, String feature) {
-    Scale s = scales.get(cat).get(feature);
-    if (s == null) {
+  private static int index(JetCategory cat, String feature) {
+    int d = cat.features().indexOf(feature);
+    if (d < 0) {
       throw new IllegalArgumentException("feature " + feature + " is not used in category " + cat);
     }
-    return s;
+    return d;
   }
 
-  private static double forward(String feature, float x) {
-    return LOG_FEATURES.contains(feature) ? Math.log1p(x) : x;
-  }
-
-  private static int[] rows(EventTable events, JetCategory cat) {
-    float[] nJets = events.column(Columns.PRI_N_JETS);
-    int[] rows = new int[events.size()];
-    int n = 0;
-    for (int i = 0; i < rows.length; i++) {
-      if (JetCategory.of(nJets[i]) == cat) {
-        rows[n++] = i;
+  /** The category's features of the given rows, row-major, log(1 + F) applied, -25 kept. */
+  private static float[] logTransformed(EventTable events, JetCategory cat, int[] rows) {
+    List<String> features = cat.features();
+    int d = features.size();
+    float[] out = new float[rows.length * d];
+    for (int c = 0; c < d; c++) {
+      String f = features.get(c);
+      boolean log = LOG_FEATURES.contains(f);
+      float[] v = events.column(f);
+      for (int k = 0; k < rows.length; k++) {
+        float x = v[rows[k]];
+        out[k * d + c] = x == Columns.MISSING || !log ? x : (float) Math.log1p(x);
       }
     }
-    return Arrays.copyOf(rows, n);
+    return out;
   }
 }

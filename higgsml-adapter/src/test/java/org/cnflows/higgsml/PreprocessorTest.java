@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.cnflows.common.FeatureMatrix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +33,20 @@ class PreprocessorTest {
     Preprocessor pre = Preprocessor.fit(sample);
     int total = 0;
     for (JetCategory cat : JetCategory.values()) {
-      StandardizedFeatures sf = pre.transform(sample, cat);
-      for (int r : sf.rows()) {
+      FeatureMatrix sf = pre.transform(sample, cat);
+      int[] rows = cat.rows(sample);
+      assertThat(rows).hasSize(sf.size());
+      for (int r : rows) {
         assertThat(JetCategory.of(sample.column(Columns.PRI_N_JETS)[r])).isEqualTo(cat);
       }
+      assertThat(sf.names()).isEqualTo(cat.features());
+      assertThat(sf.categories()).containsOnly(cat.ordinal());
+      for (int k = 0; k < rows.length; k++) {
+        assertThat(sf.weights()[k]).isEqualTo(sample.weights()[rows[k]]);
+        assertThat(sf.labels()[k]).isEqualTo(sample.process(rows[k]).isSignal() ? 1 : 0);
+      }
       for (String f : cat.features()) {
-        for (int r : sf.rows()) {
+        for (int r : rows) {
           if (!f.equals(Columns.DER_MET_PHI_CENTRALITY)) {
             assertThat(sample.column(f)[r]).as("%s in %s", f, cat).isNotEqualTo(Columns.MISSING);
           }
@@ -53,22 +62,23 @@ class PreprocessorTest {
   void standardizedTrainingFeaturesHaveZeroMeanAndUnitVariance() {
     Preprocessor pre = Preprocessor.fit(sample);
     for (JetCategory cat : JetCategory.values()) {
-      StandardizedFeatures sf = pre.transform(sample, cat);
-      for (int c = 0; c < sf.features().size(); c++) {
+      FeatureMatrix sf = pre.transform(sample, cat);
+      for (int c = 0; c < sf.dim(); c++) {
         double sum = 0;
         double sumSq = 0;
         for (int r = 0; r < sf.size(); r++) {
-          sum += sf.get(r, c);
-          sumSq += sf.get(r, c) * sf.get(r, c);
+          float v = sf.x()[r * sf.dim() + c];
+          sum += v;
+          sumSq += v * v;
         }
         double mean = sum / sf.size();
-        String f = sf.features().get(c);
+        String f = sf.names().get(c);
         assertThat(mean).as("%s %s", cat, f).isCloseTo(0, within(1e-5));
         assertThat(sumSq / sf.size() - mean * mean).as("%s %s", cat, f).isCloseTo(1, within(1e-4));
       }
-      int met = sf.features().indexOf(Columns.PRI_MET);
-      float raw = sample.column(Columns.PRI_MET)[sf.rows()[0]];
-      assertThat((double) sf.get(0, met))
+      int met = sf.names().indexOf(Columns.PRI_MET);
+      float raw = sample.column(Columns.PRI_MET)[cat.rows(sample)[0]];
+      assertThat((double) sf.x()[met])
           .isCloseTo(
               (Math.log1p(raw) - pre.mean(cat, Columns.PRI_MET)) / pre.sd(cat, Columns.PRI_MET),
               within(1e-5));
@@ -116,12 +126,12 @@ class PreprocessorTest {
     EventTable other = sample.copy();
     other.column(Columns.DER_MET_PHI_CENTRALITY)[0] = Columns.MISSING;
     for (JetCategory cat : JetCategory.values()) {
-      assertThat(back.transform(other, cat).values()).isEqualTo(pre.transform(other, cat).values());
+      assertThat(back.transform(other, cat).x()).isEqualTo(pre.transform(other, cat).x());
     }
     JetCategory cat0 = JetCategory.of(other.column(Columns.PRI_N_JETS)[0]);
-    StandardizedFeatures sf = back.transform(other, cat0);
-    assertThat(sf.rows()[0]).isZero();
-    assertThat(sf.get(0, sf.features().indexOf(Columns.DER_MET_PHI_CENTRALITY))).isZero();
+    FeatureMatrix sf = back.transform(other, cat0);
+    assertThat(cat0.rows(other)[0]).isZero();
+    assertThat(sf.x()[sf.names().indexOf(Columns.DER_MET_PHI_CENTRALITY)]).isZero();
 
     Files.writeString(file, Files.readString(file).replace("ZERO PRI_met", "ZERO PRI_nonsense"));
     assertThatThrownBy(() -> Preprocessor.load(file))

@@ -3,6 +3,7 @@ package org.cnflows.higgsml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
+import org.cnflows.common.FeatureMatrix;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the README's quick start compiling and running (on the real 2025 sample). */
@@ -14,11 +15,11 @@ class ReadmeQuickStartTest {
     SystematicsResult shifted = Systematics.apply(events, nu, new SplittableRandom(2));
     PseudoExperiment pe = new PseudoExperiments(events).generate(1.0, nu, 42);
     Preprocessor pre = Preprocessor.fit(shifted.events());
-    StandardizedFeatures x = pre.transform(pe.events(), JetCategory.TWO_PLUS);
+    FeatureMatrix x = pre.transform(pe.events(), JetCategory.TWO_PLUS); // the hand-off to flows
 
     assertThat(shifted.events().size()).isEqualTo(shifted.postSelection().kept());
-    assertThat(x.features()).hasSize(28);
-    assertThat(x.values()).hasSize(x.size() * 28);
+    assertThat(x.names()).hasSize(28);
+    assertThat(x.x()).hasSize(x.size() * 28);
     assertThat(x.size()).isPositive();
   }
 
