@@ -18,14 +18,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.cnflows.common.FeatureMatrix;
-import org.cnflows.common.Json;
+import org.cnflows.common.ModelDirectory;
 import org.cnflows.common.Standardization;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.BatchEvaluator;
+import org.cnflows.flows.EngineInfo;
 import org.cnflows.flows.EventFunction;
 import org.cnflows.flows.Mlp;
-import org.cnflows.flows.Provenance;
 import org.cnflows.flows.Trainable;
+import org.cnflows.flows.TrainingRecord;
 
 /**
  * A multilayer-perceptron classifier with one logit head per event category: a shared trunk of
@@ -38,14 +39,14 @@ import org.cnflows.flows.Trainable;
  * among the inputs and the parameterized batches of {@link ClassifierTrainer#trainParameterized},
  * the logit estimates log p(x | z) / p(x | z0) (thesis, Sec. 3.2.1).
  *
- * <p>Inputs are standardized by the classifier's {@link Standardization} before the network (on the
- * host for training, on the device for evaluation). Owns its parameters in its own manager; close
- * it to free them. Evaluation is thread-safe; training is not.
+ * <p>Inputs are standardized by the classifier's {@link Standardization} on the device before the
+ * network, in training and evaluation alike. Owns its parameters in its own manager; close it to
+ * free them. Evaluation is thread-safe; training is not.
  */
 public final class Classifier implements Trainable, AutoCloseable {
 
-  /** The configuration file of a saved classifier. */
-  public static final String CONFIG = "classifier.json";
+  /** The model type of a saved classifier ({@link ModelDirectory}). */
+  public static final String TYPE = "classifier";
 
   /** The parameter file of a saved classifier. */
   public static final String PARAMETERS = "classifier.params";
@@ -80,18 +81,15 @@ public final class Classifier implements Trainable, AutoCloseable {
     }
   }
 
-  /** What {@value #CONFIG} holds. */
-  record Config(
-      Architecture architecture,
-      Standardization standardization,
-      long seed,
-      Provenance provenance) {}
+  /** The configuration of a saved classifier. */
+  record Config(Architecture architecture, Standardization standardization) {}
 
   private final Architecture architecture;
   private final Standardization standardization;
   private final long seed;
   private final Mlp network;
   private final NDManager manager;
+  private volatile TrainingRecord training;
 
   private Classifier(
       Architecture architecture, Standardization standardization, long seed, Device device) {
@@ -154,6 +152,16 @@ public final class Classifier implements Trainable, AutoCloseable {
   @Override
   public NDManager manager() {
     return manager;
+  }
+
+  @Override
+  public void trained(TrainingRecord record) {
+    this.training = record;
+  }
+
+  @Override
+  public TrainingRecord training() {
+    return training;
   }
 
   /** The network's parameters, all trainable. */
@@ -247,26 +255,27 @@ public final class Classifier implements Trainable, AutoCloseable {
   }
 
   /**
-   * Writes the classifier into {@code directory}: {@value #CONFIG} (architecture, standardization,
-   * seed, provenance) and {@value #PARAMETERS} (DJL's parameter format).
+   * Writes the classifier into {@code directory} in the one saved-model format: the manifest
+   * (architecture, standardization, seed, training record and data fingerprints, provenance) and
+   * {@value #PARAMETERS} (DJL's parameter format).
    *
    * @throws IOException if a file cannot be written
    */
   @Override
   public void save(Path directory) throws IOException {
     Files.createDirectories(directory);
-    Config config = new Config(architecture, standardization, seed, Provenance.current(seed));
-    Json.write(directory.resolve(CONFIG), config);
     try (DataOutputStream out =
         new DataOutputStream(
             new BufferedOutputStream(Files.newOutputStream(directory.resolve(PARAMETERS))))) {
       network.saveParameters(out);
     }
-  }
-
-  /** The provenance recorded in a saved classifier. */
-  public static Provenance provenance(Path directory) throws IOException {
-    return readConfig(directory).provenance();
+    TrainingRecord t = training;
+    ModelDirectory.write(
+        directory,
+        TYPE,
+        new Config(architecture, standardization),
+        new ModelDirectory.Record(
+            seed, t, t == null ? List.of() : t.data(), EngineInfo.current().describe()));
   }
 
   /**
@@ -276,9 +285,16 @@ public final class Classifier implements Trainable, AutoCloseable {
    * @throws IllegalArgumentException if the files are corrupt or do not match each other
    */
   public static Classifier load(Path directory, Device device) throws IOException {
-    Config config = readConfig(directory);
+    ModelDirectory.Loaded<Config> loaded = ModelDirectory.read(directory, TYPE, Config.class);
+    Config config = loaded.config();
+    if (config.architecture() == null || config.standardization() == null) {
+      throw new IllegalArgumentException(
+          directory.resolve(ModelDirectory.MANIFEST)
+              + " lacks the architecture or standardization");
+    }
     Classifier classifier =
-        new Classifier(config.architecture(), config.standardization(), config.seed(), device);
+        new Classifier(
+            config.architecture(), config.standardization(), loaded.manifest().seed(), device);
     try (DataInputStream in =
         new DataInputStream(
             new BufferedInputStream(Files.newInputStream(directory.resolve(PARAMETERS))))) {
@@ -286,17 +302,15 @@ public final class Classifier implements Trainable, AutoCloseable {
     } catch (MalformedModelException | RuntimeException e) {
       classifier.close();
       throw new IllegalArgumentException(
-          directory.resolve(PARAMETERS) + " does not match " + CONFIG + ": " + e.getMessage(), e);
+          directory.resolve(PARAMETERS)
+              + " does not match "
+              + ModelDirectory.MANIFEST
+              + ": "
+              + e.getMessage(),
+          e);
     }
+    classifier.trained(TrainingRecord.fromJson(loaded.manifest().training()));
     return classifier;
-  }
-
-  private static Config readConfig(Path directory) throws IOException {
-    return Json.read(
-        directory.resolve(CONFIG),
-        Config.class,
-        "classifier configuration",
-        c -> c.architecture() != null && c.standardization() != null);
   }
 
   @Override

@@ -2,7 +2,6 @@ package org.cnflows.contrastive;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.cnflows.common.FeatureMatrix;
@@ -33,8 +32,9 @@ import org.cnflows.flows.TrainingResult;
  *       the positive batch's values, so that the optimal logit is log p(x | z) / p(x | z0).
  * </ul>
  *
- * <p>Inputs are standardized with the classifier's {@link Classifier#standardization()} before
- * upload. Not thread-safe: one training per classifier at a time.
+ * <p>Inputs are standardized with the classifier's {@link Classifier#standardization()} on the
+ * device, as in evaluation ({@link Classifier#logit()}), so the training record fingerprints the
+ * caller's events. Not thread-safe: one training per classifier at a time.
  */
 public final class ClassifierTrainer {
 
@@ -57,8 +57,7 @@ public final class ClassifierTrainer {
     }
     checkBinaryLabels(events);
     model.checkCategories(events.categories(), events.size());
-    return Trainer.train(
-        model, new CrossEntropy(), List.of(model.standardization().apply(events)), config);
+    return Trainer.train(model, new CrossEntropy(), List.of(events), config);
   }
 
   /**
@@ -94,16 +93,11 @@ public final class ClassifierTrainer {
               + a.inputs()
               + " inputs");
     }
-    FeatureMatrix positives = model.standardization().apply(varied.contextAsColumns());
-    FeatureMatrix references =
-        model
-            .standardization()
-            .apply(
-                reference
-                    .withContext(new float[reference.size() * dimZ], varied.contextNames())
-                    .contextAsColumns());
     return Trainer.train(
-        model, new ParameterizedCrossEntropy(dimX), List.of(positives, references), config);
+        model,
+        new ParameterizedCrossEntropy(dimX),
+        List.of(varied.contextAsColumns(), reference),
+        config);
   }
 
   private static void checkBinaryLabels(FeatureMatrix events) {
@@ -144,11 +138,7 @@ public final class ClassifierTrainer {
     @Override
     public NDArray compute(Classifier model, List<Batch> batches) {
       Batch b = batches.get(0);
-      NDArray heads =
-          model.architecture().heads() == 1
-              ? null
-              : b.categories().oneHot(model.architecture().heads()).toType(DataType.FLOAT32, false);
-      return crossEntropy(model.logits(b.x(), heads), b.labels(), b);
+      return crossEntropy(model.logit().apply(b), b.labels(), b);
     }
   }
 
@@ -171,10 +161,11 @@ public final class ClassifierTrainer {
       NDArray ref = batches.get(1).x();
       long b = Math.min(pos.getShape().get(0), ref.getShape().get(0));
       pos = pos.get("0:" + b);
-      NDArray neg = ref.get("0:" + b + ", 0:" + dimX).concat(pos.get(":, " + dimX + ":"), 1);
+      NDArray neg = ref.get("0:" + b).concat(pos.get(":, " + dimX + ":"), 1);
       NDManager m = pos.getManager();
       NDArray y = m.ones(new Shape(b)).concat(m.zeros(new Shape(b)));
-      return crossEntropy(model.logits(pos.concat(neg, 0), null), y, new Batch(pos, null, null));
+      NDArray logits = model.logit().apply(new Batch(pos.concat(neg, 0), null, null));
+      return crossEntropy(logits, y, new Batch(pos, null, null));
     }
   }
 }

@@ -8,24 +8,26 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.cnflows.common.Json;
+import org.cnflows.common.ModelDirectory;
 import org.cnflows.common.Standardization;
+import org.cnflows.flows.EngineInfo;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
-import org.cnflows.flows.Provenance;
+import org.cnflows.flows.TrainingRecord;
 
 /**
  * A set of trained contrastive normalizing flows over the same features, e.g. signal and background
  * CNFs for several contrasts c (Elsharkawy and Kahn 2025, Sec. 3 and 6.2), with the standardization
  * their inputs went through. Owns its flows: closing the set closes them.
  *
- * <p>Saved as a directory holding {@value #INDEX} (names, targets, contrasts, standardization and
- * {@link Provenance}) and one {@link FlowIO} directory per member.
+ * <p>Saved in the one saved-model format ({@link ModelDirectory}, type {@value #TYPE}: names,
+ * targets, contrasts, standardization, data fingerprints, provenance) with one {@link FlowIO}
+ * directory per member.
  */
 public final class CnfSet implements AutoCloseable {
 
-  /** The index file of a saved set. */
-  public static final String INDEX = "cnfs.json";
+  /** The model type of a saved set ({@link ModelDirectory}). */
+  public static final String TYPE = "cnf-set";
 
   /**
    * One CNF of the set.
@@ -59,11 +61,10 @@ public final class CnfSet implements AutoCloseable {
     }
   }
 
-  /** What {@value #INDEX} holds. */
-  record Index(
-      int dim, Standardization standardization, List<Entry> members, Provenance provenance) {}
+  /** The configuration of a saved set. */
+  record Index(int dim, Standardization standardization, List<Entry> members) {}
 
-  /** One member in {@value #INDEX}. */
+  /** One member in a saved set's configuration. */
   record Entry(String name, ContrastiveLoss.Target target, double c) {}
 
   private final List<Member> members;
@@ -127,14 +128,17 @@ public final class CnfSet implements AutoCloseable {
       FlowIO.save(m.flow(), directory.resolve(m.name()));
       entries.add(new Entry(m.name(), m.target(), m.c()));
     }
-    Index index =
-        new Index(dim, standardization, entries, Provenance.current(members.get(0).flow().seed()));
-    Json.write(directory.resolve(INDEX), index);
-  }
-
-  /** The provenance recorded in a saved set. */
-  public static Provenance provenance(Path directory) throws IOException {
-    return readIndex(directory).provenance();
+    Flow first = members.get(0).flow();
+    TrainingRecord training = first.training();
+    ModelDirectory.write(
+        directory,
+        TYPE,
+        new Index(dim, standardization, entries),
+        new ModelDirectory.Record(
+            first.seed(),
+            null,
+            training == null ? List.of() : training.data(),
+            EngineInfo.current().describe()));
   }
 
   /**
@@ -144,7 +148,11 @@ public final class CnfSet implements AutoCloseable {
    * @throws IllegalArgumentException if the files are corrupt or do not match each other
    */
   public static CnfSet load(Path directory, Device device) throws IOException {
-    Index index = readIndex(directory);
+    Index index = ModelDirectory.read(directory, TYPE, Index.class).config();
+    if (index.members() == null || index.standardization() == null) {
+      throw new IllegalArgumentException(
+          directory.resolve(ModelDirectory.MANIFEST) + " lacks the members or standardization");
+    }
     List<Member> loaded = new ArrayList<>();
     try {
       for (Entry e : index.members()) {
@@ -156,14 +164,6 @@ public final class CnfSet implements AutoCloseable {
       loaded.forEach(m -> m.flow().close());
       throw e;
     }
-  }
-
-  private static Index readIndex(Path directory) throws IOException {
-    return Json.read(
-        directory.resolve(INDEX),
-        Index.class,
-        "CNF set",
-        i -> i.members() != null && i.standardization() != null);
   }
 
   @Override

@@ -8,7 +8,9 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.cnflows.common.DataFingerprint;
 import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.ModelDirectory;
 import org.cnflows.common.Standardization;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.TrainingConfig;
@@ -212,7 +214,12 @@ class ClassifierTest {
     try (Classifier loaded = Classifier.load(dir, Device.cpu())) {
       assertThat(loaded.logLikelihoodRatio(events, 128)).containsExactly(before);
       assertThat(loaded.architecture().hidden()).isEqualTo(32);
-      assertThat(Classifier.provenance(dir).seed()).isEqualTo(9);
+      ModelDirectory.Manifest manifest = ModelDirectory.manifest(dir);
+      assertThat(manifest.type()).isEqualTo(Classifier.TYPE);
+      assertThat(manifest.seed()).isEqualTo(9);
+      assertThat(manifest.data()).containsExactly(DataFingerprint.of(events));
+      assertThat(loaded.training().maxSteps()).isEqualTo(50);
+      assertThat(loaded.training().batchSize()).isEqualTo(64);
     }
   }
 

@@ -7,13 +7,14 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.List;
 import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.ModelDirectory;
+import org.cnflows.common.Provenance;
 import org.cnflows.common.Standardization;
 import org.cnflows.contrastive.ContrastiveLoss.Target;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
 import org.cnflows.flows.FlowTesting;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,8 +80,10 @@ class CnfSetTest {
         assertThat(after[k]).as("Phi of member %d", k).containsExactly(before[k]);
       }
       assertThat(before[0]).as("members differ").isNotEqualTo(before[1]);
-      Provenance provenance = CnfSet.provenance(dir);
-      assertThat(provenance.seed()).isEqualTo(5);
+      ModelDirectory.Manifest manifest = ModelDirectory.manifest(dir);
+      assertThat(manifest.type()).isEqualTo(CnfSet.TYPE);
+      assertThat(manifest.seed()).isEqualTo(5);
+      Provenance provenance = manifest.provenance();
       assertThat(provenance.library()).isEqualTo(Provenance.libraryVersion());
       assertThat(provenance.java()).isEqualTo(System.getProperty("java.version"));
     }

@@ -19,6 +19,11 @@ public record EngineInfo(String djlVersion, String engineName, String engineVers
         Engine.getDjlVersion(), engine.getEngineName(), engine.getVersion(), engine.getGpuCount());
   }
 
+  /** The engine as saved models record it: "DJL x, PyTorch y". */
+  public String describe() {
+    return "DJL " + djlVersion + ", " + engineName + " " + engineVersion;
+  }
+
   @Override
   public String toString() {
     return "DJL " + djlVersion + ", " + engineName + " " + engineVersion + ", GPUs: " + gpuCount;

@@ -36,6 +36,7 @@ public final class Flow implements Trainable, AutoCloseable {
   private final StandardNormal base;
   private final Chain chain;
   private final NDManager manager;
+  private volatile TrainingRecord training;
 
   private Flow(Builder b) {
     this.dim = b.dim;
@@ -105,6 +106,16 @@ public final class Flow implements Trainable, AutoCloseable {
       list.add(p);
     }
     return list;
+  }
+
+  @Override
+  public void trained(TrainingRecord record) {
+    this.training = record;
+  }
+
+  @Override
+  public TrainingRecord training() {
+    return training;
   }
 
   @Override

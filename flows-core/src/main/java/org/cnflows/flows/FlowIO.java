@@ -7,32 +7,32 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import org.cnflows.common.Json;
+import org.cnflows.common.ModelDirectory;
 
 /**
- * Saves and loads flows as a directory of two files: {@value #CONFIG} (readable JSON: dimension,
- * context, seed, the layer configurations and the {@link Provenance}) and {@value #PARAMETERS}
- * (every parameter by name with its shape and raw float32/int64 values). Loading rebuilds the
- * architecture from the JSON and fills it, so a loaded flow gives bit-identical log-densities; a
- * parameter file that does not match the architecture fails with a message naming the parameter.
+ * Saves and loads flows in the one saved-model format ({@link ModelDirectory}): the manifest {@code
+ * model.json} (type {@value #TYPE}; configuration: dimension, context and the layer configurations;
+ * the seed, the training record and data fingerprints, provenance) and {@value #PARAMETERS} (every
+ * parameter by name with its shape and raw float32/int64 values). Loading rebuilds the architecture
+ * from the JSON and fills it, so a loaded flow gives bit-identical log-densities; a parameter file
+ * that does not match the architecture fails with a message naming the parameter.
  */
 public final class FlowIO {
 
-  /** The configuration file. */
-  public static final String CONFIG = "flow.json";
+  /** The model type of a saved flow. */
+  public static final String TYPE = "flow";
 
   /** The parameter file. */
   public static final String PARAMETERS = "parameters.bin";
@@ -43,11 +43,10 @@ public final class FlowIO {
 
   private FlowIO() {}
 
-  /** What {@value #CONFIG} holds. */
-  record Config(
-      int dim, int contextDim, long seed, List<LayerSpec> layers, Provenance provenance) {}
+  /** The configuration of a saved flow. */
+  record Config(int dim, int contextDim, List<LayerSpec> layers) {}
 
-  /** The layer configurations as JSON (the same form as in {@value #CONFIG}). */
+  /** The layer configurations as JSON (the same form as in a saved flow's manifest). */
   public static String toJson(List<LayerSpec> layers) {
     return GSON.toJson(layers.toArray(new LayerSpec[0]), LayerSpec[].class);
   }
@@ -64,15 +63,6 @@ public final class FlowIO {
    */
   public static void save(Flow flow, Path directory) throws IOException {
     Files.createDirectories(directory);
-    Config config =
-        new Config(
-            flow.dim(),
-            flow.contextDim(),
-            flow.seed(),
-            flow.layerSpecs(),
-            Provenance.current(flow.seed()));
-    Path json = directory.resolve(CONFIG + ".tmp");
-    Files.writeString(json, GSON.toJson(config), StandardCharsets.UTF_8);
     Path bin = directory.resolve(PARAMETERS + ".tmp");
     try (DataOutputStream out =
         new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(bin)))) {
@@ -94,13 +84,17 @@ public final class FlowIO {
         out.write(bytes);
       }
     }
-    Files.move(json, directory.resolve(CONFIG), StandardCopyOption.REPLACE_EXISTING);
     Files.move(bin, directory.resolve(PARAMETERS), StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /** The provenance recorded in a saved flow. */
-  public static Provenance provenance(Path directory) throws IOException {
-    return readConfig(directory).provenance();
+    TrainingRecord training = flow.training();
+    ModelDirectory.write(
+        directory,
+        TYPE,
+        new Config(flow.dim(), flow.contextDim(), flow.layerSpecs()),
+        new ModelDirectory.Record(
+            flow.seed(),
+            training,
+            training == null ? List.of() : training.data(),
+            EngineInfo.current().describe()));
   }
 
   /**
@@ -110,12 +104,17 @@ public final class FlowIO {
    * @throws IllegalArgumentException if the files are corrupt or do not match each other
    */
   public static Flow load(Path directory, Device device) throws IOException {
-    Config config = readConfig(directory);
+    ModelDirectory.Loaded<Config> loaded = ModelDirectory.read(directory, TYPE, Config.class);
+    Config config = loaded.config();
+    if (config.layers() == null) {
+      throw new IllegalArgumentException(
+          directory.resolve(ModelDirectory.MANIFEST) + " holds no layer configuration");
+    }
     Flow flow =
         Flow.builder()
             .setDim(config.dim())
             .optContext(config.contextDim())
-            .optSeed(config.seed())
+            .optSeed(loaded.manifest().seed())
             .optDevice(device)
             .addAll(config.layers())
             .build();
@@ -137,7 +136,7 @@ public final class FlowIO {
                 + " holds "
                 + count
                 + " parameters; the architecture in "
-                + CONFIG
+                + ModelDirectory.MANIFEST
                 + " has "
                 + expected.size());
       }
@@ -151,6 +150,7 @@ public final class FlowIO {
       flow.close();
       throw e;
     }
+    flow.trained(TrainingRecord.fromJson(loaded.manifest().training()));
     return flow;
   }
 
@@ -181,19 +181,5 @@ public final class FlowIO {
     byte[] bytes = new byte[in.readInt()];
     in.readFully(bytes);
     target.set(java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder()));
-  }
-
-  private static Config readConfig(Path directory) throws IOException {
-    Path json = directory.resolve(CONFIG);
-    try {
-      Config config = GSON.fromJson(Files.readString(json, StandardCharsets.UTF_8), Config.class);
-      if (config == null || config.layers() == null) {
-        throw new IllegalArgumentException(json + " holds no flow configuration");
-      }
-      return config;
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(
-          json + " is not a valid flow configuration: " + e.getMessage(), e);
-    }
   }
 }

@@ -24,6 +24,15 @@ public interface Trainable {
    */
   default void prepare(Batch firstRows) {}
 
+  /**
+   * Called by {@link Trainer} when a run ends, so the model can save how it was trained (settings,
+   * data fingerprints, outcome) with its parameters.
+   */
+  void trained(TrainingRecord record);
+
+  /** How the model was last trained, or null if it was not (or was loaded without a record). */
+  TrainingRecord training();
+
   /** Writes the model into a directory, as a checkpoint of the best evaluation. */
   void save(Path directory) throws IOException;
 

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.cnflows.common.DataFingerprint;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Seeds;
 import org.cnflows.flows.internal.Adam;
@@ -66,6 +67,7 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
   private TrainingResult.Status ended;
   private int divergedAt;
   private long lastTime = System.nanoTime();
+  private final List<DataFingerprint> fingerprints = new ArrayList<>();
 
   private Trainer(M model, Objective<M> loss, List<FeatureMatrix> sources, TrainingConfig config) {
     this.model = model;
@@ -76,6 +78,7 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
     this.manager = model.manager().newSubManager();
     try {
       for (FeatureMatrix s : sources) {
+        fingerprints.add(DataFingerprint.of(s));
         FeatureMatrix[] parts = s.split(config.validationFraction(), random.nextLong());
         train.add(new Source(parts[0], manager));
         if (parts[1] != null) {
@@ -190,6 +193,7 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
             divergedAt,
             history,
             (System.nanoTime() - start) / 1e9);
+    model.trained(TrainingRecord.of(config, loss, fingerprints, result));
     config.listener().onFinish(result);
     return result;
   }

@@ -11,6 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.cnflows.common.DataFingerprint;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.ModelDirectory;
+import org.cnflows.common.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,11 +50,14 @@ class FlowIOTest {
         assertThat(loaded.logProb(x, c).toFloatArray()).containsExactly(before);
         assertThat(loaded.layerSpecs()).isEqualTo(flow.layerSpecs());
       }
-      Provenance p = FlowIO.provenance(dir);
-      assertThat(p.seed()).isEqualTo(5);
-      assertThat(p.engine()).startsWith("PyTorch");
-      assertThat(p.java()).isEqualTo(System.getProperty("java.version"));
-      assertThat(Files.readString(dir.resolve(FlowIO.CONFIG)))
+      ModelDirectory.Manifest saved = ModelDirectory.manifest(dir);
+      assertThat(saved.type()).isEqualTo(FlowIO.TYPE);
+      assertThat(saved.seed()).isEqualTo(5);
+      assertThat(saved.training()).isNull();
+      assertThat(saved.provenance().engine()).startsWith("DJL ").contains("PyTorch");
+      assertThat(saved.provenance().java()).isEqualTo(System.getProperty("java.version"));
+      assertThat(saved.provenance().library()).isEqualTo(Provenance.libraryVersion());
+      assertThat(Files.readString(dir.resolve(ModelDirectory.MANIFEST)))
           .contains("\"type\": \"CouplingLayer\"");
     }
   }
@@ -60,9 +67,9 @@ class FlowIOTest {
     try (Flow flow = everyLayer()) {
       FlowIO.save(flow, dir);
     }
-    String json = Files.readString(dir.resolve(FlowIO.CONFIG), StandardCharsets.UTF_8);
+    String json = Files.readString(dir.resolve(ModelDirectory.MANIFEST), StandardCharsets.UTF_8);
     Files.writeString(
-        dir.resolve(FlowIO.CONFIG),
+        dir.resolve(ModelDirectory.MANIFEST),
         json.replaceFirst("\"hidden\": 8", "\"hidden\": 9"),
         StandardCharsets.UTF_8);
     assertThatThrownBy(() -> FlowIO.load(dir, Device.cpu()))
@@ -82,11 +89,58 @@ class FlowIOTest {
     assertThatThrownBy(() -> FlowIO.load(dir, Device.cpu()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("truncated");
-    Files.writeString(
-        dir.resolve(FlowIO.CONFIG), "{\"dim\": 2, \"layers\": [{\"type\": \"Nope\"}]}");
+    Path manifest = dir.resolve(ModelDirectory.MANIFEST);
+    String json = Files.readString(manifest);
+    Files.writeString(manifest, json.replace("\"LuLinearLayer\"", "\"Nope\""));
     assertThatThrownBy(() -> FlowIO.load(dir, Device.cpu()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown type");
+    Files.writeString(manifest, json.replace("\"formatVersion\": 1", "\"formatVersion\": 7"));
+    assertThatThrownBy(() -> FlowIO.load(dir, Device.cpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has format version 7")
+        .hasMessageContaining("reads version 1");
+    Files.writeString(manifest, json.replace("\"type\": \"flow\"", "\"type\": \"classifier\""));
+    assertThatThrownBy(() -> FlowIO.load(dir, Device.cpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("holds a saved classifier, not a flow");
+    Files.delete(manifest);
+    assertThatThrownBy(() -> FlowIO.load(dir, Device.cpu()))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .hasMessageContaining("model.json is missing");
+  }
+
+  @Test
+  void aTrainedFlowSavesHowItWasTrainedAndOnWhichData(@TempDir Path dir) throws IOException {
+    FeatureMatrix data = FeatureMatrix.of(TrainerTest.correlated(300, 2));
+    try (Flow flow = TrainerTest.realNvp(0)) {
+      Trainer.fit(
+          flow,
+          data,
+          TrainingConfig.builder()
+              .optSteps(20)
+              .optBatchSize(50)
+              .optEvaluateEvery(10)
+              .optSeed(4)
+              .optListener(TrainingListener.NONE)
+              .build());
+      FlowIO.save(flow, dir);
+    }
+    ModelDirectory.Manifest m = ModelDirectory.manifest(dir);
+    assertThat(m.data()).containsExactly(DataFingerprint.of(data));
+    assertThat(m.data().get(0).rows()).isEqualTo(300);
+    try (Flow loaded = FlowIO.load(dir, Device.cpu())) {
+      TrainingRecord r = loaded.training();
+      assertThat(r.maxSteps()).isEqualTo(20);
+      assertThat(r.steps()).isEqualTo(20);
+      assertThat(r.batchSize()).isEqualTo(50);
+      assertThat(r.seed()).isEqualTo(4);
+      assertThat(r.status()).isEqualTo(TrainingResult.Status.COMPLETED);
+      assertThat(r.objective()).isEqualTo(MaximumLikelihood.class.getName());
+      assertThat(r.data()).containsExactly(DataFingerprint.of(data));
+    }
+    FeatureMatrix other = FeatureMatrix.of(TrainerTest.correlated(300, 3));
+    assertThat(DataFingerprint.of(other).sha256()).isNotEqualTo(DataFingerprint.of(data).sha256());
   }
 
   @Test

@@ -1,18 +1,16 @@
 package org.cnflows.higgsml;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.cnflows.common.DataFingerprint;
 import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.ModelDirectory;
 import org.cnflows.common.Standardization;
 
 /**
@@ -46,12 +44,21 @@ public final class Preprocessor {
           Columns.DER_PT_TOT,
           Columns.DER_SUM_PT);
 
-  private static final String HEADER = "# cnflows higgsml preprocessor: category feature mean sd";
+  /** The model type of a saved preprocessor ({@link ModelDirectory}). */
+  public static final String TYPE = "higgsml-preprocessor";
+
+  /** One category of a saved preprocessor: its features and their fitted map. */
+  record Category(JetCategory category, List<String> features, Standardization standardization) {}
+
+  /** The configuration of a saved preprocessor. */
+  record Saved(List<Category> categories) {}
 
   private final Map<JetCategory, Standardization> scales;
+  private final DataFingerprint fittedOn;
 
-  private Preprocessor(Map<JetCategory, Standardization> scales) {
+  private Preprocessor(Map<JetCategory, Standardization> scales, DataFingerprint fittedOn) {
     this.scales = scales;
+    this.fittedOn = fittedOn;
   }
 
   /**
@@ -79,7 +86,9 @@ public final class Preprocessor {
             "jet category " + cat + " (features " + cat.features() + "): " + e.getMessage(), e);
       }
     }
-    return new Preprocessor(scales);
+    List<float[]> columns = new ArrayList<>();
+    Columns.FEATURES.forEach(f -> columns.add(train.column(f)));
+    return new Preprocessor(scales, DataFingerprint.ofColumns(Columns.FEATURES, columns));
   }
 
   /**
@@ -130,84 +139,62 @@ public final class Preprocessor {
     return scales.get(cat).sd()[index(cat, feature)];
   }
 
-  /** Writes the fitted parameters as text, one line per category and feature. */
-  public void save(Path file) {
-    List<String> lines = new ArrayList<>();
-    lines.add(HEADER);
-    scales.forEach(
-        (cat, scale) -> {
-          List<String> features = cat.features();
-          for (int d = 0; d < features.size(); d++) {
-            lines.add(
-                String.format(
-                    Locale.ROOT,
-                    "%s %s %.17g %.17g",
-                    cat,
-                    features.get(d),
-                    scale.mean()[d],
-                    scale.sd()[d]));
-          }
-        });
-    try {
-      Files.write(file, lines);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write preprocessor to " + file, e);
-    }
+  /** The fingerprint of the 28 features of the events the preprocessor was fitted on. */
+  public DataFingerprint fittedOn() {
+    return fittedOn;
+  }
+
+  /**
+   * Writes the fitted parameters in the one saved-model format ({@link ModelDirectory}, type
+   * {@value #TYPE}): per category its features and their mean and sd, with the fingerprint of the
+   * training events.
+   *
+   * @throws IOException if the directory cannot be written
+   */
+  public void save(Path directory) throws IOException {
+    List<Category> categories = new ArrayList<>();
+    scales.forEach((cat, scale) -> categories.add(new Category(cat, cat.features(), scale)));
+    ModelDirectory.write(
+        directory,
+        TYPE,
+        new Saved(categories),
+        new ModelDirectory.Record(0, null, List.of(fittedOn), "none"));
   }
 
   /**
    * Reads parameters written by {@link #save}.
    *
-   * @throws IllegalArgumentException naming the file and line if it is malformed or incomplete
+   * @throws IOException if the directory has no manifest or it cannot be read
+   * @throws IllegalArgumentException naming the directory and category if a category is missing,
+   *     lists other features than this version of the adapter, or has an invalid map
    */
-  public static Preprocessor load(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read preprocessor from " + file, e);
-    }
-    if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-      throw new IllegalArgumentException(file + ": not a saved preprocessor (header missing)");
-    }
-    Map<JetCategory, Map<String, double[]>> read = new EnumMap<>(JetCategory.class);
-    for (int i = 1; i < lines.size(); i++) {
-      String[] parts = lines.get(i).trim().split(" ");
-      try {
-        JetCategory cat = JetCategory.valueOf(parts[0]);
-        if (!cat.features().contains(parts[1])) {
-          throw new IllegalArgumentException("feature " + parts[1] + " not in category " + cat);
-        }
-        read.computeIfAbsent(cat, c -> new LinkedHashMap<>())
-            .put(
-                parts[1],
-                new double[] {Double.parseDouble(parts[2]), Double.parseDouble(parts[3])});
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(
-            file + " line " + (i + 1) + ": malformed: " + lines.get(i), e);
-      }
-    }
+  public static Preprocessor load(Path directory) throws IOException {
+    ModelDirectory.Loaded<Saved> loaded = ModelDirectory.read(directory, TYPE, Saved.class);
     Map<JetCategory, Standardization> scales = new EnumMap<>(JetCategory.class);
+    List<Category> saved = loaded.config().categories();
+    for (Category c : saved == null ? List.<Category>of() : saved) {
+      if (c.category() == null || c.standardization() == null) {
+        throw new IllegalArgumentException(directory + ": a category entry is incomplete");
+      }
+      if (!c.category().features().equals(c.features())) {
+        throw new IllegalArgumentException(
+            directory
+                + ", category "
+                + c.category()
+                + ": saved features "
+                + c.features()
+                + " differ from "
+                + c.category().features());
+      }
+      scales.put(c.category(), c.standardization());
+    }
     for (JetCategory cat : JetCategory.values()) {
-      Map<String, double[]> byFeature = read.get(cat);
-      if (byFeature == null || byFeature.size() != cat.features().size()) {
-        throw new IllegalArgumentException(file + ": incomplete parameters for category " + cat);
-      }
-      int d = cat.features().size();
-      double[] mean = new double[d];
-      double[] sd = new double[d];
-      for (int k = 0; k < d; k++) {
-        double[] v = byFeature.get(cat.features().get(k));
-        mean[k] = v[0];
-        sd[k] = v[1];
-      }
-      try {
-        scales.put(cat, new Standardization(mean, sd));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(file + ", category " + cat + ": " + e.getMessage(), e);
+      if (!scales.containsKey(cat)) {
+        throw new IllegalArgumentException(directory + ": no parameters for category " + cat);
       }
     }
-    return new Preprocessor(scales);
+    List<DataFingerprint> data = loaded.manifest().data();
+    return new Preprocessor(scales, data == null || data.isEmpty() ? null : data.get(0));
   }
 
   private static int index(JetCategory cat, String feature) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.ModelDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,9 +121,11 @@ class PreprocessorTest {
   @Test
   void savedParametersReapplyIdenticallyAndSentinelsMapToZero() throws IOException {
     Preprocessor pre = Preprocessor.fit(sample);
-    Path file = tmp.resolve("pre.txt");
-    pre.save(file);
-    Preprocessor back = Preprocessor.load(file);
+    Path dir = tmp.resolve("pre");
+    pre.save(dir);
+    Preprocessor back = Preprocessor.load(dir);
+    assertThat(back.fittedOn()).isEqualTo(pre.fittedOn());
+    assertThat(back.fittedOn().rows()).isEqualTo(sample.size());
     EventTable other = sample.copy();
     other.column(Columns.DER_MET_PHI_CENTRALITY)[0] = Columns.MISSING;
     for (JetCategory cat : JetCategory.values()) {
@@ -133,9 +136,11 @@ class PreprocessorTest {
     assertThat(cat0.rows(other)[0]).isZero();
     assertThat(sf.x()[sf.names().indexOf(Columns.DER_MET_PHI_CENTRALITY)]).isZero();
 
-    Files.writeString(file, Files.readString(file).replace("ZERO PRI_met", "ZERO PRI_nonsense"));
-    assertThatThrownBy(() -> Preprocessor.load(file))
-        .hasMessageContaining("pre.txt line")
+    Path manifest = dir.resolve(ModelDirectory.MANIFEST);
+    Files.writeString(
+        manifest, Files.readString(manifest).replaceFirst("\"PRI_met\"", "\"PRI_nonsense\""));
+    assertThatThrownBy(() -> Preprocessor.load(dir))
+        .hasMessageContaining("category ZERO")
         .hasMessageContaining("PRI_nonsense");
   }
 

@@ -1,10 +1,7 @@
 package org.cnflows.stats.intervals;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
+import org.cnflows.common.ModelDirectory;
 import org.cnflows.common.Seeds;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.FitStatus;
@@ -48,9 +46,6 @@ public final class NeymanBelt {
 
   /** The failed fraction of toys per grid point that {@link Config}'s short form allows. */
   public static final double DEFAULT_MAX_FAILURE_FRACTION = 0.01;
-
-  /** The metadata key of the failed counts per grid point, ';'-separated. */
-  private static final String FAILED_KEY = "failedToys";
 
   /** How the acceptance interval at each mu is chosen. */
   public enum Ordering {
@@ -266,7 +261,6 @@ public final class NeymanBelt {
     meta.put("toys", Integer.toString(config.toys()));
     meta.put("seed", Long.toString(config.seed()));
     meta.put("maxFailureFraction", Double.toString(config.maxFailureFraction()));
-    meta.put(FAILED_KEY, joinCounts(failed));
     return new NeymanBelt(grid, lo, hi, failed, meta);
   }
 
@@ -421,72 +415,88 @@ public final class NeymanBelt {
     }
   }
 
-  /** Writes the belt as CSV with the metadata in leading '#' lines. */
-  public void save(Path file) throws IOException {
-    List<String> lines = new ArrayList<>();
-    lines.add("# cnflows Neyman belt");
-    metadata.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> lines.add("# " + e.getKey() + "=" + e.getValue()));
-    lines.add("mu,lower,upper");
-    for (int i = 0; i < mu.length; i++) {
-      lines.add(mu[i] + "," + lo[i] + "," + hi[i]);
-    }
-    Files.write(file, lines, StandardCharsets.UTF_8);
+  /** The model type of a saved belt ({@link ModelDirectory}). */
+  public static final String TYPE = "neyman-belt";
+
+  /** The configuration of a saved belt. */
+  record Saved(
+      double[] mu, double[] lower, double[] upper, int[] failed, Map<String, String> metadata) {}
+
+  /**
+   * A belt from its acceptance bounds (e.g. computed elsewhere or from a table), without toy
+   * metadata.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length, mu is not increasing with at
+   *     least 2 points, or a bound is NaN or lower &gt; upper
+   */
+  public static NeymanBelt of(double[] mu, double[] lower, double[] upper) {
+    return checked(mu, lower, upper, new int[mu.length], Map.of(), "belt");
   }
 
-  /** Reads a belt written by {@link #save}. */
-  public static NeymanBelt load(Path file) throws IOException {
-    Map<String, String> meta = new HashMap<>();
-    List<double[]> rows = new ArrayList<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      if (line.startsWith("# ") && line.contains("=")) {
-        String kv = line.substring(2);
-        meta.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-      } else if (!line.startsWith("#") && !line.startsWith("mu,") && !line.isBlank()) {
-        String[] f = line.split(",");
-        if (f.length != 3) {
-          throw new IllegalArgumentException("belt line '" + line + "' does not hold 3 values");
-        }
-        rows.add(
-            new double[] {
-              Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])
-            });
+  private static NeymanBelt checked(
+      double[] mu,
+      double[] lower,
+      double[] upper,
+      int[] failed,
+      Map<String, String> metadata,
+      String what) {
+    Checks.increasing(what + " mu", mu, 2);
+    if (lower.length != mu.length || upper.length != mu.length || failed.length != mu.length) {
+      throw new IllegalArgumentException(
+          what
+              + ": "
+              + mu.length
+              + " mu values, "
+              + lower.length
+              + " lower and "
+              + upper.length
+              + " upper bounds, "
+              + failed.length
+              + " failed counts");
+    }
+    for (int i = 0; i < mu.length; i++) {
+      if (!(lower[i] <= upper[i])) {
+        throw new IllegalArgumentException(
+            what + " at mu = " + mu[i] + ": lower = " + lower[i] + ", upper = " + upper[i]);
       }
     }
-    double[] m = rows.stream().mapToDouble(r -> r[0]).toArray();
-    Checks.increasing("belt mu", m, 2);
-    return new NeymanBelt(
-        m,
-        rows.stream().mapToDouble(r -> r[1]).toArray(),
-        rows.stream().mapToDouble(r -> r[2]).toArray(),
-        meta.containsKey(FAILED_KEY)
-            ? parseCounts(meta.get(FAILED_KEY), m.length)
-            : new int[m.length],
-        meta);
+    return new NeymanBelt(mu.clone(), lower.clone(), upper.clone(), failed.clone(), metadata);
   }
 
-  private static String joinCounts(int[] counts) {
-    StringJoiner j = new StringJoiner(";");
-    Arrays.stream(counts).forEach(c -> j.add(Integer.toString(c)));
-    return j.toString();
+  /**
+   * Writes the belt in the one saved-model format ({@link ModelDirectory}, type {@value #TYPE}):
+   * grid, bounds, failed-toy counts and the build metadata (cl, ordering, toys, seed).
+   *
+   * @throws IOException if the directory cannot be written
+   */
+  public void save(Path directory) throws IOException {
+    String seed = metadata.get("seed");
+    ModelDirectory.write(
+        directory,
+        TYPE,
+        new Saved(mu, lo, hi, failed, metadata),
+        new ModelDirectory.Record(
+            seed == null ? 0 : Long.parseLong(seed), null, List.of(), "none"));
   }
 
-  private static int[] parseCounts(String counts, int points) {
-    int[] c = Arrays.stream(counts.split(";")).mapToInt(Integer::parseInt).toArray();
-    if (c.length != points) {
-      throw new IllegalArgumentException(
-          "belt metadata "
-              + FAILED_KEY
-              + "="
-              + counts
-              + " holds "
-              + c.length
-              + " counts for "
-              + points
-              + " grid points");
+  /**
+   * Reads a belt written by {@link #save}.
+   *
+   * @throws IOException if the directory has no manifest or it cannot be read
+   * @throws IllegalArgumentException if the saved belt is incomplete or inconsistent
+   */
+  public static NeymanBelt load(Path directory) throws IOException {
+    Saved b = ModelDirectory.read(directory, TYPE, Saved.class).config();
+    if (b.mu() == null || b.lower() == null || b.upper() == null || b.failed() == null) {
+      throw new IllegalArgumentException(directory + ": the saved belt lacks grid or bounds");
     }
-    return c;
+    return checked(
+        b.mu(),
+        b.lower(),
+        b.upper(),
+        b.failed(),
+        b.metadata() == null ? Map.of() : b.metadata(),
+        directory.toString());
   }
 
   private static double quantile(double[] sorted, double p) {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.cnflows.common.ModelDirectory;
 import org.cnflows.common.Seeds;
 import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.Fitter;
@@ -77,9 +77,11 @@ class NeymanBeltTest {
         NeymanBelt.build(
             new NeymanBelt.Config(grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1),
             GAUSSIAN);
-    Path file = dir.resolve("belt.csv");
-    belt.save(file);
-    NeymanBelt back = NeymanBelt.load(file);
+    Path saved = dir.resolve("belt");
+    belt.save(saved);
+    NeymanBelt back = NeymanBelt.load(saved);
+    assertThat(ModelDirectory.manifest(saved).type()).isEqualTo(NeymanBelt.TYPE);
+    assertThat(ModelDirectory.manifest(saved).seed()).isEqualTo(7);
     assertThat(back.muGrid()).containsExactly(belt.muGrid());
     assertThat(back.lower()).containsExactly(belt.lower());
     assertThat(back.upper()).containsExactly(belt.upper());
@@ -106,11 +108,9 @@ class NeymanBeltTest {
    * = hi(mu), i.e. mu in [1/3, 2/3].
    */
   @Test
-  void anEstimateBetweenGridPointsIsInvertedOnTheInterpolatedBelt(@TempDir Path dir)
-      throws IOException {
-    Path file = dir.resolve("gap.csv");
-    Files.write(file, List.of("mu,lower,upper", "0,-1,0", "1,2,3", "2,3,4"));
-    NeymanBelt belt = NeymanBelt.load(file);
+  void anEstimateBetweenGridPointsIsInvertedOnTheInterpolatedBelt() {
+    NeymanBelt belt =
+        NeymanBelt.of(new double[] {0, 1, 2}, new double[] {-1, 2, 3}, new double[] {0, 3, 4});
     assertThat(belt.failedToys()).containsExactly(0, 0, 0);
     assertThatThrownBy(belt::failedFractions)
         .hasMessage("belt metadata {} does not state its toys");
@@ -119,6 +119,9 @@ class NeymanBeltTest {
     assertThat(iv.upper()).isCloseTo(2.0 / 3, within(1e-15));
     assertThat(iv.status()).isEqualTo(Interval.Status.INSIDE);
     assertThat(iv.lowerAtBound() || iv.upperAtBound()).isFalse();
+    assertThatThrownBy(
+            () -> NeymanBelt.of(new double[] {0, 1}, new double[] {2, 0}, new double[] {1, 1}))
+        .hasMessage("belt at mu = 0.0: lower = 2.0, upper = 1.0");
   }
 
   @Test
@@ -251,9 +254,9 @@ class NeymanBeltTest {
     double pos = (1 - 0.9) / 2 * (usable.length - 1);
     int k = (int) Math.floor(pos);
     assertThat(belt.lower()[2]).isEqualTo(usable[k] + (pos - k) * (usable[k + 1] - usable[k]));
-    Path file = dir.resolve("belt.csv");
-    belt.save(file);
-    assertThat(NeymanBelt.load(file).failedToys()).containsExactly(expected);
+    Path saved = dir.resolve("belt");
+    belt.save(saved);
+    assertThat(NeymanBelt.load(saved).failedToys()).containsExactly(expected);
   }
 
   @Test
