@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import org.cnflows.common.Standardization;
 import org.cnflows.flows.internal.Params;
 
 /**
@@ -65,36 +66,19 @@ public final class ActNorm extends Bijection {
       throw new IllegalArgumentException(
           "ActNorm initialization batch has shape " + shape + ", expected (N >= 2, " + dim() + ")");
     }
-    int n = (int) shape.get(0);
     int d = dim();
-    double[] values;
-    try (NDArray copy = x.toType(DataType.FLOAT64, true)) {
-      values = copy.toDoubleArray();
+    Standardization fitted;
+    try (NDArray copy = x.toType(DataType.FLOAT32, true)) {
+      fitted = Standardization.fit(d, copy.toFloatArray());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "ActNorm initialization: " + e.getMessage() + "; every feature needs a finite spread", e);
     }
     float[] mean = new float[d];
     float[] log = new float[d];
     for (int k = 0; k < d; k++) {
-      double sum = 0;
-      for (int r = 0; r < n; r++) {
-        sum += values[r * d + k];
-      }
-      double mu = sum / n;
-      double squares = 0;
-      for (int r = 0; r < n; r++) {
-        double e = values[r * d + k] - mu;
-        squares += e * e;
-      }
-      double sigma = Math.sqrt(squares / n);
-      if (!(sigma > 0) || Double.isInfinite(sigma)) {
-        throw new IllegalArgumentException(
-            "ActNorm initialization: feature "
-                + k
-                + " has standard deviation "
-                + sigma
-                + " in the batch; it must be finite and > 0");
-      }
-      mean[k] = (float) mu;
-      log[k] = (float) Math.log(sigma);
+      mean[k] = (float) fitted.mean()[k];
+      log[k] = (float) Math.log(fitted.sd()[k]);
     }
     shift.getArray().set(mean);
     logScale.getArray().set(log);
