@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +32,7 @@ final class Csv2014 {
    * @param label the column that must hold one of {@code labels}
    * @throws HiggsMlDataException naming the file, line, row and field at fault
    */
-  static List<String> check(Path file, List<String> numeric, String label, Set<String> labels) {
+  static List<String> check(Path file, List<String> numeric, String label, List<String> labels) {
     if (!Files.isRegularFile(file)) {
       throw new HiggsMlDataException(file, null, "no such file", null);
     }
@@ -81,7 +80,7 @@ final class Csv2014 {
       List<String> header,
       int[] numericAt,
       int labelAt,
-      Set<String> labels) {
+      List<String> labels) {
     long row = line - 2;
     if (text.isEmpty()) {
       throw new HiggsMlDataException(file, null, row, "line " + line + " is empty");

@@ -123,7 +123,7 @@ public final class HiggsMlReader {
     }
     List<String> numeric = new ArrayList<>(names.values());
     numeric.add("Weight");
-    List<String> header = Csv2014.check(file, numeric, "Label", Set.of("s", "b"));
+    List<String> header = Csv2014.check(file, numeric, "Label", List.of("s", "b"));
     StringJoiner types = new StringJoiner(", ", "{", "}");
     for (String c : header) {
       types.add(
