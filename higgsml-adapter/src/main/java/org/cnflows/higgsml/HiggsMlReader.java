@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.function.Consumer;
 import org.cnflows.higgsml.internal.DuckDb;
 
@@ -50,13 +51,27 @@ import org.cnflows.higgsml.internal.DuckDb;
  * </ul>
  *
  * Any fault (missing or misnamed column, non-numeric type, corrupt or truncated file, null value,
- * unknown process, no events) raises a {@link HiggsMlDataException} naming the file and column.
- * Whenever {@code PRI_n_jets} is read, the values are also checked against what the columns mean,
- * the exception naming the file, the column and the first bad row: {@code PRI_n_jets} must be a
- * non-negative integer (a shifted column is caught here), and each jet column read ({@code
- * PRI_jet_leading_*}, {@code PRI_jet_subleading_*}) must be -25 exactly in the rows where the jet
- * count says that jet does not exist (n_jets < 1, resp. < 2). Chunked reading ({@link
- * #readParquetChunks}) streams the result set, so memory stays bounded by the chunk size.
+ * non-finite or implausible value, non-positive weight, unknown process, no events) raises a {@link
+ * HiggsMlDataException} naming the file and column. Whenever {@code PRI_n_jets} is read, the values
+ * are also checked against what the columns mean, the exception naming the file, the column and the
+ * first bad row: {@code PRI_n_jets} must be a non-negative integer (a shifted column is caught
+ * here), and each jet column read ({@code PRI_jet_leading_*}, {@code PRI_jet_subleading_*}) must be
+ * -25 exactly in the rows where the jet count says that jet does not exist (n_jets < 1, resp. < 2).
+ * Chunked reading ({@link #readParquetChunks}) streams the result set, so memory stays bounded by
+ * the chunk size.
+ *
+ * <p>A corrupt file can decode to numbers that still look like data (parquet pages carry no
+ * checksum in the files we know; a CSV digit can change into another), so every read also checks,
+ * in this order, each naming the file, column and first bad row: every feature value finite; every
+ * weight finite and &gt; 0; every value within its feature's physical range ({@link
+ * FeatureRanges}); for the parquet formats with all 28 features, the DER columns agree with those
+ * recomputed from the PRI columns ({@link DerivedConsistency}); and for the 2025 parquet, the row
+ * count and the weights' sum agree with {@code total_rows} and {@code sum_weights} of the metadata
+ * json beside it ({@link HiggsMlWriter#metadataFile}), when there is one. The 2014 CSV is checked
+ * line by line before it is read ({@link Csv2014}), so a garbled or cut line is named by its line
+ * number and field. What these checks cannot see: a parquet byte that changes a value by less than
+ * the DER tolerances (about 1e-5 relative), a CSV digit changed into another digit in a field the
+ * reader does not cross-check, and a CSV cut exactly at a line end.
  */
 public final class HiggsMlReader {
   private static final System.Logger LOG = System.getLogger(HiggsMlReader.class.getName());
@@ -106,15 +121,28 @@ public final class HiggsMlReader {
               .replace("_had_lep", "_tau_lep")
               .replace("_lep_had", "_lep_tau"));
     }
+    List<String> numeric = new ArrayList<>(names.values());
+    numeric.add("Weight");
+    List<String> header = Csv2014.check(file, numeric, "Label", List.of("s", "b"));
+    StringJoiner types = new StringJoiner(", ", "{", "}");
+    for (String c : header) {
+      types.add(
+          "'" + c.replace("'", "''") + "': '" + (numeric.contains(c) ? "DOUBLE" : "VARCHAR") + "'");
+    }
     Source src =
         new Source(
             file,
-            "read_csv(" + DuckDb.literal(file) + ", header = true)",
+            "read_csv("
+                + DuckDb.literal(file)
+                + ", header = true, auto_detect = false, delim = ',', quote = '\"', columns = "
+                + types
+                + ")",
             names,
             SENTINEL_2014,
             "Weight",
             "Label",
             Map.of("s", PhysicsProcess.HTAUTAU, "b", PhysicsProcess.BACKGROUND),
+            null,
             null);
     return readAll(src, Columns.FEATURES);
   }
@@ -123,7 +151,8 @@ public final class HiggsMlReader {
   public static EventTable read2024Train(Path dir) {
     Path data = dir.resolve("data").resolve("data.parquet");
     Source src =
-        new Source(data, parquetRelation(data), identity(), Double.NaN, null, null, Map.of(), null);
+        new Source(
+            data, parquetRelation(data), identity(), Double.NaN, null, null, Map.of(), null, null);
     EventTable table = readAll(src, Columns.FEATURES);
     Path weightsFile = dir.resolve("weights").resolve("data.weights");
     Path labelsFile = dir.resolve("labels").resolve("data.labels");
@@ -133,6 +162,10 @@ public final class HiggsMlReader {
     List<String> processes = lines(processFile, table.size());
     for (int i = 0; i < table.size(); i++) {
       table.weights()[i] = parse(weightsFile, weights.get(i), i);
+      String bad = weightProblem(table.weights()[i]);
+      if (bad != null) {
+        throw new HiggsMlDataException(weightsFile, null, "line " + (i + 1) + ": " + bad, null);
+      }
       PhysicsProcess p = process(processFile, null, processes.get(i), BY_LABEL, i);
       table.processes()[i] = (byte) p.ordinal();
       checkLabel(labelsFile, parse(labelsFile, labels.get(i), i), p, i);
@@ -203,6 +236,7 @@ public final class HiggsMlReader {
               Columns.WEIGHTS,
               null,
               Map.of(),
+              null,
               null);
       boolean computeDerived = !hasDerived(src);
       EventTable part =
@@ -266,8 +300,9 @@ public final class HiggsMlReader {
   /**
    * Where the values come from: a SQL relation over one file, the source column of each feature,
    * the source's missing-value sentinel (NaN for none), the weight column (null: filled by the
-   * caller), the process column (null: filled by the caller) with its value names, and a 0/1 label
-   * column to check against the process (null: none).
+   * caller), the process column (null: filled by the caller) with its value names, a 0/1 label
+   * column to check against the process (null: none), and the metadata json whose total_rows and
+   * sum_weights a full read is checked against when it exists (null: none).
    */
   private record Source(
       Path file,
@@ -277,7 +312,8 @@ public final class HiggsMlReader {
       String weightColumn,
       String processColumn,
       Map<String, PhysicsProcess> processNames,
-      String labelColumn) {}
+      String labelColumn,
+      Path metadata) {}
 
   private static Source parquet2025(Path file) {
     return new Source(
@@ -288,7 +324,8 @@ public final class HiggsMlReader {
         Columns.WEIGHTS,
         Columns.DETAILED_LABELS,
         BY_LABEL,
-        Columns.LABELS);
+        Columns.LABELS,
+        HiggsMlWriter.metadataFile(file));
   }
 
   private static Map<String, PhysicsProcess> byLabel() {
@@ -334,16 +371,21 @@ public final class HiggsMlReader {
           ResultSet rs =
               st.executeQuery("SELECT " + String.join(", ", select) + " FROM " + src.relation())) {
         long read = 0;
+        double sumWeights = 0;
         while (read < total) {
           int n = (int) Math.min(capacity, total - read);
           EventTable chunk = EventTable.allocate(n, columns);
           fill(rs, src, columns, chunk, read);
+          for (float w : chunk.weights()) {
+            sumWeights += w;
+          }
           sink.accept(chunk);
           read += n;
         }
         if (rs.next()) {
           throw new HiggsMlDataException(src.file(), null, "more rows than counted", null);
         }
+        checkMetadata(src, read, sumWeights);
         return read;
       }
     } catch (SQLException e) {
@@ -433,10 +475,15 @@ public final class HiggsMlReader {
       }
       long row = firstRow + i;
       for (int c = 0; c < cols.length; c++) {
-        cols[c][i] = value(rs, c + 1, src, columns.get(c), row);
+        cols[c][i] = value(rs, c + 1, src, src.featureSources().get(columns.get(c)), row);
       }
       if (src.weightColumn() != null) {
-        chunk.weights()[i] = value(rs, extra++, src, src.weightColumn(), row);
+        float w = value(rs, extra++, src, src.weightColumn(), row);
+        String bad = weightProblem(w);
+        if (bad != null) {
+          throw new HiggsMlDataException(src.file(), src.weightColumn(), row, bad);
+        }
+        chunk.weights()[i] = w;
       }
       if (src.processColumn() != null) {
         String name = rs.getString(extra++);
@@ -449,6 +496,76 @@ public final class HiggsMlReader {
       extra = cols.length + 1;
     }
     checkMeaning(src, chunk, firstRow);
+    checkRanges(src, chunk, firstRow);
+    if (Double.isNaN(src.sentinel()) && chunk.columnNames().containsAll(Columns.FEATURES)) {
+      DerivedConsistency.check(src.file(), chunk, firstRow);
+    }
+  }
+
+  /** Why a weight is not usable (not finite, or not &gt; 0), or null. */
+  private static String weightProblem(float w) {
+    return w > 0 && w < Float.POSITIVE_INFINITY ? null : "weight " + w + " is not finite and > 0";
+  }
+
+  /** Checks every value against {@link FeatureRanges}, naming the first implausible one. */
+  private static void checkRanges(Source src, EventTable chunk, long firstRow) {
+    for (String c : chunk.columnNames()) {
+      float[] v = chunk.column(c);
+      for (int i = 0; i < v.length; i++) {
+        String bad = FeatureRanges.problem(c, v[i]);
+        if (bad != null) {
+          throw new HiggsMlDataException(
+              src.file(), src.featureSources().get(c), firstRow + i, bad);
+        }
+      }
+    }
+  }
+
+  /**
+   * Checks the row count and the sum of the weights read against the metadata json beside the file,
+   * when the source has one and it exists (the sum to max(1, 1e-6 |sum|): the json rounds it).
+   */
+  private static void checkMetadata(Source src, long rows, double sumWeights) {
+    if (src.metadata() == null || !Files.isRegularFile(src.metadata())) {
+      return;
+    }
+    JsonElement root;
+    try {
+      root = JsonParser.parseString(Files.readString(src.metadata(), StandardCharsets.UTF_8));
+    } catch (IOException | JsonParseException e) {
+      throw new HiggsMlDataException(
+          src.metadata(), null, "cannot be read as JSON: " + e.getMessage(), e);
+    }
+    if (!root.isJsonObject()) {
+      throw new HiggsMlDataException(src.metadata(), null, "is not a JSON object", null);
+    }
+    JsonElement total = root.getAsJsonObject().get("total_rows");
+    if (total != null
+        && total.isJsonPrimitive()
+        && total.getAsJsonPrimitive().isNumber()
+        && total.getAsLong() != rows) {
+      throw new HiggsMlDataException(
+          src.file(),
+          null,
+          rows + " rows, but " + src.metadata().getFileName() + " says total_rows = " + total,
+          null);
+    }
+    JsonElement sum = root.getAsJsonObject().get("sum_weights");
+    if (sum != null && sum.isJsonPrimitive() && sum.getAsJsonPrimitive().isNumber()) {
+      double expected = sum.getAsDouble();
+      if (!(Math.abs(sumWeights - expected) <= Math.max(1, 1e-6 * Math.abs(expected)))) {
+        throw new HiggsMlDataException(
+            src.file(),
+            src.weightColumn(),
+            "weights sum to "
+                + sumWeights
+                + ", but "
+                + src.metadata().getFileName()
+                + " says sum_weights = "
+                + expected,
+            null);
+      }
+    }
   }
 
   /**
@@ -518,6 +635,9 @@ public final class HiggsMlReader {
     float v = rs.getFloat(index);
     if (rs.wasNull()) {
       throw new HiggsMlDataException(src.file(), column, row, "null value");
+    }
+    if (!Float.isFinite(v)) {
+      throw new HiggsMlDataException(src.file(), column, row, "value " + v + " is not finite");
     }
     return v;
   }

@@ -76,11 +76,11 @@ public final class Preprocessor {
         throw new IllegalArgumentException(
             "jet category " + cat + " has " + rows.length + " training events, need >= 2");
       }
+      float[] values = logTransformed(train, cat, rows);
+      requireFinite(train, cat, rows, values);
       try {
         scales.put(
-            cat,
-            Standardization.fitSkipping(
-                Columns.MISSING, cat.features().size(), logTransformed(train, cat, rows)));
+            cat, Standardization.fitSkipping(Columns.MISSING, cat.features().size(), values));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "jet category " + cat + " (features " + cat.features() + "): " + e.getMessage(), e);
@@ -206,6 +206,34 @@ public final class Preprocessor {
   }
 
   /** The category's features of the given rows, row-major, log(1 + F) applied, -25 kept. */
+  /**
+   * Requires every value to fit to be finite, naming the feature, the table row, the value in the
+   * table and, for a log feature, its log(1 + F) (NaN below -1).
+   */
+  private static void requireFinite(EventTable train, JetCategory cat, int[] rows, float[] values) {
+    int d = cat.features().size();
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        String f = cat.features().get(i % d);
+        int row = rows[i / d];
+        float raw = train.column(f)[row];
+        throw new IllegalArgumentException(
+            "jet category "
+                + cat
+                + ": feature "
+                + f
+                + " at table row "
+                + row
+                + " is "
+                + raw
+                + (LOG_FEATURES.contains(f) && Float.isFinite(raw)
+                    ? ", whose log(1 + F) = " + values[i] + ","
+                    : ",")
+                + " not a finite value to fit");
+      }
+    }
+  }
+
   private static float[] logTransformed(EventTable events, JetCategory cat, int[] rows) {
     List<String> features = cat.features();
     int d = features.size();

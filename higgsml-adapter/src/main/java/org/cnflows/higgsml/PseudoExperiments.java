@@ -36,6 +36,9 @@ public final class PseudoExperiments {
   /** Upper end of the signal-strength range of the challenge. */
   public static final double MU_MAX = 3.0;
 
+  /** The most events one pseudo-experiment can hold: the rows of one table (a Java array). */
+  public static final int MAX_EVENTS = Integer.MAX_VALUE - 8;
+
   private final EventTable source;
 
   /**
@@ -57,7 +60,12 @@ public final class PseudoExperiments {
   /** What to generate: signal strength, nuisance parameters and seed. */
   public record Request(double mu, NuisanceParameters nuisances, long seed) {}
 
-  /** One pseudo-experiment. */
+  /**
+   * One pseudo-experiment.
+   *
+   * @throws IllegalArgumentException naming the event whose expected count (weight x norm) is not
+   *     finite and &gt;= 0, or when the expected total would not fit {@link #MAX_EVENTS}
+   */
   public PseudoExperiment generate(double mu, NuisanceParameters nu, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     int n = source.size();
@@ -67,6 +75,7 @@ public final class PseudoExperiments {
     for (PhysicsProcess p : PhysicsProcess.values()) {
       norm[p.ordinal()] = nu.weightNorm(p, mu);
     }
+    checkExpected(weights, processes, norm, mu);
     int[] multiplicity = new int[n];
     long total = 0;
     long[] perProcess = new long[norm.length];
@@ -76,9 +85,14 @@ public final class PseudoExperiments {
       total += k;
       perProcess[processes[i]] += k;
     }
-    if (total > Integer.MAX_VALUE) {
+    if (total > MAX_EVENTS) {
       throw new IllegalArgumentException(
-          total + " events drawn for mu = " + mu + ": more than one table holds");
+          total
+              + " events drawn for mu = "
+              + mu
+              + ": more than one table holds ("
+              + MAX_EVENTS
+              + ")");
     }
     int[] rows = new int[(int) total];
     int at = 0;
@@ -101,6 +115,51 @@ public final class PseudoExperiments {
       }
     }
     return new PseudoExperiment(mu, nu, seed, generated, result.events(), result.postSelection());
+  }
+
+  /**
+   * Requires every expected count weight x norm to be finite and &gt;= 0, and their sum to leave
+   * room for Poisson fluctuations (10 sigma) within {@link #MAX_EVENTS}, naming the event that
+   * expects the most.
+   */
+  private static void checkExpected(float[] weights, byte[] processes, double[] norm, double mu) {
+    double sum = 0;
+    int largest = 0;
+    for (int i = 0; i < weights.length; i++) {
+      double expected = weights[i] * norm[processes[i]];
+      if (!(expected >= 0 && expected < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(
+            "event "
+                + i
+                + " ("
+                + PhysicsProcess.values()[processes[i]]
+                + ", weight "
+                + weights[i]
+                + ") expects "
+                + expected
+                + " events for mu = "
+                + mu
+                + ": not a finite count >= 0");
+      }
+      sum += expected;
+      largest = expected > weights[largest] * norm[processes[largest]] ? i : largest;
+    }
+    if (sum + 10 * Math.sqrt(sum) > MAX_EVENTS) {
+      throw new IllegalArgumentException(
+          "the source expects "
+              + sum
+              + " events for mu = "
+              + mu
+              + ", more than one table holds ("
+              + MAX_EVENTS
+              + "); the most from event "
+              + largest
+              + " ("
+              + PhysicsProcess.values()[processes[largest]]
+              + ", weight "
+              + weights[largest]
+              + ")");
+    }
   }
 
   /**

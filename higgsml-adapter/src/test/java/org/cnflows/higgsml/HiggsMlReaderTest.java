@@ -270,7 +270,7 @@ class HiggsMlReaderTest {
   }
 
   /** Writes the 2025 sample with the float {@code value} in one row of one column. */
-  private static void copySampleChangingRow(Path out, int row, String column, String value)
+  static void copySampleChangingRow(Path out, int row, String column, String value)
       throws SQLException {
     try (Connection c = DuckDb.open();
         Statement st = c.createStatement()) {

@@ -10,8 +10,22 @@ public enum FitStatus {
   MINIMIZER_FAILED,
   /** The likelihood was not finite at the best point. */
   NON_FINITE_NLL,
-  /** The minimizer converged but the Hessian is not positive definite: no covariance. */
-  HESSIAN_NOT_POSITIVE_DEFINITE;
+  /**
+   * The minimizer converged but the Hessian is not positive definite (a negative curvature, or a
+   * variance that is not finite and positive after inversion): no covariance.
+   */
+  HESSIAN_NOT_POSITIVE_DEFINITE,
+  /**
+   * The minimizer converged but the NLL is not finite at a point of the finite-difference stencil
+   * around the minimum (e.g. a NaN region next to it), so the curvature is unknown: no covariance.
+   */
+  NON_FINITE_HESSIAN,
+  /**
+   * The minimizer converged but along some floating parameter the NLL changes by no more than the
+   * fitter's tolerance (or its rounding) over the stencil, up to a quarter of the parameter's
+   * range: the curvature is zero as far as the fit can tell and the error unbounded. No covariance.
+   */
+  ZERO_CURVATURE;
 
   /** Whether values and covariance are usable. */
   public boolean isValid() {

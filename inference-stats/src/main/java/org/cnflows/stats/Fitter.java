@@ -35,7 +35,11 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *
  * <p>Where the NLL is not finite (e.g. a mixture density below zero) the minimizer sees 1e30
  * instead. A fit that ends in {@link FitStatus#MAX_EVALUATIONS} or {@link
- * FitStatus#MINIMIZER_FAILED} reports the best point evaluated.
+ * FitStatus#MINIMIZER_FAILED} reports the best point evaluated. A status never claims what the
+ * numbers deny: {@link FitStatus#CONVERGED} comes with a finite, positive variance for every
+ * floating parameter; a NaN in the Hessian's stencil gives {@link FitStatus#NON_FINITE_HESSIAN}, a
+ * curvature the fit cannot resolve (second difference within the tolerance) {@link
+ * FitStatus#ZERO_CURVATURE}, and both leave the covariance NaN.
  *
  * @param maxEvaluations the evaluation budget of one minimization
  * @param tolerance the absolute change of the NLL below which the minimization stops
@@ -154,7 +158,7 @@ public record Fitter(int maxEvaluations, double tolerance) {
     return out;
   }
 
-  private static FitResult withCovariance(NegLogLikelihood nll, FitResult min) {
+  private FitResult withCovariance(NegLogLikelihood nll, FitResult min) {
     Parameters ps = min.parameters();
     int[] idx = ps.floatingIndices();
     int n = idx.length;
@@ -173,25 +177,58 @@ public record Fitter(int maxEvaluations, double tolerance) {
       }
     }
     hess = FiniteDifferences.hessian(nll::value, x, idx, h, ps);
-    DMatrixRMaj hm = new DMatrixRMaj(hess);
-    DMatrixRMaj inv = new DMatrixRMaj(n, n);
-    LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.chol(n);
+    FitStatus status = curvatureStatus(hess, h, min.nll());
     double[][] cov = new double[ps.size()][ps.size()];
-    FitStatus status = FitStatus.CONVERGED;
-    if (chol.setA(hm)) {
-      chol.invert(inv);
-      for (int a = 0; a < n; a++) {
-        for (int b = 0; b < n; b++) {
-          cov[idx[a]][idx[b]] = inv.get(a, b);
+    if (status == FitStatus.CONVERGED) {
+      DMatrixRMaj inv = new DMatrixRMaj(n, n);
+      LinearSolverDense<DMatrixRMaj> chol = LinearSolverFactory_DDRM.chol(n);
+      if (chol.setA(new DMatrixRMaj(hess))) {
+        chol.invert(inv);
+        for (int a = 0; a < n; a++) {
+          for (int b = 0; b < n; b++) {
+            cov[idx[a]][idx[b]] = inv.get(a, b);
+          }
         }
+        for (int a = 0; a < n; a++) {
+          double v = cov[idx[a]][idx[a]];
+          if (!(v > 0 && v < Double.POSITIVE_INFINITY)) {
+            status = FitStatus.HESSIAN_NOT_POSITIVE_DEFINITE;
+          }
+        }
+      } else {
+        status = FitStatus.HESSIAN_NOT_POSITIVE_DEFINITE;
       }
-    } else {
-      status = FitStatus.HESSIAN_NOT_POSITIVE_DEFINITE;
+    }
+    if (status != FitStatus.CONVERGED) {
       for (double[] row : cov) {
         Arrays.fill(row, Double.NaN);
       }
     }
     return new FitResult(ps, x, min.nll(), cov, status, min.evaluations());
+  }
+
+  /**
+   * {@link FitStatus#NON_FINITE_HESSIAN} if an entry of the finite-difference Hessian is not
+   * finite; {@link FitStatus#ZERO_CURVATURE} if a diagonal second difference H_aa h_a^2 does not
+   * exceed in size the tolerance or 64 ulps of the NLL at the minimum (what the fit cannot
+   * resolve); else {@link FitStatus#CONVERGED} (definiteness is the Cholesky's to judge).
+   */
+  private FitStatus curvatureStatus(double[][] hess, double[] h, double nllAtMinimum) {
+    for (double[] row : hess) {
+      for (double v : row) {
+        if (!Double.isFinite(v)) {
+          return FitStatus.NON_FINITE_HESSIAN;
+        }
+      }
+    }
+    double resolvable = Math.max(tolerance, 64 * Math.ulp(Math.abs(nllAtMinimum)));
+    for (int a = 0; a < h.length; a++) {
+      double secondDifference = hess[a][a] * h[a] * h[a];
+      if (Math.abs(secondDifference) <= resolvable) {
+        return FitStatus.ZERO_CURVATURE;
+      }
+    }
+    return FitStatus.CONVERGED;
   }
 
   private static FitStatus statusOf(double v) {

@@ -31,21 +31,33 @@ public final class FeldmanCousins {
 
   private static final double STEP = 0.005;
 
+  /**
+   * The largest background the Poisson construction accepts. Its cost grows with b (an acceptance
+   * region below b holds of order b counts, each summed at every scanned mu: 3 s at b = 1e4 for n =
+   * 0); above it the Poisson is Gaussian to better than 1% in its central 90%, so use {@link
+   * #boundedGaussian} with x0 = (n - b) / sqrt(b) in units of sqrt(b).
+   */
+  public static final double MAX_BACKGROUND = 1e4;
+
   private FeldmanCousins() {}
 
   /**
    * The interval for a Poisson signal mean given {@code n} observed events and known background
    * {@code b}.
+   *
+   * @param n the observed count, &gt;= 0
+   * @param b the background, finite, in [0, {@link #MAX_BACKGROUND}]
+   * @param cl the confidence level, in (0, 1)
+   * @throws IllegalArgumentException for a value outside these ranges, or when no mu has {@code n}
+   *     in its acceptance region (possible at low cl with n far below b)
    */
   public static Interval poisson(int n, double b, double cl) {
-    Checks.confidenceLevel(cl);
+    checkPoisson(0, b, cl);
     if (n < 0) {
       throw new IllegalArgumentException("observed count n = " + n + " is negative");
     }
-    if (!(b >= 0) || !Double.isFinite(b)) {
-      throw new IllegalArgumentException("background b = " + b + " is not a finite count >= 0");
-    }
     DoublePredicate accepted = mu -> inAcceptance(n, mu, b, cl);
+    double limit = n + 5 * Math.sqrt(n + 1) + 10;
     double first = -1;
     double last = -1;
     for (int i = 0; ; i++) {
@@ -53,9 +65,21 @@ public final class FeldmanCousins {
       if (accepted.test(mu)) {
         first = first < 0 ? mu : first;
         last = mu;
-      } else if (first >= 0 && mu > n + 5 * Math.sqrt(n + 1) + 10) {
+      } else if (mu > limit) {
         break;
       }
+    }
+    if (first < 0) {
+      throw new IllegalArgumentException(
+          "no signal mu in [0, "
+              + limit
+              + "] has n = "
+              + n
+              + " in its acceptance region (b = "
+              + b
+              + ", cl = "
+              + cl
+              + "): the construction's interval is empty");
     }
     double lower = first == 0 ? 0 : bisect(accepted, first - STEP, first);
     double upper = bisect(accepted, last + STEP, last);
@@ -65,9 +89,13 @@ public final class FeldmanCousins {
   /**
    * The acceptance region [n1, n2] of the Poisson construction at signal {@code mu}.
    *
+   * @param mu the signal, finite and &gt;= 0
+   * @param b the background, finite, in [0, {@link #MAX_BACKGROUND}]
+   * @param cl the confidence level, in (0, 1)
    * @return {n1, n2}
    */
   public static int[] poissonAcceptance(double mu, double b, double cl) {
+    checkPoisson(mu, b, cl);
     double lambda = mu + b;
     int lo = (int) Math.floor(lambda);
     while (lo > 0 && logR(lo - 1, lambda, b) > logR(lo, lambda, b)) {
@@ -84,6 +112,25 @@ public final class FeldmanCousins {
       sum += Math.exp(logPoisson(k, lambda));
     }
     return new int[] {lo, hi};
+  }
+
+  private static void checkPoisson(double mu, double b, double cl) {
+    Checks.confidenceLevel(cl);
+    if (!(mu >= 0) || !Double.isFinite(mu)) {
+      throw new IllegalArgumentException("signal mu = " + mu + " is not a finite mean >= 0");
+    }
+    if (!(b >= 0) || !Double.isFinite(b)) {
+      throw new IllegalArgumentException("background b = " + b + " is not a finite count >= 0");
+    }
+    if (b > MAX_BACKGROUND) {
+      throw new IllegalArgumentException(
+          "background b = "
+              + b
+              + " exceeds "
+              + MAX_BACKGROUND
+              + ": the Poisson construction's cost grows with b; use boundedGaussian with x0 ="
+              + " (n - b) / sqrt(b)");
+    }
   }
 
   /** ln R(n) = ln P(n|mu + b) - ln P(n|mu_best + b); unimodal in n. */
@@ -106,8 +153,16 @@ public final class FeldmanCousins {
   /**
    * The acceptance region [x1, x2] of the bounded-Gaussian construction at {@code mu} (x1 = -inf at
    * mu = 0).
+   *
+   * @param mu the mean, finite and &gt;= 0
+   * @param cl the confidence level, in (0, 1)
    */
   public static double[] gaussianAcceptance(double mu, double cl) {
+    Checks.confidenceLevel(cl);
+    if (!(mu >= 0) || !Double.isFinite(mu)) {
+      throw new IllegalArgumentException(
+          "mean mu = " + mu + " is not finite and >= 0 (the construction bounds mu >= 0)");
+    }
     NormalDistribution phi = new NormalDistribution(null, 0, 1);
     if (mu == 0) {
       return new double[] {Double.NEGATIVE_INFINITY, phi.inverseCumulativeProbability(cl)};

@@ -3,14 +3,14 @@ package org.cnflows.stats.intervals;
 /**
  * A confidence interval [lower, upper] around an estimate; an end that reached the parameter's
  * bound (or the end of a scan) without crossing the threshold is flagged, and so is an estimate
- * that the construction could not place ({@link Status}).
+ * that the construction could not place or an end it could not find ({@link Status}).
  *
  * @param estimate the best-fit value (NaN where a method has none)
  * @param lower the lower end
  * @param upper the upper end
  * @param lowerAtBound whether the lower end is a bound rather than a crossing
  * @param upperAtBound whether the upper end is a bound rather than a crossing
- * @param status whether the estimate lay inside the construction's range
+ * @param status whether the estimate lay inside the construction's range and the ends were found
  */
 public record Interval(
     double estimate,
@@ -33,7 +33,13 @@ public record Interval(
      * A Neyman belt's estimate above hi(mu) at every grid point: no mu on the grid accepts it; the
      * interval is the single grid point where hi(mu) is highest, the belt edge nearest to it.
      */
-    ABOVE_BELT
+    ABOVE_BELT,
+    /**
+     * A profile-likelihood end lies in a region where the likelihood is NaN (or -infinity): the
+     * flagged end is the edge of the region where it is defined, not a crossing, and the true end
+     * is unknown ({@link ProfileLikelihood#intervalAt}).
+     */
+    NON_FINITE_NLL
   }
 
   /** Validates lower &lt;= upper and a status. */

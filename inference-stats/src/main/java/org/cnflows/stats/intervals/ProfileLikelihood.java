@@ -84,17 +84,34 @@ public final class ProfileLikelihood {
 
   /**
    * The interval {Delta NLL(theta) &lt; threshold} of {@code name}; an end is the parameter's bound
-   * (flagged) when Delta NLL stays below the threshold up to it.
+   * (flagged) when Delta NLL stays below the threshold up to it. Where Delta NLL becomes +infinity
+   * (the likelihood is zero beyond) before crossing, the end is the edge of that region. Where it
+   * becomes NaN (or -infinity) before crossing, the end is the edge of the region where it is
+   * defined, flagged, and the interval's status is {@link Interval.Status#NON_FINITE_NLL}: the true
+   * end is unknown.
+   *
+   * @param threshold the Delta NLL that defines the ends, finite and &gt; 0
    */
   public Interval intervalAt(String name, double threshold, boolean profiled) {
     Checks.finite("threshold", threshold);
+    if (!(threshold > 0)) {
+      throw new IllegalArgumentException(
+          "threshold = " + threshold + " must be > 0 (Delta NLL is 0 at the best fit)");
+    }
     Parameter p = nll.parameters().get(name);
     double best = global.value(name);
     DoubleUnaryOperator f = v -> deltaNll(name, v, profiled) - threshold;
-    double step = FiniteDifferences.scale(p) / 10;
-    double[] lo = crossing(f, best, -step, p.lower());
-    double[] hi = crossing(f, best, step, p.upper());
-    return new Interval(best, lo[0], hi[0], lo[1] > 0, hi[1] > 0);
+    double scale = FiniteDifferences.scale(p);
+    End lo = crossing(f, best, -scale / 10, p.lower(), scale);
+    End hi = crossing(f, best, scale / 10, p.upper(), scale);
+    boolean undefined = lo.kind() == EndKind.NON_FINITE || hi.kind() == EndKind.NON_FINITE;
+    return new Interval(
+        best,
+        lo.value(),
+        hi.value(),
+        lo.kind() != EndKind.CROSSING,
+        hi.kind() != EndKind.CROSSING,
+        undefined ? Interval.Status.NON_FINITE_NLL : Interval.Status.INSIDE);
   }
 
   /**
@@ -156,25 +173,68 @@ public final class ProfileLikelihood {
     return fitter.minimize(nll.withParameters(ps)).nll() - global.nll();
   }
 
+  /** How an interval end was found. */
+  private enum EndKind {
+    /** Delta NLL crosses the threshold (or jumps to +infinity) there. */
+    CROSSING,
+    /** Delta NLL stays below the threshold up to the parameter's bound. */
+    BOUND,
+    /** Delta NLL is NaN or -infinity beyond, before it crosses. */
+    NON_FINITE
+  }
+
+  private record End(double value, EndKind kind) {}
+
   /**
    * Walks from {@code best} in steps {@code step} (doubling) towards {@code bound} until f &gt; 0,
-   * then solves f = 0; returns {root, 0} or {bound, 1} when f stays &lt;= 0.
+   * then solves f = 0. A non-finite f on the way is bisected to the edge of the region where f is
+   * finite (to 1e-9 of {@code scale}): a finite f &gt; 0 met on the way is a crossing, +infinity
+   * beyond the edge makes the edge a crossing, NaN or -infinity makes it a {@link
+   * EndKind#NON_FINITE} end.
    */
-  private static double[] crossing(DoubleUnaryOperator f, double best, double step, double bound) {
+  private static End crossing(
+      DoubleUnaryOperator f, double best, double step, double bound, double scale) {
     double inner = best;
-    double outer = best;
     double s = step;
     while (true) {
-      outer = step > 0 ? Math.min(inner + s, bound) : Math.max(inner + s, bound);
-      if (f.applyAsDouble(outer) > 0) {
-        return new double[] {root(f, Math.min(inner, outer), Math.max(inner, outer)), 0};
+      double outer = step > 0 ? Math.min(inner + s, bound) : Math.max(inner + s, bound);
+      double v = f.applyAsDouble(outer);
+      if (v > 0 && v < Double.POSITIVE_INFINITY) {
+        return new End(root(f, Math.min(inner, outer), Math.max(inner, outer)), EndKind.CROSSING);
+      }
+      if (!Double.isFinite(v)) {
+        return edge(f, inner, outer, v, scale);
       }
       if (outer == bound) {
-        return new double[] {bound, 1};
+        return new End(bound, EndKind.BOUND);
       }
       inner = outer;
       s *= 2;
     }
+  }
+
+  /** Bisects between {@code inner} (f finite, &lt;= 0) and {@code outer} (f non-finite). */
+  private static End edge(
+      DoubleUnaryOperator f, double inner, double outer, double atOuter, double scale) {
+    double beyond = atOuter;
+    while (Math.abs(outer - inner) > 1e-9 * scale) {
+      double mid = 0.5 * (inner + outer);
+      if (mid == inner || mid == outer) {
+        break;
+      }
+      double v = f.applyAsDouble(mid);
+      if (v > 0 && v < Double.POSITIVE_INFINITY) {
+        return new End(root(f, Math.min(inner, mid), Math.max(inner, mid)), EndKind.CROSSING);
+      }
+      if (Double.isFinite(v)) {
+        inner = mid;
+      } else {
+        outer = mid;
+        beyond = v;
+      }
+    }
+    return new End(
+        inner, beyond == Double.POSITIVE_INFINITY ? EndKind.CROSSING : EndKind.NON_FINITE);
   }
 
   private static double root(DoubleUnaryOperator f, double a, double b) {

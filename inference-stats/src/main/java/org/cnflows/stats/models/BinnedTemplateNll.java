@@ -19,8 +19,10 @@ import org.cnflows.stats.internal.Draws;
  * <p>the Poisson terms written relative to the saturated model (Baker and Cousins, Nucl. Instrum.
  * Meth. 221 (1984) 437, Eq. 15 halved), which changes -ln L by a constant and keeps its values
  * small. T_{p,b} is a {@link TemplateGrid}; every nuisance's bounds must lie within its grid, so
- * nothing is extrapolated. An expected count that interpolation drives to zero or below is taken as
- * {@link Double#MIN_NORMAL}. Immutable and thread-safe.
+ * nothing is extrapolated. A bin whose expected count is zero or below (e.g. driven there by
+ * interpolation) gives observed events probability zero: with n_b &gt; 0 the NLL is +infinity there
+ * (the {@code Fitter} steers clear of such points, and reports {@code NON_FINITE_NLL} where there
+ * is no other), with n_b = 0 the bin contributes nothing. Immutable and thread-safe.
  */
 public final class BinnedTemplateNll implements NegLogLikelihood {
 
@@ -115,8 +117,14 @@ public final class BinnedTemplateNll implements NegLogLikelihood {
     double[] nu = expectedUnchecked(theta);
     double s = 0;
     for (int b = 0; b < nu.length; b++) {
-      double e = Math.max(nu[b], Double.MIN_NORMAL);
+      double e = Math.max(nu[b], 0);
       double n = observed[b];
+      if (Double.isNaN(e)) {
+        return Double.NaN;
+      }
+      if (n > 0 && e == 0) {
+        return Double.POSITIVE_INFINITY;
+      }
       s += n > 0 ? e - n + n * (Math.log(n) - Math.log(e)) : e;
     }
     return s + parameters.constraintNll(theta);
