@@ -285,6 +285,29 @@ public final class FeatureMatrix {
     return withoutContext().withColumns(contextNames, context);
   }
 
+  /**
+   * The rows whose label is {@code label}, in order (e.g. 1 for the signal events).
+   *
+   * @throws IllegalStateException if the rows have no labels
+   * @throws IllegalArgumentException if no row has that label
+   */
+  public FeatureMatrix withLabel(int label) {
+    if (labels == null) {
+      throw new IllegalStateException("the rows have no labels");
+    }
+    int[] rows = new int[labels.length];
+    int n = 0;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] == label) {
+        rows[n++] = i;
+      }
+    }
+    if (n == 0) {
+      throw new IllegalArgumentException("no row of " + size() + " has label " + label);
+    }
+    return select(Arrays.copyOf(rows, n));
+  }
+
   /** The rows at the given indices, in that order. */
   public FeatureMatrix select(int[] rows) {
     int dim = dim();
