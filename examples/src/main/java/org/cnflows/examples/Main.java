@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Entry point of {@code java -jar examples/target/cnflows-examples.jar [command]}.
  *
  * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}; {@code t2} runs {@link T2Study};
- * {@code t3} runs {@link T3Study}.
+ * {@code t3} runs {@link T3Study}; {@code generator-report} runs {@link GeneratorReport}.
  */
 public final class Main {
 
@@ -35,10 +35,12 @@ public final class Main {
         return T2Study.run(rest, out);
       case "t3":
         return T3Study.run(rest, out);
+      case "generator-report":
+        return GeneratorReport.run(rest, out);
       case "-h":
       case "--help":
       case "help":
-        out.println("usage: cnflows-examples [demo | t2 | t3]");
+        out.println("usage: cnflows-examples [demo | t2 | t3 | generator-report]");
         out.println("  demo [grid [steps]]   engine check, toy T1 on a grid, a flow fit (default)");
         out.println(
             "  t2 [events [cnfSteps [dnnSteps [testEvents [layers [hidden [depth [perPhi [lr]]]]]]]]]"
@@ -46,6 +48,9 @@ public final class Main {
         out.println(
             "  t3 [large|small [datasetsPerPoint [flowSteps [classifierSteps]]]]   the thesis's flow"
                 + " and classifier methods beside the true likelihood on T3");
+        out.println(
+            "  generator-report [eventsPerProcess [seed]]   the synthetic generator against the"
+                + " real 2025 sample (higgsml-adapter README)");
         out.println("system properties: -Dcnflows.device=cpu|gpu|gpu:N");
         return 0;
       default:

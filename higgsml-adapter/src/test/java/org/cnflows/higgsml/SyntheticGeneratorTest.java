@@ -69,7 +69,7 @@ class SyntheticGeneratorTest {
   }
 
   @Test
-  void tesAndJesMoveTheSignalToBackgroundRatioOfAFixedSelection() {
+  void tesMovesTheSignalToBackgroundRatioAndJesTheTwoJetYieldOfAFixedSelection() {
     // a selection fixed at nominal: the central 68% of the signal's visible mass
     EventTable nominal = Systematics.apply(synthetic, NuisanceParameters.NOMINAL, rng()).events();
     float[] mass = signalValues(nominal, Columns.DER_MASS_VIS);
@@ -79,17 +79,17 @@ class SyntheticGeneratorTest {
     double sbNominal = massWindowSb(nominal, lo, hi);
     double sbTesDown = massWindowSb(systematics(0.97, 1.0), lo, hi);
     double sbTesUp = massWindowSb(systematics(1.03, 1.0), lo, hi);
-    double twoJetNominal = twoJetSb(nominal);
-    double twoJetJesDown = twoJetSb(systematics(1.0, 0.95));
-    double twoJetJesUp = twoJetSb(systematics(1.0, 1.05));
+    double twoJetNominal = twoJetBackground(nominal);
+    double twoJetJesDown = twoJetBackground(systematics(1.0, 0.95));
+    double twoJetJesUp = twoJetBackground(systematics(1.0, 1.05));
     System.out.printf(
         "S/B in DER_mass_vis [%.1f, %.1f]: tes 0.97 %.3e, 1 %.3e, 1.03 %.3e%n",
         lo, hi, sbTesDown, sbNominal, sbTesUp);
     System.out.printf(
-        "S/B with >= 2 jets: jes 0.95 %.3e, 1 %.3e, 1.05 %.3e%n",
+        "background with >= 2 jets: jes 0.95 %.4g, 1 %.4g, 1.05 %.4g%n",
         twoJetJesDown, twoJetNominal, twoJetJesUp);
     assertThat(Math.abs(sbTesUp / sbTesDown - 1)).isGreaterThan(0.05);
-    assertThat(Math.abs(twoJetJesUp / twoJetJesDown - 1)).isGreaterThan(0.02);
+    assertThat(twoJetJesUp / twoJetJesDown - 1).isGreaterThan(0.05);
   }
 
   @Test
@@ -109,8 +109,9 @@ class SyntheticGeneratorTest {
     }
     System.out.print(table);
     // the 2025 sample (634 Z events of equal weight) resolves KS distances of ~0.06 (95%); the
-    // bound guards the generator against regressions, it does not claim agreement
-    assertThat(worst2025).isLessThan(0.25);
+    // bound guards the generator against regressions, it does not claim agreement (the report's
+    // GeneratorRealismTest holds the tuned features below 0.10 after the post-selection)
+    assertThat(worst2025).isLessThan(0.20);
   }
 
   private static EventTable systematics(double tes, double jes) {
@@ -127,9 +128,15 @@ class SyntheticGeneratorTest {
     return signalToBackground(t, i -> m[i] >= lo && m[i] <= hi);
   }
 
-  private static double twoJetSb(EventTable t) {
+  private static double twoJetBackground(EventTable t) {
     float[] n = t.column(Columns.PRI_N_JETS);
-    return signalToBackground(t, i -> n[i] >= 2);
+    double b = 0;
+    for (int i = 0; i < t.size(); i++) {
+      if (n[i] >= 2 && !t.process(i).isSignal()) {
+        b += t.weights()[i];
+      }
+    }
+    return b;
   }
 
   /** Weighted signal over weighted background among the selected events. */
