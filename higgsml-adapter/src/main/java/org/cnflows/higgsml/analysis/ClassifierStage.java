@@ -2,6 +2,7 @@ package org.cnflows.higgsml.analysis;
 
 import ai.djl.Device;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.cnflows.common.FeatureMatrix;
@@ -72,8 +73,8 @@ public final class ClassifierStage {
 
   /**
    * The DNN inputs of one category's preprocessed rows: the 28 features (undefined ones 0), then
-   * the floored log p of every CNF of {@code cnfs} (none if null), named "logp_" + member; weights,
-   * labels and categories kept.
+   * the floored log p of every CNF of {@code cnfs} (none if null), named "logp_" + member; weights
+   * and labels kept, every row's category set to the category's head ({@link TrainingSets#head}).
    *
    * @throws IllegalArgumentException if the rows are not the category's features
    */
@@ -96,11 +97,13 @@ public final class ClassifierStage {
         padded[i * all + position[k]] = rows.x()[i * d + k];
       }
     }
+    int[] heads = new int[n];
+    Arrays.fill(heads, TrainingSets.head(category));
     FeatureMatrix out =
         FeatureMatrix.of(padded, Columns.FEATURES)
             .withWeights(rows.weights())
             .withLabels(rows.labels())
-            .withCategories(rows.categories());
+            .withCategories(heads);
     if (cnfs == null) {
       return out;
     }

@@ -29,10 +29,10 @@ import org.cnflows.higgsml.SystematicsResult;
  *       labelled with the classifier head of its category, for the two-headed DNN (step 3).
  * </ul>
  *
- * Every set is a {@link FeatureMatrix} with labels (1 = signal), weights and categories (the head:
- * 0 for one jet, 1 for two or more), produced by the one {@link Preprocessor}. Random choices come
- * from {@link Seeds} streams of (seed, sub-dataset index), so a set does not depend on threads or
- * on how many sets were built before.
+ * Every set is a {@link FeatureMatrix} with labels (1 = signal), weights and categories (the jet
+ * category's ordinal), produced by the one {@link Preprocessor}; {@link #head} maps a category to
+ * its classifier head. Random choices come from {@link Seeds} streams of (seed, sub-dataset index),
+ * so a set does not depend on threads or on how many sets were built before.
  */
 public final class TrainingSets {
 
@@ -157,8 +157,6 @@ public final class TrainingSets {
     for (int i = 0; i < w.length; i++) {
       balanced[i] = (float) (w[i] * half / sum[y[i]]);
     }
-    int[] heads = new int[y.length];
-    Arrays.fill(heads, head(cat));
-    return rows.withWeights(balanced).withCategories(heads);
+    return rows.withWeights(balanced);
   }
 }

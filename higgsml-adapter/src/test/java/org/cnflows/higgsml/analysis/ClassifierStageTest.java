@@ -54,6 +54,7 @@ class ClassifierStageTest {
             .isGreaterThanOrEqualTo((float) (ContrastiveLoss.DEFAULT_CLAMP / 0.5));
       }
       assertThat(in.weights()).isEqualTo(one.weights());
+      assertThat(in.categories()).containsOnly(TrainingSets.head(JetCategory.ONE));
       assertThatThrownBy(() -> ClassifierStage.inputs(one, JetCategory.TWO_PLUS, null, 10))
           .hasMessageContaining("not the features of TWO_PLUS");
 

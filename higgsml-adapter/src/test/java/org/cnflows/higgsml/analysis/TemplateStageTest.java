@@ -1,0 +1,96 @@
+package org.cnflows.higgsml.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import java.util.Map;
+import org.cnflows.contrastive.Classifier;
+import org.cnflows.contrastive.CnfSet;
+import org.cnflows.flows.TrainingListener;
+import org.cnflows.higgsml.EventTable;
+import org.cnflows.higgsml.JetCategory;
+import org.cnflows.higgsml.Preprocessor;
+import org.cnflows.higgsml.SyntheticGenerator;
+import org.cnflows.stats.FitResult;
+import org.cnflows.stats.FitStatus;
+import org.cnflows.stats.Fitter;
+import org.cnflows.stats.models.BinnedTemplateNll;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The binned likelihood of the template stage, built with tiny models (the closure checks do not
+ * need good ones): Asimov data at (mu, jes, tes) are fitted back, and the templates respond to tes.
+ */
+class TemplateStageTest {
+
+  private static Map<JetCategory, CnfSet> cnfs;
+  private static Classifier dnn;
+  private static TemplateStage.Models models;
+  private static BinnedTemplateNll likelihood;
+
+  @BeforeAll
+  static void build() {
+    EventTable pool = SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(21, 1500));
+    Preprocessor pre = Preprocessor.fit(pool);
+    cnfs =
+        CnfStage.train(
+            TrainingSets.nominal(pool, pre),
+            new CnfStage.Config(2, 16, 1, 60, 256, 1e-3, 5),
+            Device.cpu(),
+            TrainingListener.NONE);
+    dnn =
+        ClassifierStage.train(
+            TrainingSets.augmented(pool, pre, 4, 2000, 1).sets(),
+            cnfs,
+            new ClassifierStage.Config(32, 2, 200, 256, 3e-3, 4),
+            Device.cpu(),
+            TrainingListener.NONE);
+    models = new TemplateStage.Models(pre, cnfs, dnn);
+    EventTable templates =
+        SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(22, 3000));
+    likelihood =
+        TemplateStage.build(templates, models, TemplateStage.Config.square(0.97, 1.03, 3, 10, 5));
+  }
+
+  @AfterAll
+  static void close() {
+    dnn.close();
+    cnfs.values().forEach(CnfSet::close);
+  }
+
+  @Test
+  void asimovDataAreFittedBack() {
+    for (double mu : new double[] {0.5, 1.0, 2.5}) {
+      FitResult fit = Fitter.defaults().fit(likelihood.asimov(new double[] {mu, 1, 1}));
+      assertThat(fit.status()).isEqualTo(FitStatus.CONVERGED);
+      assertThat(fit.value("mu")).as("mu = %s", mu).isCloseTo(mu, within(1e-3));
+      assertThat(fit.value("jes")).isCloseTo(1, within(1e-3));
+      assertThat(fit.value("tes")).isCloseTo(1, within(1e-3));
+    }
+  }
+
+  /**
+   * Asimov data at tes = 1.02 (2 sigma of the prior, between grid points): the fit moves tes most
+   * of the way from the prior's centre towards the truth, since the 10^6 expected events outweigh
+   * the 1% prior.
+   */
+  @Test
+  void aShiftedTesIsSeenInTheDataThroughThePrior() {
+    FitResult fit = Fitter.defaults().fit(likelihood.asimov(new double[] {1.0, 1, 1.02}));
+    System.out.printf(
+        "Asimov at (mu, jes, tes) = (1, 1, 1.02): fit mu %.4f, jes %.4f, tes %.4f%n",
+        fit.value("mu"), fit.value("jes"), fit.value("tes"));
+    assertThat(fit.value("tes")).isGreaterThan(1.015);
+    assertThat(fit.value("mu")).isCloseTo(1, within(0.2));
+    double[] nominal = likelihood.expected(new double[] {1, 1, 1});
+    double[] shifted = likelihood.expected(new double[] {1, 1, 1.02});
+    double moved = 0;
+    for (int b = 0; b < nominal.length; b++) {
+      moved += Math.abs(shifted[b] - nominal[b]);
+    }
+    assertThat(moved).isGreaterThan(0);
+  }
+}
