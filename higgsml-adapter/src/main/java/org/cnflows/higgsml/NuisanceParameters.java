@@ -1,5 +1,6 @@
 package org.cnflows.higgsml;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -78,7 +79,22 @@ public record NuisanceParameters(
   }
 
   /**
-   * The factor multiplying the weights of a process at signal strength {@code mu}.
+   * The nuisances whose product scales the yield of a process (with mu for the signal): bkg_scale
+   * for every background, times ttbar_scale for ttbar and diboson_scale for diboson; none for the
+   * signal. A binned model's normalization factors follow this list.
+   */
+  public static List<Nuisance> normalizations(PhysicsProcess process) {
+    return switch (process) {
+      case HTAUTAU -> List.of();
+      case ZTAUTAU, BACKGROUND -> List.of(Nuisance.BKG_SCALE);
+      case TTBAR -> List.of(Nuisance.BKG_SCALE, Nuisance.TTBAR_SCALE);
+      case DIBOSON -> List.of(Nuisance.BKG_SCALE, Nuisance.DIBOSON_SCALE);
+    };
+  }
+
+  /**
+   * The factor multiplying the weights of a process at signal strength {@code mu}: mu for the
+   * signal, times the product of its {@link #normalizations}.
    *
    * @throws IllegalArgumentException if mu is negative or not finite
    */
@@ -86,11 +102,10 @@ public record NuisanceParameters(
     if (!(mu >= 0 && mu < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("mu = " + mu + " must be finite and >= 0");
     }
-    return switch (process) {
-      case HTAUTAU -> mu;
-      case ZTAUTAU, BACKGROUND -> bkgScale;
-      case TTBAR -> bkgScale * ttbarScale;
-      case DIBOSON -> bkgScale * dibosonScale;
-    };
+    double norm = process.isSignal() ? mu : 1;
+    for (Nuisance n : normalizations(process)) {
+      norm *= get(n);
+    }
+    return norm;
   }
 }

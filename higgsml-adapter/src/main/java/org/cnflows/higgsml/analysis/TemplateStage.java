@@ -1,5 +1,7 @@
 package org.cnflows.higgsml.analysis;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -10,6 +12,7 @@ import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.JetCategory;
 import org.cnflows.higgsml.Nuisance;
 import org.cnflows.higgsml.NuisanceParameters;
+import org.cnflows.higgsml.PhysicsProcess;
 import org.cnflows.higgsml.Preprocessor;
 import org.cnflows.higgsml.Systematics;
 import org.cnflows.stats.Parameter;
@@ -73,38 +76,59 @@ public final class TemplateStage {
   public record Models(Preprocessor preprocessor, Map<JetCategory, CnfSet> cnfs, Classifier dnn) {}
 
   /**
-   * The binned likelihood with its templates built from {@code pool}; the observed counts are the
-   * nominal templates at mu = 1 (replace them with {@link BinnedTemplateNll#withObserved}).
+   * The binned likelihood with its templates built from {@code pool}, one process per physics
+   * process present in the pool, each scaled by mu (signal) or its normalization nuisances ({@link
+   * NuisanceParameters#normalizations}); the observed counts are the nominal expectation (replace
+   * them with {@link BinnedTemplateNll#withObserved}). Parameters: mu, jes, tes, then bkg_scale,
+   * ttbar_scale, diboson_scale as far as a present process needs them.
    */
   public static BinnedTemplateNll build(EventTable pool, Models models, Config config) {
+    List<PhysicsProcess> present = new ArrayList<>();
+    for (PhysicsProcess p : PhysicsProcess.values()) {
+      if (pool.count(p) > 0) {
+        present.add(p);
+      }
+    }
     int points = config.jes().length * config.tes().length;
-    double[][] signal = new double[points][];
-    double[][] background = new double[points][];
+    Map<PhysicsProcess, double[][]> templates = new EnumMap<>(PhysicsProcess.class);
+    present.forEach(p -> templates.put(p, new double[points][]));
     int g = 0;
     for (double jes : config.jes()) {
       for (double tes : config.tes()) {
         NuisanceParameters nu = new NuisanceParameters(tes, jes, 0, 1, 1, 1);
         EventTable shifted = Systematics.apply(pool, nu, new SplittableRandom(0)).events();
-        double[][] byClass = histograms(shifted, models, config.bins(), true);
-        signal[g] = byClass[1];
-        background[g] = byClass[0];
+        Map<PhysicsProcess, double[]> byProcess = histograms(shifted, models, config.bins());
+        for (PhysicsProcess p : present) {
+          templates.get(p)[g] = byProcess.getOrDefault(p, new double[2 * config.bins()]);
+        }
         g++;
       }
     }
-    List<String> names = List.of(Nuisance.JES.label(), Nuisance.TES.label());
+    List<String> axesNames = List.of(Nuisance.JES.label(), Nuisance.TES.label());
     List<double[]> axes = List.of(config.jes(), config.tes());
-    Parameters parameters =
-        Parameters.of(
-            Parameter.of("mu", 1, 0, config.muMax()),
-            onGrid(Nuisance.JES.parameter(), config.jes()),
-            onGrid(Nuisance.TES.parameter(), config.tes()));
-    List<Process> processes =
-        List.of(
-            new Process("signal", new TemplateGrid(names, axes, signal), List.of("mu")),
-            new Process("background", new TemplateGrid(names, axes, background), List.of()));
+    List<Parameter> parameters = new ArrayList<>();
+    parameters.add(Parameter.of("mu", 1, 0, config.muMax()));
+    parameters.add(onGrid(Nuisance.JES.parameter(), config.jes()));
+    parameters.add(onGrid(Nuisance.TES.parameter(), config.tes()));
+    List<Process> processes = new ArrayList<>();
+    for (PhysicsProcess p : present) {
+      List<String> norms = new ArrayList<>();
+      if (p.isSignal()) {
+        norms.add("mu");
+      }
+      for (Nuisance n : NuisanceParameters.normalizations(p)) {
+        norms.add(n.label());
+        if (parameters.stream().noneMatch(q -> q.name().equals(n.label()))) {
+          parameters.add(n.parameter());
+        }
+      }
+      processes.add(
+          new Process(
+              p.name().toLowerCase(), new TemplateGrid(axesNames, axes, templates.get(p)), norms));
+    }
     BinnedTemplateNll model =
-        new BinnedTemplateNll(parameters, processes, new double[2 * config.bins()]);
-    return model.asimov(new double[] {1, 1, 1});
+        new BinnedTemplateNll(Parameters.of(parameters), processes, new double[2 * config.bins()]);
+    return model.asimov(model.parameters().initialValues());
   }
 
   /** The parameter bounded by its grid axis (templates are not extrapolated), prior kept. */
@@ -119,18 +143,22 @@ public final class TemplateStage {
    * counts of the binned likelihood.
    */
   public static double[] observed(EventTable data, Models models, int bins) {
-    return histograms(data, models, bins, false)[0];
+    double[] h = new double[2 * bins];
+    for (double[] part : histograms(data, models, bins).values()) {
+      for (int b = 0; b < h.length; b++) {
+        h[b] += part[b];
+      }
+    }
+    return h;
   }
 
-  /**
-   * Weighted score histograms of the analysed categories, concatenated: by class ({background,
-   * signal}) when {@code byClass}, else one histogram of all events (in element 0).
-   */
-  private static double[][] histograms(
-      EventTable events, Models models, int bins, boolean byClass) {
-    double[][] h = new double[2][2 * bins];
+  /** Weighted score histograms of the analysed categories, concatenated, per physics process. */
+  private static Map<PhysicsProcess, double[]> histograms(
+      EventTable events, Models models, int bins) {
+    Map<PhysicsProcess, double[]> h = new EnumMap<>(PhysicsProcess.class);
     for (JetCategory cat : TrainingSets.ANALYSIS_CATEGORIES) {
-      if (cat.rows(events).length == 0) {
+      int[] rows = cat.rows(events);
+      if (rows.length == 0) {
         continue;
       }
       FeatureMatrix inputs =
@@ -140,8 +168,8 @@ public final class TemplateStage {
       int offset = TrainingSets.head(cat) * bins;
       for (int i = 0; i < score.length; i++) {
         int bin = offset + Math.min((int) (score[i] * bins), bins - 1);
-        int row = byClass ? inputs.labels()[i] : 0;
-        h[row][bin] += inputs.weights()[i];
+        h.computeIfAbsent(events.process(rows[i]), p -> new double[2 * bins])[bin] +=
+            inputs.weights()[i];
       }
     }
     return h;

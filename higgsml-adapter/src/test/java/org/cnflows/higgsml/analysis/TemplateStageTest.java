@@ -61,10 +61,40 @@ class TemplateStageTest {
     cnfs.values().forEach(CnfSet::close);
   }
 
+  /** Parameter values with mu, jes and tes set and the background scales nominal. */
+  private static double[] theta(double mu, double jes, double tes) {
+    double[] t = likelihood.parameters().initialValues();
+    t[likelihood.parameters().indexOf("mu")] = mu;
+    t[likelihood.parameters().indexOf("jes")] = jes;
+    t[likelihood.parameters().indexOf("tes")] = tes;
+    return t;
+  }
+
+  @Test
+  void theModelHasAProcessPerPhysicsProcessWithTheChallengesNormalizations() {
+    assertThat(likelihood.parameters().names())
+        .containsExactly("mu", "jes", "tes", "bkg_scale", "ttbar_scale", "diboson_scale");
+    double[] nominal = likelihood.expected(theta(1, 1, 1));
+    double[] t = theta(1, 1, 1);
+    t[likelihood.parameters().indexOf("ttbar_scale")] = 1.1;
+    double[] moreTtbar = likelihood.expected(t);
+    double total = 0;
+    double more = 0;
+    for (int b = 0; b < nominal.length; b++) {
+      total += nominal[b];
+      more += moreTtbar[b];
+    }
+    double ttbar = SyntheticGenerator.YIELDS_10FB.get(org.cnflows.higgsml.PhysicsProcess.TTBAR);
+    System.out.printf(
+        "templates: %.0f expected events in the analysed categories; ttbar_scale 1.1 adds %.0f%n",
+        total, more - total);
+    assertThat(more - total).isPositive().isLessThan(0.1 * ttbar);
+  }
+
   @Test
   void asimovDataAreFittedBack() {
     for (double mu : new double[] {0.5, 1.0, 2.5}) {
-      FitResult fit = Fitter.defaults().fit(likelihood.asimov(new double[] {mu, 1, 1}));
+      FitResult fit = Fitter.defaults().fit(likelihood.asimov(theta(mu, 1, 1)));
       assertThat(fit.status()).isEqualTo(FitStatus.CONVERGED);
       assertThat(fit.value("mu")).as("mu = %s", mu).isCloseTo(mu, within(1e-3));
       assertThat(fit.value("jes")).isCloseTo(1, within(1e-3));
@@ -79,14 +109,14 @@ class TemplateStageTest {
    */
   @Test
   void aShiftedTesIsSeenInTheDataThroughThePrior() {
-    FitResult fit = Fitter.defaults().fit(likelihood.asimov(new double[] {1.0, 1, 1.02}));
+    FitResult fit = Fitter.defaults().fit(likelihood.asimov(theta(1.0, 1, 1.02)));
     System.out.printf(
         "Asimov at (mu, jes, tes) = (1, 1, 1.02): fit mu %.4f, jes %.4f, tes %.4f%n",
         fit.value("mu"), fit.value("jes"), fit.value("tes"));
     assertThat(fit.value("tes")).isGreaterThan(1.015);
     assertThat(fit.value("mu")).isCloseTo(1, within(0.2));
-    double[] nominal = likelihood.expected(new double[] {1, 1, 1});
-    double[] shifted = likelihood.expected(new double[] {1, 1, 1.02});
+    double[] nominal = likelihood.expected(theta(1, 1, 1));
+    double[] shifted = likelihood.expected(theta(1, 1, 1.02));
     double moved = 0;
     for (int b = 0; b < nominal.length; b++) {
       moved += Math.abs(shifted[b] - nominal[b]);
