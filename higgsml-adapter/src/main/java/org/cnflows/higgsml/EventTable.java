@@ -212,6 +212,24 @@ public final class EventTable {
   }
 
   /**
+   * The same events with every weight multiplied by {@code factor}, e.g. {@code luminosity / 10} to
+   * turn the 10 fb^-1 expected yields of the challenge's weights into another luminosity's (columns
+   * and processes shared, weights copied).
+   *
+   * @throws IllegalArgumentException if the factor is not finite and &gt; 0
+   */
+  public EventTable withWeightsScaled(double factor) {
+    if (!(factor > 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("weight factor " + factor + " must be finite and > 0");
+    }
+    float[] w = new float[size];
+    for (int i = 0; i < size; i++) {
+      w[i] = (float) (weights[i] * factor);
+    }
+    return new EventTable(size, new LinkedHashMap<>(columns), w, processes);
+  }
+
+  /**
    * A table sharing this table's arrays for the named columns only (a projection, not a copy).
    *
    * @throws IllegalArgumentException naming a column that does not exist
