@@ -2,15 +2,8 @@ package org.cnflows.higgsml.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import java.util.List;
-import java.util.Map;
-import org.cnflows.contrastive.Classifier;
-import org.cnflows.contrastive.CnfSet;
-import org.cnflows.flows.TrainingListener;
 import org.cnflows.higgsml.EventTable;
-import org.cnflows.higgsml.JetCategory;
-import org.cnflows.higgsml.Preprocessor;
 import org.cnflows.higgsml.SyntheticGenerator;
 import org.cnflows.stats.intervals.NeymanBelt;
 import org.cnflows.stats.models.BinnedTemplateNll;
@@ -27,22 +20,8 @@ class AnalysisPipelineTest {
 
   @Test
   void eventsBecomeIntervalsAndAReportDeterministically() {
-    EventTable train = SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(31, 1500));
-    Preprocessor pre = Preprocessor.fit(train);
-    Map<JetCategory, CnfSet> cnfs =
-        CnfStage.train(
-            TrainingSets.nominal(train, pre),
-            new CnfStage.Config(2, 16, 1, 60, 256, 1e-3, 5),
-            Device.cpu(),
-            TrainingListener.NONE);
-    try (Classifier dnn =
-        ClassifierStage.train(
-            TrainingSets.augmented(train, pre, 4, 2000, 1).sets(),
-            cnfs,
-            new ClassifierStage.Config(32, 2, 200, 256, 3e-3, 4),
-            Device.cpu(),
-            TrainingListener.NONE)) {
-      TemplateStage.Models models = new TemplateStage.Models(pre, cnfs, dnn);
+    try (TinyModels tiny = new TinyModels(31)) {
+      TemplateStage.Models models = tiny.models;
       double lumi = 0.1;
       BinnedTemplateNll model =
           TemplateStage.build(
@@ -92,8 +71,6 @@ class AnalysisPipelineTest {
           "tiny pipeline: coverage %.3f, mean width %.3f, RMSE %.3f, score %.3f%n",
           report.pooled().coverage(), report.pooled().width(), report.rmse(), report.score());
       assertThat(EvaluationStage.run(test, models, model, belt, 10, config)).isEqualTo(outcomes);
-    } finally {
-      cnfs.values().forEach(CnfSet::close);
     }
   }
 }

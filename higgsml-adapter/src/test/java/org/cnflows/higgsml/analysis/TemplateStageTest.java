@@ -3,14 +3,7 @@ package org.cnflows.higgsml.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
-import java.util.Map;
-import org.cnflows.contrastive.Classifier;
-import org.cnflows.contrastive.CnfSet;
-import org.cnflows.flows.TrainingListener;
 import org.cnflows.higgsml.EventTable;
-import org.cnflows.higgsml.JetCategory;
-import org.cnflows.higgsml.Preprocessor;
 import org.cnflows.higgsml.SyntheticGenerator;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.FitStatus;
@@ -26,39 +19,22 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateStageTest {
 
-  private static Map<JetCategory, CnfSet> cnfs;
-  private static Classifier dnn;
-  private static TemplateStage.Models models;
+  private static TinyModels tiny;
   private static BinnedTemplateNll likelihood;
 
   @BeforeAll
   static void build() {
-    EventTable pool = SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(21, 1500));
-    Preprocessor pre = Preprocessor.fit(pool);
-    cnfs =
-        CnfStage.train(
-            TrainingSets.nominal(pool, pre),
-            new CnfStage.Config(2, 16, 1, 60, 256, 1e-3, 5),
-            Device.cpu(),
-            TrainingListener.NONE);
-    dnn =
-        ClassifierStage.train(
-            TrainingSets.augmented(pool, pre, 4, 2000, 1).sets(),
-            cnfs,
-            new ClassifierStage.Config(32, 2, 200, 256, 3e-3, 4),
-            Device.cpu(),
-            TrainingListener.NONE);
-    models = new TemplateStage.Models(pre, cnfs, dnn);
+    tiny = new TinyModels(21);
     EventTable templates =
         SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(22, 3000));
     likelihood =
-        TemplateStage.build(templates, models, TemplateStage.Config.square(0.97, 1.03, 3, 10, 5));
+        TemplateStage.build(
+            templates, tiny.models, TemplateStage.Config.square(0.97, 1.03, 3, 10, 5));
   }
 
   @AfterAll
   static void close() {
-    dnn.close();
-    cnfs.values().forEach(CnfSet::close);
+    tiny.close();
   }
 
   /** Parameter values with mu, jes and tes set and the background scales nominal. */
