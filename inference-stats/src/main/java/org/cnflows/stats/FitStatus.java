@@ -31,4 +31,16 @@ public enum FitStatus {
   public boolean isValid() {
     return this == CONVERGED;
   }
+
+  /**
+   * Whether the minimizer converged, so the values are the minimum even if the covariance is not
+   * usable (a minimum on a bound has no curvature there): what a point estimate needs, e.g. a
+   * Neyman belt's mu-hat.
+   */
+  public boolean minimumFound() {
+    return this == CONVERGED
+        || this == HESSIAN_NOT_POSITIVE_DEFINITE
+        || this == NON_FINITE_HESSIAN
+        || this == ZERO_CURVATURE;
+  }
 }

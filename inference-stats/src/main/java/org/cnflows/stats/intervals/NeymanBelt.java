@@ -81,9 +81,13 @@ public final class NeymanBelt {
       return new Estimate(value, FitStatus.CONVERGED);
     }
 
-    /** Whether the toy enters the belt: a converged fit with a finite mu-hat. */
+    /**
+     * Whether the toy enters the belt: a finite mu-hat at a minimum the fitter found ({@link
+     * FitStatus#minimumFound()}; the belt needs the estimate, not its covariance, so a minimum on a
+     * bound counts).
+     */
     public boolean usable() {
-      return status.isValid() && Double.isFinite(value);
+      return status.minimumFound() && Double.isFinite(value);
     }
 
     /** Why the toy does not enter the belt, for messages. */
