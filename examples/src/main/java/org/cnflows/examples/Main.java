@@ -7,7 +7,8 @@ import java.util.Arrays;
  * Entry point of {@code java -jar examples/target/cnflows-examples.jar [command]}.
  *
  * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}; {@code t2} runs {@link T2Study};
- * {@code t3} runs {@link T3Study}; {@code generator-report} runs {@link GeneratorReport}.
+ * {@code t3} runs {@link T3Study}; {@code generator-report} runs {@link GeneratorReport}; {@code
+ * higgsml} runs {@link HiggsMlCommand}.
  */
 public final class Main {
 
@@ -37,10 +38,12 @@ public final class Main {
         return T3Study.run(rest, out);
       case "generator-report":
         return GeneratorReport.run(rest, out);
+      case "higgsml":
+        return HiggsMlCommand.run(rest, out, err);
       case "-h":
       case "--help":
       case "help":
-        out.println("usage: cnflows-examples [demo | t2 | t3 | generator-report]");
+        out.println("usage: cnflows-examples [demo | t2 | t3 | generator-report | higgsml]");
         out.println("  demo [grid [steps]]   engine check, toy T1 on a grid, a flow fit (default)");
         out.println(
             "  t2 [events [cnfSteps [dnnSteps [testEvents [layers [hidden [depth [perPhi [lr]]]]]]]]]"
@@ -51,6 +54,10 @@ public final class Main {
         out.println(
             "  generator-report [eventsPerProcess [seed]]   the synthetic generator against the"
                 + " real 2025 sample (higgsml-adapter README)");
+        out.println(
+            "  higgsml [--preset smoke] [--data PATH] [--out DIR] [--device cpu|gpu[:N]] [--sets N]"
+                + " [--per-set M] [--luminosity FB] [--seed S]   the CNF paper's HiggsML analysis"
+                + " (higgsml --help)");
         out.println("system properties: -Dcnflows.device=cpu|gpu|gpu:N");
         return 0;
       default:

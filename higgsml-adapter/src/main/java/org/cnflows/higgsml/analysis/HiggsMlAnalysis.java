@@ -44,7 +44,8 @@ public final class HiggsMlAnalysis {
    * @param eventsPerSubset events drawn for each sub-dataset (capped at the pool's size)
    * @param dnn the classifier stage
    * @param templates the template stage
-   * @param beltGrid the true mu values of the belt
+   * @param beltGrid the true mu values of the belt; cover [0, the templates' muMax] so that every
+   *     mu-hat lies inside the belt
    * @param beltToys toys per belt point
    * @param evaluation the sets of test pseudo-experiments
    */
@@ -99,7 +100,7 @@ public final class HiggsMlAnalysis {
           2000,
           new ClassifierStage.Config(32, 2, 200, 256, 3e-3, seed),
           TemplateStage.Config.square(0.97, 1.03, 3, 10, 6),
-          new double[] {0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4},
+          new double[] {0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6},
           40,
           new EvaluationStage.Config(2, 4, seed));
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The six stages end to end on the smoke preset ({@link HiggsMlAnalysis.Config#smoke}: synthetic
  * events, CNFs of 2 couplings, a 2 x 32 DNN, a 3 x 3 template grid of 10 bins per category, a belt
- * of 9 mu values x 40 toys, 2 sets x 4 pseudo-experiments at 1 fb^-1): the pipeline's invariants,
+ * of 13 mu values x 40 toys, 2 sets x 4 pseudo-experiments at 1 fb^-1): the pipeline's invariants,
  * not its physics. Every pseudo-experiment is fitted and read off the belt, the report's figures
  * are consistent with the outcomes, and the same seed gives the same results.
  *

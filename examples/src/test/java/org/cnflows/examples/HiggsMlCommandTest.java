@@ -1,0 +1,61 @@
+package org.cnflows.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The higgsml command as a user runs it: help, bad options, and the smoke preset's outputs. */
+class HiggsMlCommandTest {
+
+  private static String[] run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new String[] {
+      Integer.toString(code),
+      out.toString(StandardCharsets.UTF_8),
+      err.toString(StandardCharsets.UTF_8)
+    };
+  }
+
+  @Test
+  void helpListsEveryOptionAndABadOptionIsNamed() {
+    String[] help = run("higgsml", "--help");
+    assertThat(help[0]).isEqualTo("0");
+    assertThat(help[1])
+        .contains("--preset", "--data", "--out", "--device", "--sets", "--per-set")
+        .contains("--luminosity", "--seed", "smoke");
+    String[] bad = run("higgsml", "--preset", "huge");
+    assertThat(bad[0]).isEqualTo("2");
+    assertThat(bad[2]).contains("huge").contains("smoke");
+  }
+
+  @Test
+  void theSmokePresetWritesItsTableAsMarkdownCsvAndJson(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    String[] r = run("higgsml", "--out", out.toString(), "--sets", "2", "--per-set", "2");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("[6/6] evaluation: 4 pseudo-experiments", "| pooled | 4 |");
+    assertThat(Files.readString(out.resolve("results.md"))).contains("| pooled | 4 |");
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertThat(csv).hasSize(5);
+    assertThat(csv.get(0)).isEqualTo("set,true_mu,events,fit,mu_hat,p16,p84,status,covers");
+    JsonObject json =
+        JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+    assertThat(json.getAsJsonObject("config").get("name").getAsString()).isEqualTo("smoke");
+    assertThat(json.getAsJsonArray("outcomes")).hasSize(4);
+  }
+}
