@@ -359,14 +359,26 @@ public final class NeymanBelt {
    * linearly between grid points; an end at the first or last grid point is flagged. When no mu
    * accepts {@code muHat} (it lies below every lo or above every hi), the interval is the grid
    * point of the nearest belt edge, with status {@link Interval.Status#BELOW_BELT} or {@link
-   * Interval.Status#ABOVE_BELT}.
+   * Interval.Status#ABOVE_BELT}. An estimate beyond the belt's extreme edges by no more than
+   * {@value #EDGE_TOLERANCE} of the belt's span counts as on the edge: a fit whose minimum lies on
+   * a parameter bound returns the bound to within rounding, and the toys that made the edge did the
+   * same.
    */
   public Interval invert(double muHat) {
     Checks.finite("muHat", muHat);
+    double lowest = Arrays.stream(lo).min().orElseThrow();
+    double highest = Arrays.stream(hi).max().orElseThrow();
+    double tolerance = EDGE_TOLERANCE * (highest - lowest + Math.abs(highest) + Math.abs(lowest));
+    double x = muHat;
+    if (x < lowest && lowest - x <= tolerance) {
+      x = lowest;
+    } else if (x > highest && x - highest <= tolerance) {
+      x = highest;
+    }
     double lower = Double.POSITIVE_INFINITY;
     double upper = Double.NEGATIVE_INFINITY;
     for (int a = 0; a + 1 < mu.length; a++) {
-      double[] t = accepted(a, muHat);
+      double[] t = accepted(a, x);
       if (t[0] <= t[1]) {
         lower = Math.min(lower, mu[a] + t[0] * (mu[a + 1] - mu[a]));
         upper = Math.max(upper, mu[a] + t[1] * (mu[a + 1] - mu[a]));
@@ -418,6 +430,9 @@ public final class NeymanBelt {
       t[0] = Math.max(t[0], c);
     }
   }
+
+  /** The relative distance beyond the belt's extreme edges that {@link #invert} calls rounding. */
+  public static final double EDGE_TOLERANCE = 1e-9;
 
   /** The model type of a saved belt ({@link ModelDirectory}). */
   public static final String TYPE = "neyman-belt";

@@ -119,6 +119,15 @@ class NeymanBeltTest {
     assertThat(iv.upper()).isCloseTo(2.0 / 3, within(1e-15));
     assertThat(iv.status()).isEqualTo(Interval.Status.INSIDE);
     assertThat(iv.lowerAtBound() || iv.upperAtBound()).isFalse();
+    NeymanBelt atBound =
+        NeymanBelt.of(
+            new double[] {0, 3, 6}, new double[] {0, 1, 3.5}, new double[] {2, 5, 6 - 1e-14});
+    Interval top = atBound.invert(6.0);
+    assertThat(top.status()).isEqualTo(Interval.Status.INSIDE);
+    assertThat(top.upper()).isEqualTo(6.0);
+    assertThat(top.lower()).isCloseTo(6.0, within(1e-9));
+    assertThat(atBound.invert(5.5).lower()).isCloseTo(4.5, within(1e-9));
+    assertThat(atBound.invert(6.001).status()).isEqualTo(Interval.Status.ABOVE_BELT);
     assertThatThrownBy(
             () -> NeymanBelt.of(new double[] {0, 1}, new double[] {2, 0}, new double[] {1, 1}))
         .hasMessage("belt at mu = 0.0: lower = 2.0, upper = 1.0");
