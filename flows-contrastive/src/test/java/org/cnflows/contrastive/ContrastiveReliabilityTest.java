@@ -166,4 +166,32 @@ class ContrastiveReliabilityTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("background has 1 row; training needs at least 2");
   }
+
+  /**
+   * Own case: Phi extraction of events far outside the training range gave log p = -Infinity at
+   * 1e30 and NaN at Float.MAX_VALUE; it refuses them naming the event and feature.
+   */
+  @Test
+  void phiOfEventsBeyondTheInputRangeIsRefused() {
+    try (CnfSet set = CnfTrainer.train(SIGNAL, background(50), SPECS, newFlow, CONFIG)) {
+      PhiFeatures phi = new PhiFeatures(set, 64);
+      for (float v : new float[] {1e30f, -Float.MAX_VALUE}) {
+        FeatureMatrix events = FeatureMatrix.of(new float[][] {{0, 0}, {0, v}});
+        assertThatThrownBy(() -> phi.logDensities(events))
+            .as("%s", v)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith(
+                "event 1: feature '" + events.names().get(1) + "' = " + v + " lies ")
+            .hasMessageEndingWith(
+                " standard deviations from the CNFs' training mean, beyond the range of flow"
+                    + " inputs (Flow.INPUT_LIMIT = 1.0E8)");
+      }
+      double[][] inRange = phi.logDensities(FeatureMatrix.of(new float[][] {{0, 0}, {0, 1e6f}}));
+      for (double[] column : inRange) {
+        assertThat(column[0]).isFinite();
+        assertThat(column[1]).isFinite();
+        assertThat(column[1]).isLessThan(column[0]);
+      }
+    }
+  }
 }
