@@ -6,6 +6,7 @@ import java.util.function.LongFunction;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Standardization;
 import org.cnflows.flows.Flow;
+import org.cnflows.flows.FlowLoss;
 import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingResult;
@@ -56,7 +57,8 @@ public final class CnfTrainer {
    * @param config the training settings, shared by all members (normally with {@code
    *     optKeepBest(false)}, see above)
    * @return the trained set; the caller closes it
-   * @throws IllegalArgumentException if the events or specs do not fit
+   * @throws IllegalArgumentException if an argument is null, the events or specs do not fit, a
+   *     class has fewer than {@link TrainingConfig#minimumRows()} events or a feature is constant
    * @throws IllegalStateException if a member's training diverged (naming the member and step)
    */
   public static CnfSet train(
@@ -65,6 +67,11 @@ public final class CnfTrainer {
       List<Spec> specs,
       LongFunction<Flow> newFlow,
       TrainingConfig config) {
+    requireNonNull(signal, "signal");
+    requireNonNull(background, "background");
+    requireNonNull(specs, "specs");
+    requireNonNull(newFlow, "newFlow");
+    requireNonNull(config, "config");
     if (signal.dim() != background.dim()
         || signal.context() != null
         || background.context() != null) {
@@ -82,6 +89,13 @@ public final class CnfTrainer {
     if (specs.isEmpty()) {
       throw new IllegalArgumentException("no CNF to train");
     }
+    for (int i = 0; i < specs.size(); i++) {
+      requireNonNull(specs.get(i), "specs[" + i + "]");
+    }
+    config.checkRows("signal", signal.size());
+    config.checkRows("background", background.size());
+    FlowLoss.requireSpread("signal", signal);
+    FlowLoss.requireSpread("background", background);
     int dim = signal.dim();
     Standardization standardization = Standardization.fit(dim, signal.x(), background.x());
     List<FeatureMatrix> sources =
@@ -116,6 +130,12 @@ public final class CnfTrainer {
     } catch (RuntimeException e) {
       members.forEach(m -> m.flow().close());
       throw e;
+    }
+  }
+
+  private static void requireNonNull(Object value, String name) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " is null");
     }
   }
 }

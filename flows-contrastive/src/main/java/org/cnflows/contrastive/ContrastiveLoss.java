@@ -61,8 +61,13 @@ public final class ContrastiveLoss implements FlowLoss {
     if (!(c > 0) || Double.isInfinite(c)) {
       throw new IllegalArgumentException("contrast c = " + c + " must be finite and > 0");
     }
-    if (!Double.isFinite(clamp)) {
-      throw new IllegalArgumentException("clamp k = " + clamp + " must be finite");
+    if (!(clamp < 0) || Double.isInfinite(clamp)) {
+      throw new IllegalArgumentException(
+          "clamp k = "
+              + clamp
+              + " must be finite and negative (the paper's k = -50): the loss is replaced by k,"
+              + " without gradient, whenever it falls below k, and a fresh flow's loss is already"
+              + " near or below 0");
     }
     this.target = target;
     this.c = c;
@@ -86,7 +91,12 @@ public final class ContrastiveLoss implements FlowLoss {
     return new ContrastiveLoss(target, c, DEFAULT_CLAMP, true, false);
   }
 
-  /** The same loss clamped at k instead (per event too if this one is). */
+  /**
+   * The same loss clamped at k instead (per event too if this one is).
+   *
+   * @param k the clamp, finite and negative
+   * @throws IllegalArgumentException naming k otherwise
+   */
   public ContrastiveLoss withClamp(double k) {
     return new ContrastiveLoss(target, c, k, true, eventClamped);
   }

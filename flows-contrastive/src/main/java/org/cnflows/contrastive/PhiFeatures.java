@@ -5,6 +5,7 @@ import java.util.List;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.BatchEvaluator;
 import org.cnflows.flows.EventFunction;
+import org.cnflows.flows.Flow;
 
 /**
  * The discrimination functions of Elsharkawy and Kahn 2025, Sec. 3 and 6.2: for each CNF of a
@@ -54,7 +55,9 @@ public final class PhiFeatures {
    *
    * @param x events of {@link CnfSet#dim()} features
    * @return one column of N values per CNF
-   * @throws IllegalArgumentException if the width does not match the CNFs
+   * @throws IllegalArgumentException if the width does not match the CNFs, or naming the first
+   *     event and feature that lies more than {@link Flow#INPUT_LIMIT} standard deviations from the
+   *     training mean (its log-density would overflow float32)
    */
   public double[][] logDensities(FeatureMatrix x) {
     checkEvents(x);
@@ -135,6 +138,28 @@ public final class PhiFeatures {
               + " features, not the "
               + set.dim()
               + " features the CNFs were trained on");
+    }
+    double[] mean = set.standardization().mean();
+    double[] sd = set.standardization().sd();
+    float[] values = x.x();
+    int dim = x.dim();
+    for (int i = 0; i < values.length; i++) {
+      double u = (values[i] - mean[i % dim]) / sd[i % dim];
+      if (Math.abs(u) > Flow.INPUT_LIMIT) {
+        throw new IllegalArgumentException(
+            "event "
+                + i / dim
+                + ": feature '"
+                + x.names().get(i % dim)
+                + "' = "
+                + values[i]
+                + " lies "
+                + (float) u
+                + " standard deviations from the CNFs' training mean, beyond the range of flow"
+                + " inputs (Flow.INPUT_LIMIT = "
+                + Flow.INPUT_LIMIT
+                + ")");
+      }
     }
   }
 }

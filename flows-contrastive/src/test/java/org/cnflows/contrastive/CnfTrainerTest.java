@@ -21,7 +21,11 @@ class CnfTrainerTest {
   private static final FeatureMatrix BACKGROUND =
       FeatureMatrix.of(new float[][] {{1, 1}, {0, 0}, {3, 2}});
   private static final TrainingConfig CONFIG =
-      TrainingConfig.builder().optSteps(1).optListener(TrainingListener.NONE).build();
+      TrainingConfig.builder()
+          .optSteps(1)
+          .optValidationFraction(0)
+          .optListener(TrainingListener.NONE)
+          .build();
 
   @Test
   void anInvalidNameFailsWhenTheSpecIsMade() {

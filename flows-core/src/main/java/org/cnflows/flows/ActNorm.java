@@ -97,11 +97,11 @@ public final class ActNorm extends Bijection {
    *     #initializeFrom(NDArray)}
    */
   public static int initializeFrom(Flow flow, NDArray x, NDArray context) {
-    Inputs.check(x, context, flow.dim(), flow.contextDim());
     int count = 0;
     try (NDManager scope = x.getManager().newSubManager()) {
-      NDArray h = x.duplicate();
-      h.attach(scope);
+      NDArray h = Inputs.local(x, scope);
+      context = Inputs.local(context, scope);
+      Inputs.check(h, context, flow.dim(), flow.contextDim(), flow.device());
       for (Bijection layer : flow.layers()) {
         if (layer instanceof ActNorm actNorm) {
           actNorm.initializeFrom(h);

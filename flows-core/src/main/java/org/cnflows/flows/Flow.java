@@ -2,6 +2,7 @@ package org.cnflows.flows;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.cnflows.flows.internal.PresetBlock;
 
 /**
@@ -23,11 +25,21 @@ import org.cnflows.flows.internal.PresetBlock;
  *
  * (Papamakarios et al. 2021, Eq. 3). The flow owns its parameters in its own {@link NDManager} on
  * the device chosen at build time; close it to free them. Results of the methods live in the
- * manager of their input. Build with {@link #builder()} or a recipe of {@link Flows}.
+ * manager of their input; the checked methods ({@link #logProb}, {@link #forward}, {@link
+ * #inverse}, {@link #sample}) leave nothing else there. Build with {@link #builder()} or a recipe
+ * of {@link Flows}.
  *
  * <p>Not thread-safe while training; concurrent evaluation is safe.
  */
 public final class Flow implements Trainable, AutoCloseable {
+
+  /**
+   * The largest |value| of a feature or context accepted by {@link #logProb}, {@link #forward} and
+   * {@link #inverse}. Beyond it the squared latent norm of a flow overflows float32 (log p = -inf
+   * from about 1e19, NaN at Float.MAX_VALUE); flows are meant for standardized features, for which
+   * 1e8 standard deviations is no restriction.
+   */
+  public static final double INPUT_LIMIT = 1e8;
 
   private final int dim;
   private final int contextDim;
@@ -156,41 +168,64 @@ public final class Flow implements Trainable, AutoCloseable {
   }
 
   /**
-   * log p(x | context) for each row, after checking shapes and finiteness.
+   * log p(x | context) for each row, after checking the inputs. The call evaluates in a native
+   * sub-scope of the manager of x whose only survivor is the result, so a manager reused across
+   * calls keeps only what the caller keeps (gradients still flow to x and to the parameters).
    *
-   * @param x the batch, shape (N, D), on the flow's device
-   * @param context the context, shape (N, C), or null for an unconditional flow
-   * @return shape (N), in the manager of x
-   * @throws IllegalArgumentException naming the shape, or the first row and column that is NaN or
-   *     infinite
+   * @param x the batch, shape (N, D), float32, on the flow's device, every |value| <= {@link
+   *     #INPUT_LIMIT}
+   * @param context the context, shape (N, C), under the same conditions, or null for an
+   *     unconditional flow
+   * @return shape (N), finite, in the manager of x
+   * @throws IllegalArgumentException naming the shape, data type or device, or the first row and
+   *     column that is NaN, infinite or beyond {@link #INPUT_LIMIT}, or the first row whose
+   *     log-density is not finite in float32
    */
   public NDArray logProb(NDArray x, NDArray context) {
-    Inputs.check(x, context, dim, contextDim);
-    return logProbTrusted(x, context);
+    return scoped(
+            x,
+            context,
+            (lx, lc) -> {
+              NDArray logProb = logProbTrusted(lx, lc);
+              Inputs.checkLogDensity(logProb);
+              return new NDList(logProb);
+            })
+        .singletonOrThrow();
   }
 
   /**
    * log p(x | context) without validation, for training losses whose batches were validated once
-   * when the data were loaded ({@link org.cnflows.common.FeatureMatrix}).
+   * when the data were loaded ({@link org.cnflows.common.FeatureMatrix}). The result and every
+   * intermediate live in the manager of x (the caller scopes them, as {@link Trainer} and {@link
+   * BatchEvaluator} do).
    */
   public NDArray logProbTrusted(NDArray x, NDArray context) {
     Transformed t = forwardTrusted(x, context);
     return base.logProb(t.value()).add(t.logDet());
   }
 
-  /** z = f(x; context) and log |det dz/dx|, after the checks of {@link #logProb}. */
+  /**
+   * z = f(x; context) and log |det dz/dx|, after the checks of {@link #logProb} (except the
+   * finiteness of the result); the results live in the manager of x, the intermediates are freed.
+   */
   public Transformed forward(NDArray x, NDArray context) {
-    Inputs.check(x, context, dim, contextDim);
-    return forwardTrusted(x, context);
+    return transformed(scoped(x, context, (lx, lc) -> list(forwardTrusted(lx, lc))));
   }
 
   private Transformed forwardTrusted(NDArray x, NDArray context) {
     return chain.forward(x, context);
   }
 
-  /** x = f^-1(z; context) and log |det dx/dz|, after the checks of {@link #logProb}. */
+  /**
+   * x = f^-1(z; context) and log |det dx/dz|, after the checks of {@link #logProb} applied to z
+   * (except the finiteness of the result); the results live in the manager of z, the intermediates
+   * are freed.
+   */
   public Transformed inverse(NDArray z, NDArray context) {
-    Inputs.check(z, context, dim, contextDim);
+    return transformed(scoped(z, context, (lz, lc) -> list(inverseTrusted(lz, lc))));
+  }
+
+  private Transformed inverseTrusted(NDArray z, NDArray context) {
     NDArray h = z;
     NDArray logDet = z.getManager().zeros(new Shape(z.getShape().get(0)), z.getDataType());
     for (int i = chain.layers.size() - 1; i >= 0; i--) {
@@ -204,15 +239,43 @@ public final class Flow implements Trainable, AutoCloseable {
   /**
    * Draws n samples x = f^-1(z), z ~ N(0, I).
    *
-   * @param target the manager of the result (its device must be the flow's)
+   * @param target the manager of the result (its device must be the flow's); only the result is
+   *     left in it
    * @param n the number of samples
    * @param context (n, C) context, or null for an unconditional flow
    * @param seed the seed of the base draws
    * @return shape (n, D)
    */
   public NDArray sample(NDManager target, int n, NDArray context, long seed) {
-    NDArray z = base.sample(target, n, seed);
-    return inverse(z, context).value();
+    try (NDManager draws = target.newSubManager()) {
+      NDArray x = inverse(base.sample(draws, n, seed), context).value();
+      x.attach(target);
+      return x;
+    }
+  }
+
+  /**
+   * Checks the inputs and applies {@code f} to views of them in a sub-scope of the first input's
+   * manager; only the returned arrays leave the scope, into that manager.
+   */
+  private NDList scoped(NDArray x, NDArray context, BiFunction<NDArray, NDArray, NDList> function) {
+    NDManager caller = x.getManager();
+    try (NDManager scope = caller.newSubManager()) {
+      NDArray localX = Inputs.local(x, scope);
+      NDArray localContext = Inputs.local(context, scope);
+      Inputs.check(localX, localContext, dim, contextDim, device());
+      NDList results = function.apply(localX, localContext);
+      results.attach(caller);
+      return results;
+    }
+  }
+
+  private static NDList list(Transformed t) {
+    return new NDList(t.value(), t.logDet());
+  }
+
+  private static Transformed transformed(NDList list) {
+    return new Transformed(list.get(0), list.get(1));
   }
 
   @Override

@@ -7,17 +7,21 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 import org.cnflows.common.Json;
 import org.cnflows.common.ModelDirectory;
 
@@ -25,9 +29,11 @@ import org.cnflows.common.ModelDirectory;
  * Saves and loads flows in the one saved-model format ({@link ModelDirectory}): the manifest {@code
  * model.json} (type {@value #TYPE}; configuration: dimension, context and the layer configurations;
  * the seed, the training record and data fingerprints, provenance) and {@value #PARAMETERS} (every
- * parameter by name with its shape and raw float32/int64 values). Loading rebuilds the architecture
- * from the JSON and fills it, so a loaded flow gives bit-identical log-densities; a parameter file
- * that does not match the architecture fails with a message naming the parameter.
+ * parameter by name with its shape and raw float32/int64 values, then the CRC-32 of all that).
+ * Loading verifies the checksum, rebuilds the architecture from the JSON and fills it, so a loaded
+ * flow gives bit-identical log-densities; a damaged file (a changed, lost or added byte) fails with
+ * the checksums, a parameter file that does not match the architecture with a message naming the
+ * parameter, a NaN or infinite parameter (also refused when saving) with its name and index.
  */
 public final class FlowIO {
 
@@ -38,7 +44,9 @@ public final class FlowIO {
   public static final String PARAMETERS = "parameters.bin";
 
   private static final int MAGIC = 0x434E464C; // "CNFL"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+  private static final int HEADER = 12;
+  private static final int TRAILER = Long.BYTES;
   private static final Gson GSON = Json.gson();
 
   private FlowIO() {}
@@ -62,11 +70,15 @@ public final class FlowIO {
    * @throws IOException if the files cannot be written
    */
   public static void save(Flow flow, Path directory) throws IOException {
+    List<Pair<String, Parameter>> parameters = flow.parameters();
+    for (Pair<String, Parameter> p : parameters) {
+      checkFinite(p.getKey(), p.getValue().getArray(), "cannot save the flow");
+    }
     Files.createDirectories(directory);
     Path bin = directory.resolve(PARAMETERS + ".tmp");
-    try (DataOutputStream out =
-        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(bin)))) {
-      List<Pair<String, Parameter>> parameters = flow.parameters();
+    CheckedOutputStream checked =
+        new CheckedOutputStream(new BufferedOutputStream(Files.newOutputStream(bin)), new CRC32());
+    try (DataOutputStream out = new DataOutputStream(checked)) {
       out.writeInt(MAGIC);
       out.writeInt(FORMAT);
       out.writeInt(parameters.size());
@@ -83,6 +95,7 @@ public final class FlowIO {
         out.writeInt(bytes.length);
         out.write(bytes);
       }
+      out.writeLong(checked.getChecksum().getValue());
     }
     Files.move(bin, directory.resolve(PARAMETERS), StandardCopyOption.REPLACE_EXISTING);
     TrainingRecord training = flow.training();
@@ -119,15 +132,16 @@ public final class FlowIO {
             .addAll(config.layers())
             .build();
     Path bin = directory.resolve(PARAMETERS);
-    try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(Files.newInputStream(bin)))) {
-      if (in.readInt() != MAGIC) {
+    byte[] file = Files.readAllBytes(bin);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(file))) {
+      if (file.length < HEADER + TRAILER || in.readInt() != MAGIC) {
         throw new IllegalArgumentException(bin + " is not a cnflows parameter file");
       }
       int format = in.readInt();
       if (format != FORMAT) {
         throw new IllegalArgumentException(bin + " has format " + format + ", expected " + FORMAT);
       }
+      checkSum(bin, file);
       List<Pair<String, Parameter>> expected = flow.parameters();
       int count = in.readInt();
       if (count != expected.size()) {
@@ -142,6 +156,10 @@ public final class FlowIO {
       }
       for (Pair<String, Parameter> p : expected) {
         readInto(in, bin, p.getKey(), p.getValue().getArray());
+      }
+      if (in.available() != TRAILER) {
+        throw new IllegalArgumentException(
+            bin + " has " + (in.available() - TRAILER) + " bytes after the last parameter");
       }
     } catch (EOFException e) {
       flow.close();
@@ -178,8 +196,61 @@ public final class FlowIO {
               + target.getDataType()
               + target.getShape());
     }
-    byte[] bytes = new byte[in.readInt()];
+    int length = in.readInt();
+    long needed = target.getShape().size() * target.getDataType().getNumOfBytes();
+    if (length != needed) {
+      throw new IllegalArgumentException(
+          bin
+              + ": parameter '"
+              + name
+              + "' declares "
+              + length
+              + " bytes, its shape "
+              + target.getShape()
+              + " needs "
+              + needed);
+    }
+    byte[] bytes = new byte[length];
     in.readFully(bytes);
-    target.set(java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.nativeOrder()));
+    target.set(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()));
+    checkFinite(name, target, bin.toString());
+  }
+
+  /** The CRC-32 of everything before the trailer must equal the trailer's. */
+  private static void checkSum(Path bin, byte[] file) {
+    CRC32 crc = new CRC32();
+    crc.update(file, 0, file.length - TRAILER);
+    long recorded = ByteBuffer.wrap(file, file.length - TRAILER, TRAILER).getLong();
+    if (crc.getValue() != recorded) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%s is damaged: the CRC-32 of its %d bytes is %08x, the file records %08x (a byte"
+                  + " was changed, lost or added); restore it from a copy or save the flow again",
+              bin, file.length - TRAILER, crc.getValue(), recorded));
+    }
+  }
+
+  /**
+   * Throws naming the parameter and the first NaN or infinite value of a float32 array (flows hold
+   * their weights in float32, index arrays in int64).
+   */
+  private static void checkFinite(String name, NDArray a, String context) {
+    if (a.getDataType() != DataType.FLOAT32) {
+      return;
+    }
+    float[] values = a.toFloatArray();
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new IllegalArgumentException(
+            context
+                + ": parameter '"
+                + name
+                + "' holds "
+                + values[i]
+                + " at index "
+                + i
+                + "; a flow with a non-finite parameter has no usable density");
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package org.cnflows.flows;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Arithmetic with a constant whose tensor outlives the backward pass.
@@ -10,16 +11,19 @@ import ai.djl.ndarray.NDArray;
  * close it as soon as the operation returns; autograd has saved that tensor for the backward pass,
  * whose gradient then reads released memory (measured: 2-5 corrupted gradients in 300 backward
  * passes under allocation churn, none for {@code add}, {@code sub} and {@code clip}, whose backward
- * needs no constant). Training showed it as NaN gradients at random steps. Here the constant is an
- * ordinary array in the input's manager, hence also in the current {@code NDScope}, and lives until
- * the scope (a training step) ends.
+ * needs no constant). Training showed it as NaN gradients at random steps: an array created from
+ * Java data wraps a Java buffer without copying it, and closing the array releases that buffer.
+ * Here the constant is filled natively ({@code full}), so its memory belongs to the native tensor,
+ * which autograd keeps alive as long as it needs it, even when the array's manager (an {@code
+ * NDScope}, a training step, the sub-scope of {@link Flow#logProb}) is closed before the backward
+ * pass.
  */
 public final class Scalars {
 
   private Scalars() {}
 
   private static NDArray constant(NDArray like, double value) {
-    return like.getManager().create((float) value).toType(like.getDataType(), false);
+    return like.getManager().full(new Shape(), (float) value, like.getDataType());
   }
 
   /** x * c. */

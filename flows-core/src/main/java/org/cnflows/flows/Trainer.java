@@ -129,7 +129,8 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
    * Uploads the sources to the model's device and prepares a run; close it to free the device
    * copies.
    *
-   * @throws IllegalArgumentException if the data do not match the objective or the model
+   * @throws IllegalArgumentException if the data do not match the objective or the model, or a
+   *     source has fewer than {@link TrainingConfig#minimumRows()} rows
    */
   public static <M extends Trainable> Trainer<M> start(
       M model, Objective<M> loss, List<FeatureMatrix> sources, TrainingConfig config) {
@@ -138,6 +139,10 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
           "the objective takes " + loss.sources() + " data source(s), got " + sources.size());
     }
     for (int s = 0; s < sources.size(); s++) {
+      if (sources.get(s) == null) {
+        throw new IllegalArgumentException("source " + s + " is null");
+      }
+      config.checkRows("source " + s, sources.get(s).size());
       loss.checkSource(model, s, sources.get(s));
     }
     return new Trainer<>(model, loss, sources, config);

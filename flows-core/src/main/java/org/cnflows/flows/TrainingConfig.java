@@ -66,6 +66,49 @@ public record TrainingConfig(
     }
   }
 
+  /**
+   * The fewest rows a data source needs with these settings: at least 2 to train on and, with a
+   * validation split, at least one held out (the split holds out round(n * validationFraction)
+   * rows, as {@link org.cnflows.common.FeatureMatrix#split} does), so that every source of a
+   * multi-source objective is validated.
+   */
+  public int minimumRows() {
+    int n = 2;
+    while (!enoughRows(n)) {
+      n++;
+    }
+    return n;
+  }
+
+  private boolean enoughRows(int n) {
+    long heldOut = Math.round(n * validationFraction);
+    return n - heldOut >= 2 && (validationFraction == 0 || heldOut >= 1);
+  }
+
+  /**
+   * Throws unless a source has {@link #minimumRows()} rows.
+   *
+   * @param source the source's name in the message (e.g. "source 1", "background")
+   * @param rows its number of rows
+   * @throws IllegalArgumentException naming the source, its rows and the minimum
+   */
+  public void checkRows(String source, int rows) {
+    if (rows < minimumRows()) {
+      throw new IllegalArgumentException(
+          source
+              + " has "
+              + rows
+              + (rows == 1 ? " row" : " rows")
+              + "; training needs at least "
+              + minimumRows()
+              + (validationFraction == 0
+                  ? ""
+                  : " with validationFraction = "
+                      + validationFraction
+                      + " (2 to train on, 1 held out; optValidationFraction(0) holds none out)"));
+    }
+  }
+
   private static void require(boolean ok, String name, double value) {
     if (!ok) {
       throw new IllegalArgumentException(name + " = " + value + " is out of range");

@@ -79,7 +79,7 @@ class FlowIOTest {
   }
 
   @Test
-  void truncatedAndUnknownFilesFailClearly(@TempDir Path dir) throws IOException {
+  void damagedTruncatedAndUnknownFilesFailClearly(@TempDir Path dir) throws IOException {
     try (Flow flow = everyLayer()) {
       FlowIO.save(flow, dir);
     }
@@ -88,7 +88,11 @@ class FlowIOTest {
     Files.write(bin, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     assertThatThrownBy(() -> FlowIO.load(dir, Device.cpu()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("truncated");
+        .hasMessageContaining("is damaged: the CRC-32 of its " + (bytes.length / 2 - 8) + " bytes");
+    Files.write(bin, java.util.Arrays.copyOf(bytes, 10));
+    assertThatThrownBy(() -> FlowIO.load(dir, Device.cpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a cnflows parameter file");
     Path manifest = dir.resolve(ModelDirectory.MANIFEST);
     String json = Files.readString(manifest);
     Files.writeString(manifest, json.replace("\"LuLinearLayer\"", "\"Nope\""));
