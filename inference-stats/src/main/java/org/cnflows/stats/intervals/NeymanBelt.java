@@ -359,26 +359,20 @@ public final class NeymanBelt {
    * linearly between grid points; an end at the first or last grid point is flagged. When no mu
    * accepts {@code muHat} (it lies below every lo or above every hi), the interval is the grid
    * point of the nearest belt edge, with status {@link Interval.Status#BELOW_BELT} or {@link
-   * Interval.Status#ABOVE_BELT}. An estimate beyond the belt's extreme edges by no more than
-   * {@value #EDGE_TOLERANCE} of the belt's span counts as on the edge: a fit whose minimum lies on
-   * a parameter bound returns the bound to within rounding, and the toys that made the edge did the
-   * same.
+   * Interval.Status#ABOVE_BELT}. The belt's edges are compared with {@code muHat} to within {@value
+   * #EDGE_TOLERANCE} of the belt's scale (so an interval's ends move by at most that much divided
+   * by the edge's slope): a fit whose minimum lies on a parameter bound returns the bound only to
+   * within rounding (e.g. 1e-13 for mu-hat = 0), and so did the toys that made the edges.
    */
   public Interval invert(double muHat) {
     Checks.finite("muHat", muHat);
     double lowest = Arrays.stream(lo).min().orElseThrow();
     double highest = Arrays.stream(hi).max().orElseThrow();
     double tolerance = EDGE_TOLERANCE * (highest - lowest + Math.abs(highest) + Math.abs(lowest));
-    double x = muHat;
-    if (x < lowest && lowest - x <= tolerance) {
-      x = lowest;
-    } else if (x > highest && x - highest <= tolerance) {
-      x = highest;
-    }
     double lower = Double.POSITIVE_INFINITY;
     double upper = Double.NEGATIVE_INFINITY;
     for (int a = 0; a + 1 < mu.length; a++) {
-      double[] t = accepted(a, x);
+      double[] t = accepted(a, muHat, tolerance);
       if (t[0] <= t[1]) {
         lower = Math.min(lower, mu[a] + t[0] * (mu[a + 1] - mu[a]));
         upper = Math.max(upper, mu[a] + t[1] * (mu[a + 1] - mu[a]));
@@ -404,13 +398,13 @@ public final class NeymanBelt {
   }
 
   /**
-   * The range [t0, t1] of t in [0, 1] where lo(t) &lt;= x &lt;= hi(t) on the segment from grid
-   * point a to a + 1 (empty when t0 &gt; t1).
+   * The range [t0, t1] of t in [0, 1] where lo(t) &lt;= x + tol and hi(t) &gt;= x - tol on the
+   * segment from grid point a to a + 1 (empty when t0 &gt; t1).
    */
-  private double[] accepted(int a, double x) {
+  private double[] accepted(int a, double x, double tol) {
     double[] t = {0, 1};
-    bound(t, lo[a], lo[a + 1] - lo[a], x, true);
-    bound(t, hi[a], hi[a + 1] - hi[a], x, false);
+    bound(t, lo[a], lo[a + 1] - lo[a], x + tol, true);
+    bound(t, hi[a], hi[a + 1] - hi[a], x - tol, false);
     return t;
   }
 
