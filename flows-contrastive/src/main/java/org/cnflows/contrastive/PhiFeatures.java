@@ -50,8 +50,8 @@ public final class PhiFeatures {
 
   /**
    * log p(x) of every CNF for every event, in the units of the events (the standardization's
-   * Jacobian included). All CNFs are evaluated on each uploaded chunk ({@link BatchEvaluator}); the
-   * standardization is applied on the device.
+   * Jacobian included). The events are standardized once on the host and all CNFs are evaluated on
+   * each uploaded chunk ({@link BatchEvaluator}).
    *
    * @param x events of {@link CnfSet#dim()} features
    * @return one column of N values per CNF
@@ -63,11 +63,11 @@ public final class PhiFeatures {
     checkEvents(x);
     List<EventFunction> functions = new ArrayList<>();
     for (CnfSet.Member m : set.members()) {
-      functions.add(EventFunction.logProb(m.flow()).standardized(set.standardization()));
+      functions.add(EventFunction.logProb(m.flow()));
     }
     double[][] columns =
         new BatchEvaluator(set.members().get(0).flow().device(), batchSize)
-            .evaluateToDouble(x.withoutContext(), functions);
+            .evaluateToDouble(set.standardization().apply(x.withoutContext()), functions);
     double jacobian = set.standardization().logJacobian();
     for (double[] column : columns) {
       for (int i = 0; i < column.length; i++) {
