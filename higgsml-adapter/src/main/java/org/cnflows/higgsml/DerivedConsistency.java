@@ -68,8 +68,8 @@ final class DerivedConsistency {
     return Math.abs(stored - want) <= tolerance;
   }
 
-  /** E of a mass feature's difference of squares, NaN for the other features. */
-  private static double massScale(EventTable t, String column, int i) {
+  /** E of a mass feature's difference of squares, NaN for the other features (also for tests). */
+  static double massScale(EventTable t, String column, int i) {
     return switch (column) {
       case Columns.DER_MASS_TRANSVERSE_MET_LEP ->
           t.column(Columns.PRI_MET)[i] + t.column(Columns.PRI_LEP_PT)[i];

@@ -56,7 +56,7 @@ class DerivedFeaturesTest {
             .isEqualTo(want[i] == Columns.MISSING);
         double dev = Math.abs(got[i] - want[i]);
         maxAbs = Math.max(maxAbs, dev);
-        double scale = massScale(stored, c, i);
+        double scale = DerivedConsistency.massScale(stored, c, i);
         if (!Double.isNaN(scale) && want[i] != Columns.MISSING) {
           double squares = Math.abs((double) got[i] * got[i] - (double) want[i] * want[i]);
           maxSquareUlps = Math.max(maxSquareUlps, squares / Math.ulp((float) (scale * scale)));
@@ -73,25 +73,6 @@ class DerivedFeaturesTest {
     }
     System.out.print(report);
     soft.assertAll();
-  }
-
-  /** E of a mass feature's difference of squares (see MASS_SQUARE_ULPS), NaN for the others. */
-  private static double massScale(EventTable t, String column, int i) {
-    return switch (column) {
-      case Columns.DER_MASS_TRANSVERSE_MET_LEP ->
-          t.column(Columns.PRI_MET)[i] + t.column(Columns.PRI_LEP_PT)[i];
-      case Columns.DER_MASS_VIS ->
-          momentum(t, Columns.PRI_LEP_PT, Columns.PRI_LEP_ETA, i)
-              + momentum(t, Columns.PRI_HAD_PT, Columns.PRI_HAD_ETA, i);
-      case Columns.DER_MASS_JET_JET ->
-          momentum(t, Columns.PRI_JET_LEADING_PT, Columns.PRI_JET_LEADING_ETA, i)
-              + momentum(t, Columns.PRI_JET_SUBLEADING_PT, Columns.PRI_JET_SUBLEADING_ETA, i);
-      default -> Double.NaN;
-    };
-  }
-
-  private static double momentum(EventTable t, String pt, String eta, int i) {
-    return t.column(pt)[i] * Math.cosh(t.column(eta)[i]);
   }
 
   /** One event with the given PRI values (name, value pairs) and all DER features computed. */

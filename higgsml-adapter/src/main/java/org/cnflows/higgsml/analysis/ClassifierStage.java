@@ -52,22 +52,14 @@ public final class ClassifierStage {
 
     /** Validates the sizes. */
     public Config {
-      if (hidden < 1 || depth < 1 || steps < 1 || batchSize < 1) {
-        throw new IllegalArgumentException(
-            "classifier stage: hidden = "
-                + hidden
-                + ", depth = "
-                + depth
-                + ", steps = "
-                + steps
-                + ", batchSize = "
-                + batchSize
-                + " must all be >= 1");
-      }
-      if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-        throw new IllegalArgumentException(
-            "classifier stage: learningRate = " + learningRate + " must be finite and > 0");
-      }
+      StageSettings.requirePositive(
+          "classifier stage",
+          new String[] {"hidden", "depth", "steps", "batchSize"},
+          hidden,
+          depth,
+          steps,
+          batchSize);
+      StageSettings.requireRate("classifier stage", learningRate);
     }
   }
 

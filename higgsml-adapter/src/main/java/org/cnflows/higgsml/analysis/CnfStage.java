@@ -47,24 +47,15 @@ public final class CnfStage {
 
     /** Validates the sizes. */
     public Config {
-      if (layers < 1 || hidden < 1 || depth < 1 || steps < 1 || batchSize < 1) {
-        throw new IllegalArgumentException(
-            "CNF stage: layers = "
-                + layers
-                + ", hidden = "
-                + hidden
-                + ", depth = "
-                + depth
-                + ", steps = "
-                + steps
-                + ", batchSize = "
-                + batchSize
-                + " must all be >= 1");
-      }
-      if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-        throw new IllegalArgumentException(
-            "CNF stage: learningRate = " + learningRate + " must be finite and > 0");
-      }
+      StageSettings.requirePositive(
+          "CNF stage",
+          new String[] {"layers", "hidden", "depth", "steps", "batchSize"},
+          layers,
+          hidden,
+          depth,
+          steps,
+          batchSize);
+      StageSettings.requireRate("CNF stage", learningRate);
     }
 
     /** The paper's architecture (App. A): 30 couplings, 5 x 64 GELU conditioners. */
