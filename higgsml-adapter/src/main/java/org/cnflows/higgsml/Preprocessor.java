@@ -111,10 +111,9 @@ public final class Preprocessor {
     }
     float[] weights = new float[rows.length];
     int[] labels = new int[rows.length];
-    int[] all = events.labels();
     for (int k = 0; k < rows.length; k++) {
       weights[k] = events.weights()[rows[k]];
-      labels[k] = all[rows[k]];
+      labels[k] = events.process(rows[k]).isSignal() ? 1 : 0;
     }
     int[] categories = new int[rows.length];
     Arrays.fill(categories, cat.ordinal());

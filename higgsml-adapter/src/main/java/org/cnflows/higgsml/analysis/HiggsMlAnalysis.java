@@ -107,25 +107,15 @@ public final class HiggsMlAnalysis {
 
     /** These settings with another number of test sets and pseudo-experiments per set. */
     public Config withEvaluation(int sets, int perSet) {
-      return new Config(
-          name,
-          seed,
-          luminosity,
-          trainPerProcess,
-          templatePerProcess,
-          testPerProcess,
-          cnf,
-          subsets,
-          eventsPerSubset,
-          dnn,
-          templates,
-          beltGrid,
-          beltToys,
-          new EvaluationStage.Config(sets, perSet, evaluation.seed()));
+      return with(luminosity, new EvaluationStage.Config(sets, perSet, evaluation.seed()));
     }
 
     /** These settings at another luminosity. */
     public Config withLuminosity(double fb) {
+      return with(fb, evaluation);
+    }
+
+    private Config with(double fb, EvaluationStage.Config eval) {
       return new Config(
           name,
           seed,
@@ -140,7 +130,7 @@ public final class HiggsMlAnalysis {
           templates,
           beltGrid,
           beltToys,
-          evaluation);
+          eval);
     }
   }
 
