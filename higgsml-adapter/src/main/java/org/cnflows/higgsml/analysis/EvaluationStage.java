@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.cnflows.common.Seeds;
-import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.NuisanceParameters;
 import org.cnflows.higgsml.PseudoExperiment;
 import org.cnflows.higgsml.PseudoExperiments;
@@ -87,22 +86,32 @@ public final class EvaluationStage {
       double score,
       HiggsMlScore.Bootstrap bootstrap) {}
 
+  /**
+   * Where test pseudo-experiments come from: {@link PseudoExperiments#generate} on a weighted pool
+   * (the user's file), or {@link SyntheticExperiments#generate} (the generator as an infinite
+   * pool).
+   */
+  @FunctionalInterface
+  public interface Source {
+    /** One pseudo-experiment at (mu, nu) from the seed. */
+    PseudoExperiment generate(double mu, NuisanceParameters nu, long seed);
+  }
+
   /** Runs every pseudo-experiment, in order of set and index. */
   public static List<Outcome> run(
-      EventTable testPool,
+      Source experiments,
       TemplateStage.Models models,
       BinnedTemplateNll model,
       NeymanBelt belt,
       int bins,
       Config config) {
-    PseudoExperiments generator = new PseudoExperiments(testPool);
     List<Outcome> outcomes = new ArrayList<>();
     for (int s = 0; s < config.sets(); s++) {
       double mu = PseudoExperiments.drawMu(Seeds.rng(config.seed(), s));
       for (int i = 0; i < config.perSet(); i++) {
         SplittableRandom rng = Seeds.rng(config.seed(), s, i);
         NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
-        PseudoExperiment pe = generator.generate(mu, nu, rng.nextLong());
+        PseudoExperiment pe = experiments.generate(mu, nu, rng.nextLong());
         double[] observed = TemplateStage.observed(pe.events(), models, bins);
         FitResult fit = Fitter.defaults().fit(model.withObserved(observed));
         outcomes.add(

@@ -3,6 +3,7 @@ package org.cnflows.higgsml.analysis;
 import ai.djl.Device;
 import java.io.PrintStream;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,9 @@ import org.cnflows.contrastive.CnfSet;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.JetCategory;
+import org.cnflows.higgsml.PhysicsProcess;
 import org.cnflows.higgsml.Preprocessor;
+import org.cnflows.higgsml.PseudoExperiments;
 import org.cnflows.higgsml.SyntheticGenerator;
 import org.cnflows.stats.coverage.HiggsMlScore;
 import org.cnflows.stats.intervals.NeymanBelt;
@@ -37,8 +40,10 @@ public final class HiggsMlAnalysis {
    * @param seed the master seed (every stage derives its own)
    * @param luminosity fb^-1 of the templates and the test pseudo-experiments (the challenge: 10)
    * @param trainPerProcess synthetic training events per process
-   * @param templatePerProcess synthetic template events per process
-   * @param testPerProcess synthetic test-pool events per process
+   * @param templateOversampling synthetic template events per expected event at the luminosity, per
+   *     process (the templates' Monte Carlo variance is 1/oversampling of the data's Poisson
+   *     variance in every bin; the belt does not know it, so keep it well above 1)
+   * @param templateMinimum the fewest synthetic template events of any process
    * @param cnf the CNF stage
    * @param subsets K, the augmented sub-datasets of the DNN
    * @param eventsPerSubset events drawn for each sub-dataset (capped at the pool's size)
@@ -54,8 +59,8 @@ public final class HiggsMlAnalysis {
       long seed,
       double luminosity,
       int trainPerProcess,
-      int templatePerProcess,
-      int testPerProcess,
+      double templateOversampling,
+      int templateMinimum,
       CnfStage.Config cnf,
       int subsets,
       int eventsPerSubset,
@@ -70,15 +75,17 @@ public final class HiggsMlAnalysis {
       if (!(luminosity > 0) || Double.isInfinite(luminosity)) {
         throw new IllegalArgumentException("luminosity = " + luminosity + " fb^-1 must be > 0");
       }
-      if (trainPerProcess < 2 || templatePerProcess < 2 || testPerProcess < 2) {
+      if (trainPerProcess < 2 || templateMinimum < 2) {
         throw new IllegalArgumentException(
             "events per process (training "
                 + trainPerProcess
-                + ", templates "
-                + templatePerProcess
-                + ", test "
-                + testPerProcess
+                + ", templates at least "
+                + templateMinimum
                 + ") must be >= 2");
+      }
+      if (!(templateOversampling > 0) || Double.isInfinite(templateOversampling)) {
+        throw new IllegalArgumentException(
+            "templateOversampling = " + templateOversampling + " must be > 0");
       }
       beltGrid = beltGrid.clone();
     }
@@ -93,7 +100,7 @@ public final class HiggsMlAnalysis {
           seed,
           1.0,
           1500,
-          3000,
+          3.0,
           3000,
           new CnfStage.Config(2, 16, 1, 60, 256, 1e-3, seed),
           4,
@@ -121,8 +128,8 @@ public final class HiggsMlAnalysis {
           seed,
           fb,
           trainPerProcess,
-          templatePerProcess,
-          testPerProcess,
+          templateOversampling,
+          templateMinimum,
           cnf,
           subsets,
           eventsPerSubset,
@@ -203,11 +210,11 @@ public final class HiggsMlAnalysis {
     long t = System.nanoTime();
     EventTable train = data != null ? data : synthetic(config.seed(), config.trainPerProcess());
     EventTable templatePool =
-        (data != null ? data : synthetic(config.seed() + 1, config.templatePerProcess()))
-            .withWeightsScaled(config.luminosity() / 10);
-    EventTable testPool =
-        (data != null ? data : synthetic(config.seed() + 2, config.testPerProcess()))
-            .withWeightsScaled(config.luminosity() / 10);
+        (data != null ? data : templatePool(config)).withWeightsScaled(config.luminosity() / 10);
+    EvaluationStage.Source experiments =
+        data != null
+            ? new PseudoExperiments(data.withWeightsScaled(config.luminosity() / 10))::generate
+            : new SyntheticExperiments(config.luminosity())::generate;
     CategoryShares shares = CategoryShares.of(train);
     out.printf(
         Locale.ROOT,
@@ -275,7 +282,7 @@ public final class HiggsMlAnalysis {
         t = System.nanoTime();
         List<EvaluationStage.Outcome> outcomes =
             EvaluationStage.run(
-                testPool, models, model, belt, config.templates().bins(), config.evaluation());
+                experiments, models, model, belt, config.templates().bins(), config.evaluation());
         EvaluationStage.Report report = EvaluationStage.report(outcomes, 1000, config.seed() + 5);
         seconds.put("evaluation", lap(t));
         out.printf(
@@ -289,6 +296,26 @@ public final class HiggsMlAnalysis {
     } finally {
       cnfs.values().forEach(CnfSet::close);
     }
+  }
+
+  /**
+   * The synthetic template pool: per process {@code oversampling} events per expected event at the
+   * luminosity, at least {@code templateMinimum}; weights as expected events at 10 fb^-1.
+   */
+  static EventTable templatePool(Config config) {
+    Map<PhysicsProcess, Integer> counts = new EnumMap<>(PhysicsProcess.class);
+    for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
+      double expected = SyntheticGenerator.YIELDS_10FB.get(p) * config.luminosity() / 10;
+      counts.put(
+          p,
+          (int)
+              Math.min(
+                  Integer.MAX_VALUE / 8,
+                  Math.max(
+                      config.templateMinimum(),
+                      Math.ceil(config.templateOversampling() * expected))));
+    }
+    return SyntheticExperiments.generateExactly(counts, config.seed() + 1);
   }
 
   private static EventTable synthetic(long seed, int perProcess) {

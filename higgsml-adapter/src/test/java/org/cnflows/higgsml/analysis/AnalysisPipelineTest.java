@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
  * not its physics. Every pseudo-experiment is fitted and read off the belt, the report's figures
  * are consistent with the outcomes, and the same seed gives the same results.
  *
- * <p>At this scale the estimates are not meaningful: the templates come from 3000 simulated events
- * per process and every pseudo-experiment repeats each of another 12,000 events about 8 times, so
- * the two samples' fluctuations in the signal-like bins differ by more than the signal and mu-hat
- * often runs to its bound (measured: 6 of 8 at mu-hat = 6). The analysis needs template pools large
- * enough for their statistical error to be small against the data's.
+ * <p>At this scale the intervals are wide (about 3 at 1 fb^-1) but they are honest: the templates
+ * come from 3 simulated events per expected event and every test pseudo-experiment is fresh from
+ * the generator ({@link SyntheticExperiments}). With templates from 3000 events per process and
+ * pseudo-experiments resampled from another 12,000 (each event repeated about 8 times), the two
+ * samples' fluctuations in the signal-like bins differed by more than the signal and mu-hat ran to
+ * its bound in 6 of 8 pseudo-experiments (coverage 0 before, 7 of 8 after).
  */
 class AnalysisPipelineTest {
 
