@@ -15,10 +15,10 @@ System.out.print(result.markdown());
 // Each pseudo-experiment: its true mu, mu-hat and the belt's [p16, p84].
 for (var o : result.outcomes()) {
   System.out.printf("mu %.3f -> mu-hat %.3f in [%.3f, %.3f]%n",
-      o.trueMu(), o.interval().estimate(), o.interval().lower(), o.interval().upper());
+      o.trueMu(), o.prediction().muHat(), o.prediction().p16(), o.prediction().p84());
 }
 
-boolean ordered = result.outcomes().stream().allMatch(o -> o.interval().lower() <= o.interval().upper());
+boolean ordered = result.outcomes().stream().allMatch(o -> o.prediction().p16() <= o.prediction().p84());
 boolean ok = result.outcomes().size() == 6 && ordered && result.seconds().size() == 6;
 System.out.println(ok ? "notebook OK" : "notebook FAILED");
 /exit ok ? 0 : 1

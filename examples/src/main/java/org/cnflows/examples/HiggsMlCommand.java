@@ -16,6 +16,7 @@ import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.HiggsMlReader;
 import org.cnflows.higgsml.analysis.EvaluationStage;
 import org.cnflows.higgsml.analysis.HiggsMlAnalysis;
+import org.cnflows.higgsml.analysis.HiggsMlPredictor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,9 +35,13 @@ import picocli.CommandLine.Option;
           + " a two-headed DNN on the features and the CNFs' log p, score templates on a (jes, tes)"
           + " grid, a Neyman belt, challenge-style pseudo-experiments -> mu-hat, p16, p84, coverage,"
           + " width, RMSE and the challenge score.",
-      "Only the smoke preset exists so far: it checks the pipeline's invariants at a tiny scale,"
-          + " not its physics."
-    })
+      "Presets: smoke (CI: the pipeline's invariants at a tiny scale, not its physics), quick"
+          + " (the README's main job, about 20 minutes on 2 cores, 1 fb^-1), paper (the paper's"
+          + " configuration at 10 fb^-1, for a GPU).",
+      "Every stage is saved in --out with the hash of its settings: a rerun reuses what did not"
+          + " change. 'higgsml predict' applies the saved analysis to one dataset."
+    },
+    subcommands = HiggsMlCommand.Predict.class)
 final class HiggsMlCommand implements Callable<Integer> {
 
   /** The cnflows, DJL and PyTorch versions for {@code --version}. */
@@ -51,7 +56,9 @@ final class HiggsMlCommand implements Callable<Integer> {
 
   /** The presets. */
   enum Preset {
-    smoke
+    smoke,
+    quick,
+    paper
   }
 
   @Option(
@@ -107,12 +114,17 @@ final class HiggsMlCommand implements Callable<Integer> {
     CommandLine cli = new CommandLine(new HiggsMlCommand(out));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          err.println("higgsml: " + e.getMessage());
+          return 1;
+        });
     return cli.execute(args);
   }
 
   @Override
   public Integer call() throws IOException {
-    HiggsMlAnalysis.Config config = HiggsMlAnalysis.Config.smoke(seed);
+    HiggsMlAnalysis.Config config = HiggsMlAnalysis.Config.preset(preset.name(), seed);
     if (sets != null || perSet != null) {
       config =
           config.withEvaluation(
@@ -126,13 +138,88 @@ final class HiggsMlCommand implements Callable<Integer> {
     console.printf(
         "cnflows higgsml, preset %s, seed %d, %s, device %s%n",
         preset, seed, EngineInfo.current(), dev);
-    EventTable events = data == null ? null : HiggsMlReader.readParquet(data);
-    HiggsMlAnalysis.Result result = HiggsMlAnalysis.run(config, events, dev, console);
+    EventTable events = data == null ? null : readEvents(data);
+    if (config.luminosity() < 10) {
+      console.printf(
+          Locale.ROOT,
+          "note: %.2f fb^-1, not the challenge's 10: intervals are about %.1fx wider than at 10"
+              + " fb^-1%n",
+          config.luminosity(),
+          Math.sqrt(10 / config.luminosity()));
+    }
+    HiggsMlAnalysis.Result result = HiggsMlAnalysis.run(config, events, dev, console, out);
     console.println();
     console.print(result.markdown());
     write(result);
     console.printf("results written to %s (results.md, results.csv, results.json)%n", out);
     return 0;
+  }
+
+  /** {@code higgsml predict}: the saved analysis applied to one dataset. */
+  @Command(
+      name = "predict",
+      mixinStandardHelpOptions = true,
+      versionProvider = HiggsMlCommand.Version.class,
+      description = {
+        "Applies the analysis saved in --analysis to one dataset and prints mu-hat, p16, p84"
+            + " (the challenge's predict()). The dataset's weights are event counts: a challenge"
+            + " test file (2024 layout) or an unweighted 2025-format parquet."
+      })
+  static final class Predict implements Callable<Integer> {
+
+    @CommandLine.ParentCommand HiggsMlCommand parent;
+
+    @Option(
+        names = "--analysis",
+        defaultValue = "higgsml-out",
+        description = "the directory of a finished run (default ${DEFAULT-VALUE})")
+    Path analysis;
+
+    @Option(
+        names = "--device",
+        defaultValue = "cpu",
+        description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @CommandLine.Parameters(
+        paramLabel = "DATA",
+        description = "a 2025-format parquet, or a 2024-layout test directory or file")
+    Path data;
+
+    @Override
+    public Integer call() throws IOException {
+      EventTable events = readEvents(data);
+      try (HiggsMlPredictor predictor = HiggsMlPredictor.load(analysis, Devices.resolve(device))) {
+        HiggsMlPredictor.Prediction p = predictor.predict(events);
+        parent.console.printf(
+            Locale.ROOT,
+            "mu_hat = %.4f, delta_mu_hat = %.4f, p16 = %.4f, p84 = %.4f (fit %s, belt %s, %.0f"
+                + " events in jet categories 1 and >= 2)%n",
+            p.muHat(),
+            p.deltaMuHat(),
+            p.p16(),
+            p.p84(),
+            p.fit(),
+            p.belt(),
+            p.events());
+        if (p.events() > 2 * p.expectedEvents() || p.events() < 0.5 * p.expectedEvents()) {
+          parent.console.printf(
+              Locale.ROOT,
+              "warning: the analysis expects about %.0f events at mu = 1 for its luminosity; this"
+                  + " dataset has %.0f (its weights are read as event counts)%n",
+              p.expectedEvents(),
+              p.events());
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** A 2025-format parquet, else a 2024-layout test set. */
+  static EventTable readEvents(Path path) throws IOException {
+    return path.toString().endsWith(".parquet")
+        ? HiggsMlReader.readParquet(path)
+        : HiggsMlReader.read2024Test(path).events();
   }
 
   private void write(HiggsMlAnalysis.Result result) throws IOException {
@@ -147,11 +234,11 @@ final class HiggsMlCommand implements Callable<Integer> {
               o.set(),
               o.trueMu(),
               o.events(),
-              o.fit(),
-              o.interval().estimate(),
-              o.interval().lower(),
-              o.interval().upper(),
-              o.interval().status(),
+              o.prediction().fit(),
+              o.prediction().muHat(),
+              o.prediction().p16(),
+              o.prediction().p84(),
+              o.prediction().belt(),
               o.covers()));
     }
     Files.writeString(out.resolve("results.csv"), csv);

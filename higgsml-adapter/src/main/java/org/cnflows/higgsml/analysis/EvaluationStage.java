@@ -1,27 +1,26 @@
 package org.cnflows.higgsml.analysis;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.cnflows.common.Json;
 import org.cnflows.common.Seeds;
 import org.cnflows.higgsml.NuisanceParameters;
 import org.cnflows.higgsml.PseudoExperiment;
 import org.cnflows.higgsml.PseudoExperiments;
-import org.cnflows.stats.FitResult;
-import org.cnflows.stats.FitStatus;
-import org.cnflows.stats.Fitter;
 import org.cnflows.stats.coverage.HiggsMlScore;
-import org.cnflows.stats.intervals.Interval;
-import org.cnflows.stats.intervals.NeymanBelt;
-import org.cnflows.stats.models.BinnedTemplateNll;
 
 /**
  * Step 6 of the CNF paper's HiggsML analysis: test pseudo-experiments built as the challenge builds
  * them (per set one mu ~ Uniform(0.1, 3); per pseudo-experiment the six nuisances from their
  * priors, Poisson multiplicities of the test pool's events, the systematics, soft_met included),
  * each turned into a score histogram ({@link TemplateStage#observed}), fitted ({@code mu-hat}) and
- * read off the Neyman belt ({@code p16, p84}); then coverage, mean width, RMSE and the challenge's
- * score per set and pooled ({@link HiggsMlScore}).
+ * read off the Neyman belt ({@code p16, p84}) through {@link HiggsMlPredictor}; then coverage, mean
+ * width, RMSE and the challenge's score per set and pooled ({@link HiggsMlScore}).
  */
 public final class EvaluationStage {
 
@@ -52,21 +51,39 @@ public final class EvaluationStage {
    * @param set its set
    * @param trueMu the set's mu
    * @param nuisances its nuisances
-   * @param events its event count
-   * @param fit the fit status of mu-hat
-   * @param interval mu-hat with p16 and p84 from the belt (and whether mu-hat lay inside it)
+   * @param seed the seed of its events (regenerates it through the stage's source)
+   * @param events its event count (all jet categories, after the post-selection)
+   * @param prediction mu-hat, p16 and p84, the fit status and where mu-hat lay in the belt
    */
   public record Outcome(
       int set,
       double trueMu,
       NuisanceParameters nuisances,
+      long seed,
       int events,
-      FitStatus fit,
-      Interval interval) {
+      HiggsMlPredictor.Prediction prediction) {
 
     /** Whether [p16, p84] contains the true mu. */
     public boolean covers() {
-      return interval.lower() <= trueMu && trueMu <= interval.upper();
+      return prediction.p16() <= trueMu && trueMu <= prediction.p84();
+    }
+  }
+
+  /** The outcomes of a run as one JSON document (the stage's product). */
+  record Outcomes(List<Outcome> list) {
+    static final String FILE = "outcomes.json";
+
+    void save(Path directory) throws IOException {
+      Files.createDirectories(directory);
+      Json.write(directory.resolve(FILE), this);
+    }
+
+    static Outcomes load(Path directory) throws IOException {
+      return Json.read(
+          directory.resolve(FILE),
+          Outcomes.class,
+          "list of pseudo-experiment outcomes",
+          o -> o.list() != null);
     }
   }
 
@@ -75,6 +92,7 @@ public final class EvaluationStage {
    *
    * @param pooled coverage, width and score of all pseudo-experiments as one set
    * @param perSet the same per set
+   * @param perSetRmse the root-mean-square error of mu-hat per set
    * @param rmse the root-mean-square error of mu-hat
    * @param score the challenge's score of the pooled set
    * @param bootstrap the challenge's final-phase bootstrap of the score over sets (mean, std)
@@ -82,6 +100,7 @@ public final class EvaluationStage {
   public record Report(
       HiggsMlScore.Set pooled,
       List<HiggsMlScore.Set> perSet,
+      List<Double> perSetRmse,
       double rmse,
       double score,
       HiggsMlScore.Bootstrap bootstrap) {}
@@ -99,23 +118,20 @@ public final class EvaluationStage {
 
   /** Runs every pseudo-experiment, in order of set and index. */
   public static List<Outcome> run(
-      Source experiments,
-      TemplateStage.Models models,
-      BinnedTemplateNll model,
-      NeymanBelt belt,
-      int bins,
-      Config config) {
+      Source experiments, HiggsMlPredictor analysis, Config config, PrintStream out) {
+    Progress progress =
+        new Progress(out, "pseudo-experiments", (long) config.sets() * config.perSet());
     List<Outcome> outcomes = new ArrayList<>();
     for (int s = 0; s < config.sets(); s++) {
       double mu = PseudoExperiments.drawMu(Seeds.rng(config.seed(), s));
       for (int i = 0; i < config.perSet(); i++) {
         SplittableRandom rng = Seeds.rng(config.seed(), s, i);
         NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
-        PseudoExperiment pe = experiments.generate(mu, nu, rng.nextLong());
-        double[] observed = TemplateStage.observed(pe.events(), models, bins);
-        FitResult fit = Fitter.defaults().fit(model.withObserved(observed));
+        long seed = rng.nextLong();
+        PseudoExperiment pe = experiments.generate(mu, nu, seed);
         outcomes.add(
-            new Outcome(s, mu, nu, pe.events().size(), fit.status(), belt.invert(fit.value("mu"))));
+            new Outcome(s, mu, nu, seed, pe.events().size(), analysis.predict(pe.events())));
+        progress.step();
       }
     }
     return outcomes;
@@ -126,31 +142,33 @@ public final class EvaluationStage {
    * bootstrap over sets.
    */
   public static Report report(List<Outcome> outcomes, int bootstrapResamples, long seed) {
-    List<HiggsMlScore.Set> sets = new ArrayList<>();
-    int set = -1;
-    List<Outcome> current = new ArrayList<>();
+    List<List<Outcome>> bySet = new ArrayList<>();
     for (Outcome o : outcomes) {
-      if (o.set() != set && !current.isEmpty()) {
-        sets.add(toSet(current));
-        current.clear();
+      if (bySet.isEmpty() || bySet.get(bySet.size() - 1).get(0).set() != o.set()) {
+        bySet.add(new ArrayList<>());
       }
-      set = o.set();
-      current.add(o);
+      bySet.get(bySet.size() - 1).add(o);
     }
-    sets.add(toSet(current));
-    double se = 0;
-    for (Outcome o : outcomes) {
-      double d = o.interval().estimate() - o.trueMu();
-      se += d * d;
-    }
+    List<HiggsMlScore.Set> sets = bySet.stream().map(EvaluationStage::toSet).toList();
     HiggsMlScore.Set pooled = HiggsMlScore.pool(sets);
     return new Report(
         pooled,
         sets,
-        Math.sqrt(se / outcomes.size()),
+        bySet.stream().map(EvaluationStage::rmse).toList(),
+        rmse(outcomes),
         HiggsMlScore.score(pooled, HiggsMlScore.DEFAULT_EPS),
         HiggsMlScore.bootstrap(
             sets, bootstrapResamples, HiggsMlScore.DEFAULT_EPS, Seeds.rng(seed, -1)));
+  }
+
+  /** The root-mean-square error of mu-hat. */
+  static double rmse(List<Outcome> outcomes) {
+    double se = 0;
+    for (Outcome o : outcomes) {
+      double d = o.prediction().muHat() - o.trueMu();
+      se += d * d;
+    }
+    return Math.sqrt(se / outcomes.size());
   }
 
   private static HiggsMlScore.Set toSet(List<Outcome> outcomes) {
@@ -160,8 +178,8 @@ public final class EvaluationStage {
     double[] p84 = new double[n];
     for (int i = 0; i < n; i++) {
       truth[i] = outcomes.get(i).trueMu();
-      p16[i] = outcomes.get(i).interval().lower();
-      p84[i] = outcomes.get(i).interval().upper();
+      p16[i] = outcomes.get(i).prediction().p16();
+      p84[i] = outcomes.get(i).prediction().p84();
     }
     return new HiggsMlScore.Set(truth, p16, p84);
   }

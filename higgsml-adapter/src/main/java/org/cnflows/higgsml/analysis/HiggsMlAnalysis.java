@@ -2,15 +2,20 @@ package org.cnflows.higgsml.analysis;
 
 import ai.djl.Device;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.cnflows.common.DataFingerprint;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.contrastive.CnfSet;
-import org.cnflows.flows.TrainingListener;
 import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.JetCategory;
 import org.cnflows.higgsml.PhysicsProcess;
@@ -19,7 +24,6 @@ import org.cnflows.higgsml.PseudoExperiments;
 import org.cnflows.higgsml.SyntheticGenerator;
 import org.cnflows.stats.coverage.HiggsMlScore;
 import org.cnflows.stats.intervals.NeymanBelt;
-import org.cnflows.stats.models.BinnedTemplateNll;
 
 /**
  * The CNF paper's HiggsML analysis (Elsharkawy and Kahn 2025, Sec. 6.2) from events to a calibrated
@@ -107,9 +111,76 @@ public final class HiggsMlAnalysis {
           2000,
           new ClassifierStage.Config(32, 2, 200, 256, 3e-3, seed),
           TemplateStage.Config.square(0.97, 1.03, 3, 10, 6),
-          new double[] {0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6},
+          grid(0, 6, 0.5),
           40,
           new EvaluationStage.Config(2, 4, seed));
+    }
+
+    /**
+     * The README's main job: the whole analysis at a reduced scale that runs in about 20 minutes on
+     * 2 cores (small CNFs of 4 couplings, K = 100 sub-datasets, 1 fb^-1 instead of the challenge's
+     * 10, 10 x 20 pseudo-experiments); calibrated, not the paper's sensitivity.
+     */
+    public static Config quick(long seed) {
+      return new Config(
+          "quick",
+          seed,
+          1.0,
+          20_000,
+          4.0,
+          20_000,
+          new CnfStage.Config(4, 32, 2, 600, 512, 1e-3, seed),
+          100,
+          2000,
+          new ClassifierStage.Config(64, 3, 3000, 512, 1e-3, seed),
+          TemplateStage.Config.square(0.97, 1.03, 5, 20, 6),
+          grid(0, 6, 0.25),
+          200,
+          new EvaluationStage.Config(10, 20, seed));
+    }
+
+    /**
+     * The paper's configuration (Sec. 6.2 and App. A), for a GPU: CNFs of 30 couplings with
+     * depth-5, 64-wide conditioners; K = 1000 sub-datasets; a 5 x 64 two-headed DNN; 10 fb^-1; 10 x
+     * 100 pseudo-experiments.
+     */
+    public static Config paper(long seed) {
+      return new Config(
+          "paper",
+          seed,
+          10.0,
+          200_000,
+          5.0,
+          100_000,
+          new CnfStage.Config(30, 64, 5, 20_000, 1024, 1e-3, seed),
+          1000,
+          2000,
+          new ClassifierStage.Config(64, 5, 30_000, 1024, 1e-3, seed),
+          TemplateStage.Config.square(0.97, 1.03, 7, 50, 4),
+          grid(0, 4, 0.05),
+          500,
+          new EvaluationStage.Config(10, 100, seed));
+    }
+
+    /** A preset by name: smoke, quick or paper. */
+    public static Config preset(String name, long seed) {
+      return switch (name) {
+        case "smoke" -> smoke(seed);
+        case "quick" -> quick(seed);
+        case "paper" -> paper(seed);
+        default ->
+            throw new IllegalArgumentException(
+                "preset '" + name + "' is not one of smoke, quick, paper");
+      };
+    }
+
+    private static double[] grid(double from, double to, double step) {
+      int n = (int) Math.round((to - from) / step) + 1;
+      double[] g = new double[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = from + i * step;
+      }
+      return g;
     }
 
     /** These settings with another number of test sets and pseudo-experiments per set. */
@@ -141,6 +212,10 @@ public final class HiggsMlAnalysis {
     }
   }
 
+  /** The stages whose products make a trained analysis ({@link HiggsMlPredictor#load}). */
+  public static final List<String> MODEL_STAGES =
+      List.of("preprocessor", "cnfs", "classifier", "templates", "belt");
+
   /**
    * What a run produced.
    *
@@ -148,113 +223,214 @@ public final class HiggsMlAnalysis {
    * @param shares the training pool's signal and background per jet category
    * @param outcomes every test pseudo-experiment
    * @param report the challenge's figures
-   * @param seconds wall time per stage, in order
+   * @param seconds compute time per stage, in order (a cached stage: the time of the run that
+   *     computed it)
+   * @param cached the stages loaded from the output directory instead of computed
    */
   public record Result(
       Config config,
       CategoryShares shares,
       List<EvaluationStage.Outcome> outcomes,
       EvaluationStage.Report report,
-      Map<String, Double> seconds) {
+      Map<String, Double> seconds,
+      Set<String> cached) {
 
     /** Copies the collections. */
     public Result {
       outcomes = List.copyOf(outcomes);
       seconds = Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
+      cached = Set.copyOf(cached);
     }
 
-    /** The results table as Markdown: the Table 2 columns, pooled and per set. */
+    /**
+     * The results as Markdown: the {@link #table()} and a line with the preset and the stage times.
+     */
     public String markdown() {
+      StringBuilder b = new StringBuilder(table());
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nPreset %s, seed %d, %.2f fb^-1. Stage times (s):",
+              config.name(),
+              config.seed(),
+              config.luminosity()));
+      seconds.forEach(
+          (stage, t) ->
+              b.append(
+                  String.format(
+                      Locale.ROOT,
+                      " %s %.1f%s;",
+                      stage,
+                      t,
+                      cached.contains(stage) ? " (cached)" : "")));
+      b.append('\n');
+      return b.toString();
+    }
+
+    /**
+     * The results table as Markdown: the Table 2 columns (coverage, mean width, RMSE, score) per
+     * set and pooled; a seed reproduces it exactly.
+     */
+    public String table() {
       StringBuilder b = new StringBuilder();
-      b.append("| set | pseudo-experiments | coverage | mean width | score |\n");
-      b.append("| --- | --- | --- | --- | --- |\n");
+      b.append("| set | pseudo-experiments | coverage | mean width | RMSE | score |\n");
+      b.append("| --- | --- | --- | --- | --- | --- |\n");
       for (int s = 0; s < report.perSet().size(); s++) {
         var set = report.perSet().get(s);
         b.append(
             String.format(
                 Locale.ROOT,
-                "| %d (mu = %.3f) | %d | %.3f | %.3f | %.3f |%n",
+                "| %d (mu = %.3f) | %d | %.3f | %.3f | %.3f | %.3f |%n",
                 s,
                 set.truth()[0],
                 set.size(),
                 set.coverage(),
                 set.width(),
+                report.perSetRmse().get(s),
                 HiggsMlScore.score(set, HiggsMlScore.DEFAULT_EPS)));
       }
       b.append(
           String.format(
               Locale.ROOT,
-              "| pooled | %d | %.3f | %.3f | %.3f (bootstrap %.3f +- %.3f) |%n",
+              "| pooled | %d | %.3f | %.3f | %.3f | %.3f (bootstrap %.3f +- %.3f) |%n",
               report.pooled().size(),
               report.pooled().coverage(),
               report.pooled().width(),
+              report.rmse(),
               report.score(),
               report.bootstrap().mean(),
               report.bootstrap().std()));
-      b.append(String.format(Locale.ROOT, "%nRMSE of mu-hat: %.3f%n", report.rmse()));
       return b.toString();
     }
   }
 
+  /** {@link #run(Config, EventTable, Device, PrintStream, Path)} without an output directory. */
+  public static Result run(Config config, EventTable data, Device device, PrintStream out) {
+    return run(config, data, device, out, null);
+  }
+
   /**
-   * Runs the six stages.
+   * Runs the six stages. With an output directory every stage's product is saved there with its key
+   * ({@link StageCache}): a rerun reuses what its settings did not change, and {@link
+   * HiggsMlPredictor#load} reads the trained analysis back.
    *
    * @param config the settings
    * @param data the user's events as the one pool (weights = expected events at 10 fb^-1), or null
    *     for the synthetic generator
    * @param device where the models live
    * @param out progress and timings
+   * @param directory the output directory, or null to keep nothing
    */
-  public static Result run(Config config, EventTable data, Device device, PrintStream out) {
+  public static Result run(
+      Config config, EventTable data, Device device, PrintStream out, Path directory) {
+    StageCache cache = new StageCache(directory, out);
     Map<String, Double> seconds = new LinkedHashMap<>();
+    Set<String> cached = new HashSet<>();
     long t = System.nanoTime();
-    EventTable train = data != null ? data : synthetic(config.seed(), config.trainPerProcess());
-    EventTable templatePool =
-        (data != null ? data : templatePool(config)).withWeightsScaled(config.luminosity() / 10);
-    EvaluationStage.Source experiments =
+    Supplier<EventTable> train =
+        memoized(() -> data != null ? data : synthetic(config.seed(), config.trainPerProcess()));
+    String dataKey =
         data != null
-            ? new PseudoExperiments(data.withWeightsScaled(config.luminosity() / 10))::generate
-            : new SyntheticExperiments(config.luminosity())::generate;
-    CategoryShares shares = CategoryShares.of(train);
+            ? StageCache.key("user data", fingerprint(data), config.luminosity())
+            : StageCache.key(
+                "synthetic",
+                config.seed(),
+                config.trainPerProcess(),
+                config.templateOversampling(),
+                config.templateMinimum(),
+                config.luminosity());
+    CategoryShares shares = CategoryShares.of(train.get());
     out.printf(
         Locale.ROOT,
         "[1/6] data: %s pool of %,d training events; 0-jet events dropped: %.1f%% of the signal,"
             + " %.1f%% of the background, %.1f%% of the counting S/sqrt(B)%n",
         data != null ? "user" : "synthetic",
-        train.size(),
+        train.get().size(),
         100 * shares.signalFraction(JetCategory.ZERO),
         100 * shares.backgroundFraction(JetCategory.ZERO),
         100 * shares.sensitivityLossWithout(JetCategory.ZERO));
-    Preprocessor pre = Preprocessor.fit(train);
-    seconds.put("data", lap(t));
-    t = System.nanoTime();
+    String preKey = StageCache.key("preprocessor", dataKey);
+    Preprocessor pre =
+        record(
+            "data",
+            cache.stage(
+                "preprocessor",
+                preKey,
+                () -> Preprocessor.fit(train.get()),
+                Preprocessor::save,
+                Preprocessor::load),
+            seconds,
+            cached);
+    String cnfKey = StageCache.key("cnfs", preKey, config.cnf());
+    Progress cnfProgress = new Progress(out, "CNF steps", 8L * config.cnf().steps());
     Map<JetCategory, CnfSet> cnfs =
-        CnfStage.train(
-            TrainingSets.nominal(train, pre), config.cnf(), device, TrainingListener.NONE);
+        record(
+            "cnfs",
+            cache.stage(
+                "cnfs",
+                cnfKey,
+                () ->
+                    CnfStage.train(
+                        TrainingSets.nominal(train.get(), pre),
+                        config.cnf(),
+                        device,
+                        cnfProgress.trainingListener(config.cnf().steps())),
+                HiggsMlPredictor::saveCnfs,
+                dir -> HiggsMlPredictor.loadCnfs(dir, device)),
+            seconds,
+            cached);
     try {
-      seconds.put("cnfs", lap(t));
-      out.printf(Locale.ROOT, "[2/6] CNFs: 8 flows trained in %.1f s%n", seconds.get("cnfs"));
-      t = System.nanoTime();
-      TrainingSets.Augmented augmented =
-          TrainingSets.augmented(
-              train,
-              pre,
-              config.subsets(),
-              Math.min(config.eventsPerSubset(), train.size()),
-              config.seed() + 3);
+      out.printf(Locale.ROOT, "[2/6] CNFs: 8 flows, %.1f s%n", seconds.get("cnfs"));
+      String dnnKey =
+          StageCache.key(
+              "classifier", cnfKey, config.subsets(), config.eventsPerSubset(), config.dnn());
+      Progress dnnProgress = new Progress(out, "DNN steps", config.dnn().steps());
       try (Classifier dnn =
-          ClassifierStage.train(
-              augmented.sets(), cnfs, config.dnn(), device, TrainingListener.NONE)) {
-        seconds.put("classifier", lap(t));
+          record(
+              "classifier",
+              cache.stage(
+                  "classifier",
+                  dnnKey,
+                  () ->
+                      ClassifierStage.train(
+                          TrainingSets.augmented(
+                                  train.get(),
+                                  pre,
+                                  config.subsets(),
+                                  Math.min(config.eventsPerSubset(), train.get().size()),
+                                  config.seed() + 3)
+                              .sets(),
+                          cnfs,
+                          config.dnn(),
+                          device,
+                          dnnProgress.trainingListener(config.dnn().steps())),
+                  (model, dir) -> model.save(dir),
+                  dir -> Classifier.load(dir, device)),
+              seconds,
+              cached)) {
         out.printf(
             Locale.ROOT,
-            "[3/6] classifier: %d sub-datasets, DNN trained in %.1f s%n",
+            "[3/6] classifier: %d sub-datasets, %.1f s%n",
             config.subsets(),
             seconds.get("classifier"));
-        t = System.nanoTime();
         TemplateStage.Models models = new TemplateStage.Models(pre, cnfs, dnn);
-        BinnedTemplateNll model = TemplateStage.build(templatePool, models, config.templates());
-        seconds.put("templates", lap(t));
+        String templatesKey = StageCache.key("templates", dnnKey, dataKey, config.templates());
+        TemplateStage.Templates templates =
+            record(
+                "templates",
+                cache.stage(
+                    "templates",
+                    templatesKey,
+                    () ->
+                        TemplateStage.build(
+                            (data != null ? data : templatePool(config))
+                                .withWeightsScaled(config.luminosity() / 10),
+                            models,
+                            config.templates()),
+                    TemplateStage.Templates::save,
+                    TemplateStage.Templates::load),
+                seconds,
+                cached);
         out.printf(
             Locale.ROOT,
             "[4/6] templates: %d x %d (jes, tes) grid, %d bins, %.1f s%n",
@@ -262,40 +438,106 @@ public final class HiggsMlAnalysis {
             config.templates().tes().length,
             2 * config.templates().bins(),
             seconds.get("templates"));
-        t = System.nanoTime();
+        String beltKey =
+            StageCache.key(
+                "belt", templatesKey, config.beltGrid(), config.beltToys(), config.seed());
         NeymanBelt belt =
-            BeltStage.build(
-                model,
-                new BeltStage.Config(
-                    config.beltGrid(),
-                    config.beltToys(),
-                    0.6827,
-                    config.seed() + 4,
-                    Runtime.getRuntime().availableProcessors()));
-        seconds.put("belt", lap(t));
+            record(
+                "belt",
+                cache.stage(
+                    "belt",
+                    beltKey,
+                    () ->
+                        BeltStage.build(
+                            templates.likelihood(),
+                            new BeltStage.Config(
+                                config.beltGrid(),
+                                config.beltToys(),
+                                0.6827,
+                                config.seed() + 4,
+                                Runtime.getRuntime().availableProcessors())),
+                    NeymanBelt::save,
+                    NeymanBelt::load),
+                seconds,
+                cached);
         out.printf(
             Locale.ROOT,
             "[5/6] Neyman belt: %d mu values x %d toys, %.1f s%n",
             config.beltGrid().length,
             config.beltToys(),
             seconds.get("belt"));
-        t = System.nanoTime();
+        HiggsMlPredictor analysis = new HiggsMlPredictor(models, templates, belt);
+        EvaluationStage.Source experiments =
+            data != null
+                ? new PseudoExperiments(data.withWeightsScaled(config.luminosity() / 10))::generate
+                : new SyntheticExperiments(config.luminosity())::generate;
         List<EvaluationStage.Outcome> outcomes =
-            EvaluationStage.run(
-                experiments, models, model, belt, config.templates().bins(), config.evaluation());
+            record(
+                    "evaluation",
+                    cache.stage(
+                        "evaluation",
+                        StageCache.key("evaluation", beltKey, dataKey, config.evaluation()),
+                        () ->
+                            new EvaluationStage.Outcomes(
+                                EvaluationStage.run(
+                                    experiments, analysis, config.evaluation(), out)),
+                        EvaluationStage.Outcomes::save,
+                        EvaluationStage.Outcomes::load),
+                    seconds,
+                    cached)
+                .list();
         EvaluationStage.Report report = EvaluationStage.report(outcomes, 1000, config.seed() + 5);
-        seconds.put("evaluation", lap(t));
         out.printf(
             Locale.ROOT,
             "[6/6] evaluation: %d pseudo-experiments at %.2f fb^-1, %.1f s%n",
             outcomes.size(),
             config.luminosity(),
             seconds.get("evaluation"));
-        return new Result(config, shares, outcomes, report, seconds);
+        out.printf(Locale.ROOT, "total wall time of this run: %.1f s%n", lap(t));
+        return new Result(config, shares, outcomes, report, seconds, cached);
       }
     } finally {
       cnfs.values().forEach(CnfSet::close);
     }
+  }
+
+  private static <T> T record(
+      String name, StageCache.Stage<T> stage, Map<String, Double> seconds, Set<String> cached) {
+    seconds.put(name, stage.seconds());
+    if (stage.cached()) {
+      cached.add(name);
+    }
+    return stage.value();
+  }
+
+  /** The fingerprint of a user's table: every column, the weights and the processes. */
+  private static DataFingerprint fingerprint(EventTable data) {
+    List<String> names = new ArrayList<>(data.columnNames());
+    List<float[]> columns = new ArrayList<>();
+    names.forEach(n -> columns.add(data.column(n)));
+    float[] process = new float[data.size()];
+    for (int i = 0; i < process.length; i++) {
+      process[i] = data.processes()[i];
+    }
+    names.add("weight");
+    columns.add(data.weights());
+    names.add("process");
+    columns.add(process);
+    return DataFingerprint.ofColumns(names, columns);
+  }
+
+  private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
   }
 
   /**

@@ -1,11 +1,16 @@
 package org.cnflows.higgsml.analysis;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Json;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.contrastive.CnfSet;
 import org.cnflows.higgsml.EventTable;
@@ -76,13 +81,113 @@ public final class TemplateStage {
   public record Models(Preprocessor preprocessor, Map<JetCategory, CnfSet> cnfs, Classifier dnn) {}
 
   /**
-   * The binned likelihood with its templates built from {@code pool}, one process per physics
-   * process present in the pool, each scaled by mu (signal) or its normalization nuisances ({@link
-   * NuisanceParameters#normalizations}); the observed counts are the nominal expectation (replace
-   * them with {@link BinnedTemplateNll#withObserved}). Parameters: mu, jes, tes, then bkg_scale,
-   * ttbar_scale, diboson_scale as far as a present process needs them.
+   * The stage's product: per physics process present in the pool, its score histogram ({@code 2 x
+   * bins} expected events) at every grid point, jes-major ({@code histograms.get(p)[i * tes.length
+   * + j]} at (jes[i], tes[j])).
+   *
+   * @param config the grid and binning
+   * @param processes the physics processes, in {@link PhysicsProcess} order
+   * @param histograms per process, per grid point, per bin
    */
-  public static BinnedTemplateNll build(EventTable pool, Models models, Config config) {
+  public record Templates(
+      Config config, List<PhysicsProcess> processes, List<double[][]> histograms) {
+
+    /** Checks one histogram set per process, one histogram per grid point, 2 x bins each. */
+    public Templates {
+      processes = List.copyOf(processes);
+      histograms = List.copyOf(histograms);
+      int points = config.jes().length * config.tes().length;
+      if (processes.size() != histograms.size()) {
+        throw new IllegalArgumentException(
+            processes.size() + " processes but " + histograms.size() + " template sets");
+      }
+      for (int k = 0; k < histograms.size(); k++) {
+        double[][] h = histograms.get(k);
+        if (h.length != points) {
+          throw new IllegalArgumentException(
+              processes.get(k) + ": " + h.length + " templates for " + points + " grid points");
+        }
+        for (double[] bins : h) {
+          if (bins.length != 2 * config.bins()) {
+            throw new IllegalArgumentException(
+                processes.get(k)
+                    + ": a template of "
+                    + bins.length
+                    + " bins, not "
+                    + 2 * config.bins());
+          }
+        }
+      }
+    }
+
+    /** The file name of {@link #save}. */
+    static final String FILE = "templates.json";
+
+    /** Writes the templates as JSON into the directory (created if needed). */
+    public void save(Path directory) throws IOException {
+      Files.createDirectories(directory);
+      Json.write(directory.resolve(FILE), this);
+    }
+
+    /** Reads templates written by {@link #save}. */
+    public static Templates load(Path directory) throws IOException {
+      return Json.read(
+          directory.resolve(FILE),
+          Templates.class,
+          "HiggsML template set",
+          t -> t.config() != null);
+    }
+
+    /** The templates of a process at a grid point (jes[i], tes[j]). */
+    public double[] at(PhysicsProcess process, int i, int j) {
+      return histograms.get(processes.indexOf(process))[i * config.tes().length + j];
+    }
+
+    /**
+     * The binned likelihood: one process per physics process, each scaled by mu (signal) or its
+     * normalization nuisances ({@link NuisanceParameters#normalizations}); the observed counts are
+     * the nominal expectation (replace them with {@link BinnedTemplateNll#withObserved}).
+     * Parameters: mu, jes, tes, then bkg_scale, ttbar_scale, diboson_scale as far as a present
+     * process needs them.
+     */
+    public BinnedTemplateNll likelihood() {
+      List<String> axesNames = List.of(Nuisance.JES.label(), Nuisance.TES.label());
+      List<double[]> axes = List.of(config.jes(), config.tes());
+      List<Parameter> parameters = new ArrayList<>();
+      parameters.add(Parameter.of("mu", 1, 0, config.muMax()));
+      parameters.add(onGrid(Nuisance.JES.parameter(), config.jes()));
+      parameters.add(onGrid(Nuisance.TES.parameter(), config.tes()));
+      List<Process> likelihoodProcesses = new ArrayList<>();
+      for (int k = 0; k < processes.size(); k++) {
+        PhysicsProcess p = processes.get(k);
+        List<String> norms = new ArrayList<>();
+        if (p.isSignal()) {
+          norms.add("mu");
+        }
+        for (Nuisance n : NuisanceParameters.normalizations(p)) {
+          norms.add(n.label());
+          if (parameters.stream().noneMatch(q -> q.name().equals(n.label()))) {
+            parameters.add(n.parameter());
+          }
+        }
+        likelihoodProcesses.add(
+            new Process(
+                p.name().toLowerCase(Locale.ROOT),
+                new TemplateGrid(axesNames, axes, histograms.get(k)),
+                norms));
+      }
+      BinnedTemplateNll model =
+          new BinnedTemplateNll(
+              Parameters.of(parameters), likelihoodProcesses, new double[2 * config.bins()]);
+      return model.asimov(model.parameters().initialValues());
+    }
+  }
+
+  /**
+   * The templates of {@code pool}: at each grid point the pool shifted by (tes, jes) with the other
+   * nuisances nominal, scored and histogrammed per physics process with the events' weights.
+   */
+  public static Templates build(EventTable pool, Models models, Config config) {
     List<PhysicsProcess> present = new ArrayList<>();
     for (PhysicsProcess p : PhysicsProcess.values()) {
       if (pool.count(p) > 0) {
@@ -90,45 +195,22 @@ public final class TemplateStage {
       }
     }
     int points = config.jes().length * config.tes().length;
-    Map<PhysicsProcess, double[][]> templates = new EnumMap<>(PhysicsProcess.class);
-    present.forEach(p -> templates.put(p, new double[points][]));
+    List<double[][]> histograms = new ArrayList<>();
+    present.forEach(p -> histograms.add(new double[points][]));
     int g = 0;
     for (double jes : config.jes()) {
       for (double tes : config.tes()) {
         NuisanceParameters nu = new NuisanceParameters(tes, jes, 0, 1, 1, 1);
         EventTable shifted = Systematics.apply(pool, nu, new SplittableRandom(0)).events();
         Map<PhysicsProcess, double[]> byProcess = histograms(shifted, models, config.bins());
-        for (PhysicsProcess p : present) {
-          templates.get(p)[g] = byProcess.getOrDefault(p, new double[2 * config.bins()]);
+        for (int k = 0; k < present.size(); k++) {
+          histograms.get(k)[g] =
+              byProcess.getOrDefault(present.get(k), new double[2 * config.bins()]);
         }
         g++;
       }
     }
-    List<String> axesNames = List.of(Nuisance.JES.label(), Nuisance.TES.label());
-    List<double[]> axes = List.of(config.jes(), config.tes());
-    List<Parameter> parameters = new ArrayList<>();
-    parameters.add(Parameter.of("mu", 1, 0, config.muMax()));
-    parameters.add(onGrid(Nuisance.JES.parameter(), config.jes()));
-    parameters.add(onGrid(Nuisance.TES.parameter(), config.tes()));
-    List<Process> processes = new ArrayList<>();
-    for (PhysicsProcess p : present) {
-      List<String> norms = new ArrayList<>();
-      if (p.isSignal()) {
-        norms.add("mu");
-      }
-      for (Nuisance n : NuisanceParameters.normalizations(p)) {
-        norms.add(n.label());
-        if (parameters.stream().noneMatch(q -> q.name().equals(n.label()))) {
-          parameters.add(n.parameter());
-        }
-      }
-      processes.add(
-          new Process(
-              p.name().toLowerCase(), new TemplateGrid(axesNames, axes, templates.get(p)), norms));
-    }
-    BinnedTemplateNll model =
-        new BinnedTemplateNll(Parameters.of(parameters), processes, new double[2 * config.bins()]);
-    return model.asimov(model.parameters().initialValues());
+    return new Templates(config, present, histograms);
   }
 
   /** The parameter bounded by its grid axis (templates are not extrapolated), prior kept. */

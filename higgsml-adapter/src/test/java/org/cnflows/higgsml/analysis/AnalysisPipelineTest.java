@@ -39,9 +39,9 @@ class AnalysisPipelineTest {
     for (EvaluationStage.Outcome o : result.outcomes()) {
       assertThat(o.trueMu()).isBetween(0.1, 3.0);
       assertThat(o.events()).isBetween(90_000, 120_000);
-      assertThat(o.fit()).isNotNull();
-      assertThat(o.interval().estimate()).isBetween(0.0, 6.0);
-      assertThat(o.interval().lower()).isLessThanOrEqualTo(o.interval().upper());
+      assertThat(o.prediction().fit()).isNotNull();
+      assertThat(o.prediction().muHat()).isBetween(0.0, 6.0);
+      assertThat(o.prediction().p16()).isLessThanOrEqualTo(o.prediction().p84());
     }
     assertThat(result.outcomes().get(0).trueMu()).isEqualTo(result.outcomes().get(3).trueMu());
     assertThat(result.outcomes().get(0).trueMu()).isNotEqualTo(result.outcomes().get(4).trueMu());

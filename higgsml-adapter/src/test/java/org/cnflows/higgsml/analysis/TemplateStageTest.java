@@ -1,9 +1,12 @@
 package org.cnflows.higgsml.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.file.Path;
 import org.cnflows.higgsml.EventTable;
+import org.cnflows.higgsml.PhysicsProcess;
 import org.cnflows.higgsml.SyntheticGenerator;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.FitStatus;
@@ -12,6 +15,7 @@ import org.cnflows.stats.models.BinnedTemplateNll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The binned likelihood of the template stage, built with tiny models (the closure checks do not
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class TemplateStageTest {
 
   private static TinyModels tiny;
+  private static TemplateStage.Templates built;
   private static BinnedTemplateNll likelihood;
 
   @BeforeAll
@@ -27,9 +32,10 @@ class TemplateStageTest {
     tiny = new TinyModels(21);
     EventTable templates =
         SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(22, 3000));
-    likelihood =
+    built =
         TemplateStage.build(
             templates, tiny.models, TemplateStage.Config.square(0.97, 1.03, 3, 10, 5));
+    likelihood = built.likelihood();
   }
 
   @AfterAll
@@ -44,6 +50,22 @@ class TemplateStageTest {
     t[likelihood.parameters().indexOf("jes")] = jes;
     t[likelihood.parameters().indexOf("tes")] = tes;
     return t;
+  }
+
+  @Test
+  void templatesSurviveSavingAndGiveTheSameLikelihood(@TempDir Path dir) throws Exception {
+    built.save(dir);
+    TemplateStage.Templates loaded = TemplateStage.Templates.load(dir);
+    assertThat(loaded.processes()).isEqualTo(built.processes());
+    assertThat(loaded.at(PhysicsProcess.ZTAUTAU, 2, 1))
+        .isEqualTo(built.at(PhysicsProcess.ZTAUTAU, 2, 1));
+    double[] t = theta(1.7, 0.99, 1.015);
+    assertThat(loaded.likelihood().expected(t)).isEqualTo(likelihood.expected(t));
+    assertThatThrownBy(
+            () ->
+                new TemplateStage.Templates(
+                    built.config(), built.processes(), built.histograms().subList(0, 1)))
+        .hasMessageContaining("4 processes but 1 template sets");
   }
 
   @Test
