@@ -17,6 +17,7 @@ import org.cnflows.higgsml.HiggsMlReader;
 import org.cnflows.higgsml.analysis.EvaluationStage;
 import org.cnflows.higgsml.analysis.HiggsMlAnalysis;
 import org.cnflows.higgsml.analysis.HiggsMlPredictor;
+import org.cnflows.higgsml.analysis.TemplateStage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -152,6 +153,18 @@ final class HiggsMlCommand implements Callable<Integer> {
     console.print(result.markdown());
     write(result);
     console.printf("results written to %s (results.md, results.csv, results.json)%n", out);
+    try (HiggsMlPredictor analysis = HiggsMlPredictor.load(out, dev)) {
+      EvaluationStage.Outcome first = result.outcomes().get(0);
+      EventTable pe =
+          HiggsMlAnalysis.experiments(config, events)
+              .generate(first.trueMu(), first.nuisances(), first.seed())
+              .events();
+      double[] observed =
+          TemplateStage.observed(pe, analysis.models(), analysis.templates().config().bins());
+      for (Path png : HiggsMlPlots.write(result, analysis, observed, out)) {
+        console.println("plot: " + png);
+      }
+    }
     return 0;
   }
 

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,9 @@ class HiggsMlCommandTest {
     assertThat(help[0]).isEqualTo("0");
     assertThat(help[1])
         .contains("--preset", "--data", "--out", "--device", "--sets", "--per-set")
-        .contains("--luminosity", "--seed", "smoke");
+        .contains("--luminosity", "--seed", "smoke", "quick", "paper", "predict");
+    String[] predictHelp = run("higgsml", "predict", "--help");
+    assertThat(predictHelp[1]).contains("--analysis", "DATA", "predict()");
     String[] bad = run("higgsml", "--preset", "huge");
     assertThat(bad[0]).isEqualTo("2");
     assertThat(bad[2]).contains("huge").contains("smoke");
@@ -57,5 +61,32 @@ class HiggsMlCommandTest {
         JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
     assertThat(json.getAsJsonObject("config").get("name").getAsString()).isEqualTo("smoke");
     assertThat(json.getAsJsonArray("outcomes")).hasSize(4);
+    for (String png :
+        List.of(
+            "coverage.png",
+            "belt.png",
+            "templates-signal.png",
+            "templates-ztautau.png",
+            "cnf-densities.png",
+            "profile-nll.png")) {
+      BufferedImage image = ImageIO.read(out.resolve(png).toFile());
+      assertThat(image.getWidth()).as(png).isEqualTo(900);
+    }
+
+    // the saved analysis applied to the repository's 2025 sample, weights read as event counts
+    Path sample =
+        Path.of(
+            System.getProperty("cnflows.data.dir"),
+            "fair-universe-higgsml-sample",
+            "FAIR_Universe_HiggsML_data.parquet");
+    String[] predicted = run("higgsml", "predict", "--analysis", out.toString(), sample.toString());
+    assertThat(predicted[0]).as(predicted[2]).isEqualTo("0");
+    assertThat(predicted[1])
+        .containsPattern("mu_hat = [0-9.]+, delta_mu_hat = [0-9.]+, p16 = [0-9.]+, p84 = [0-9.]+")
+        .contains("warning: the analysis expects about");
+    String[] missing =
+        run("higgsml", "predict", "--analysis", dir.resolve("none").toString(), sample.toString());
+    assertThat(missing[0]).isEqualTo("1");
+    assertThat(missing[2]).contains("holds no finished 'preprocessor' stage");
   }
 }

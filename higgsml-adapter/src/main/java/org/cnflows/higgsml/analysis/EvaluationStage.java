@@ -94,6 +94,7 @@ public final class EvaluationStage {
    * @param perSet the same per set
    * @param perSetRmse the root-mean-square error of mu-hat per set
    * @param rmse the root-mean-square error of mu-hat
+   * @param linearity the straight line of mu-hat against the true mu
    * @param score the challenge's score of the pooled set
    * @param bootstrap the challenge's final-phase bootstrap of the score over sets (mean, std)
    */
@@ -102,6 +103,7 @@ public final class EvaluationStage {
       List<HiggsMlScore.Set> perSet,
       List<Double> perSetRmse,
       double rmse,
+      Linearity linearity,
       double score,
       HiggsMlScore.Bootstrap bootstrap) {}
 
@@ -156,9 +158,55 @@ public final class EvaluationStage {
         sets,
         bySet.stream().map(EvaluationStage::rmse).toList(),
         rmse(outcomes),
+        Linearity.of(outcomes),
         HiggsMlScore.score(pooled, HiggsMlScore.DEFAULT_EPS),
         HiggsMlScore.bootstrap(
             sets, bootstrapResamples, HiggsMlScore.DEFAULT_EPS, Seeds.rng(seed, -1)));
+  }
+
+  /**
+   * The least-squares line mu-hat = intercept + slope x mu over all pseudo-experiments, with the
+   * slope's standard error from the residuals: an unbiased estimator has slope 1 within errors
+   * (mu-hat is bounded below by 0, so at luminosities where sigma(mu) is not small against the
+   * lowest mu the truncation pulls the slope below 1).
+   *
+   * @param slope the slope
+   * @param slopeError its standard error
+   * @param intercept the intercept
+   */
+  public record Linearity(double slope, double slopeError, double intercept) {
+
+    /** How many standard errors the slope lies from 1. */
+    public double pullFromOne() {
+      return (slope - 1) / slopeError;
+    }
+
+    static Linearity of(List<Outcome> outcomes) {
+      int n = outcomes.size();
+      double mx = 0;
+      double my = 0;
+      for (Outcome o : outcomes) {
+        mx += o.trueMu() / n;
+        my += o.prediction().muHat() / n;
+      }
+      double sxx = 0;
+      double sxy = 0;
+      for (Outcome o : outcomes) {
+        sxx += (o.trueMu() - mx) * (o.trueMu() - mx);
+        sxy += (o.trueMu() - mx) * (o.prediction().muHat() - my);
+      }
+      if (n < 3 || sxx == 0) {
+        return new Linearity(Double.NaN, Double.NaN, Double.NaN);
+      }
+      double slope = sxy / sxx;
+      double intercept = my - slope * mx;
+      double ssr = 0;
+      for (Outcome o : outcomes) {
+        double r = o.prediction().muHat() - intercept - slope * o.trueMu();
+        ssr += r * r;
+      }
+      return new Linearity(slope, Math.sqrt(ssr / (n - 2) / sxx), intercept);
+    }
   }
 
   /** The root-mean-square error of mu-hat. */

@@ -56,6 +56,8 @@ public final class HiggsMlAnalysis {
    * @param beltGrid the true mu values of the belt; cover [0, the templates' muMax] so that every
    *     mu-hat lies inside the belt
    * @param beltToys toys per belt point
+   * @param beltCheck event-level pseudo-experiments against the belt's binned toys, or null to skip
+   *     the check
    * @param evaluation the sets of test pseudo-experiments
    */
   public record Config(
@@ -72,6 +74,7 @@ public final class HiggsMlAnalysis {
       TemplateStage.Config templates,
       double[] beltGrid,
       int beltToys,
+      BeltCheck.Config beltCheck,
       EvaluationStage.Config evaluation) {
 
     /** Validates the scalars and copies the grid. */
@@ -113,6 +116,7 @@ public final class HiggsMlAnalysis {
           TemplateStage.Config.square(0.97, 1.03, 3, 10, 6),
           grid(0, 6, 0.5),
           40,
+          null,
           new EvaluationStage.Config(2, 4, seed));
     }
 
@@ -136,6 +140,7 @@ public final class HiggsMlAnalysis {
           TemplateStage.Config.square(0.97, 1.03, 5, 20, 6),
           grid(0, 6, 0.25),
           200,
+          new BeltCheck.Config(new double[] {0.5, 1.5, 2.5}, 40, seed + 6),
           new EvaluationStage.Config(10, 20, seed));
     }
 
@@ -159,6 +164,7 @@ public final class HiggsMlAnalysis {
           TemplateStage.Config.square(0.97, 1.03, 7, 50, 4),
           grid(0, 4, 0.05),
           500,
+          new BeltCheck.Config(new double[] {0.5, 1.5, 2.5}, 200, seed + 6),
           new EvaluationStage.Config(10, 100, seed));
     }
 
@@ -185,15 +191,21 @@ public final class HiggsMlAnalysis {
 
     /** These settings with another number of test sets and pseudo-experiments per set. */
     public Config withEvaluation(int sets, int perSet) {
-      return with(luminosity, new EvaluationStage.Config(sets, perSet, evaluation.seed()));
+      return with(
+          luminosity, beltCheck, new EvaluationStage.Config(sets, perSet, evaluation.seed()));
+    }
+
+    /** These settings with another belt check (null: none). */
+    public Config withBeltCheck(BeltCheck.Config check) {
+      return with(luminosity, check, evaluation);
     }
 
     /** These settings at another luminosity. */
     public Config withLuminosity(double fb) {
-      return with(fb, evaluation);
+      return with(fb, beltCheck, evaluation);
     }
 
-    private Config with(double fb, EvaluationStage.Config eval) {
+    private Config with(double fb, BeltCheck.Config check, EvaluationStage.Config eval) {
       return new Config(
           name,
           seed,
@@ -208,6 +220,7 @@ public final class HiggsMlAnalysis {
           templates,
           beltGrid,
           beltToys,
+          check,
           eval);
     }
   }
@@ -223,6 +236,8 @@ public final class HiggsMlAnalysis {
    * @param shares the training pool's signal and background per jet category
    * @param outcomes every test pseudo-experiment
    * @param report the challenge's figures
+   * @param beltCheck the belt's binned toys against event-level pseudo-experiments (null if the
+   *     settings have none)
    * @param seconds compute time per stage, in order (a cached stage: the time of the run that
    *     computed it)
    * @param cached the stages loaded from the output directory instead of computed
@@ -232,6 +247,7 @@ public final class HiggsMlAnalysis {
       CategoryShares shares,
       List<EvaluationStage.Outcome> outcomes,
       EvaluationStage.Report report,
+      BeltCheck.Result beltCheck,
       Map<String, Double> seconds,
       Set<String> cached) {
 
@@ -247,6 +263,10 @@ public final class HiggsMlAnalysis {
      */
     public String markdown() {
       StringBuilder b = new StringBuilder(table());
+      if (beltCheck != null) {
+        b.append("\nBinned belt toys against event-level pseudo-experiments:\n\n");
+        b.append(beltCheck.markdown());
+      }
       b.append(
           String.format(
               Locale.ROOT,
@@ -300,6 +320,15 @@ public final class HiggsMlAnalysis {
               report.score(),
               report.bootstrap().mean(),
               report.bootstrap().std()));
+      EvaluationStage.Linearity line = report.linearity();
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nmu-hat = %.3f + %.3f (+- %.3f) x mu: slope %.1f sigma from 1%n",
+              line.intercept(),
+              line.slope(),
+              line.slopeError(),
+              line.pullFromOne()));
       return b.toString();
     }
   }
@@ -467,10 +496,20 @@ public final class HiggsMlAnalysis {
             config.beltToys(),
             seconds.get("belt"));
         HiggsMlPredictor analysis = new HiggsMlPredictor(models, templates, belt);
-        EvaluationStage.Source experiments =
-            data != null
-                ? new PseudoExperiments(data.withWeightsScaled(config.luminosity() / 10))::generate
-                : new SyntheticExperiments(config.luminosity())::generate;
+        EvaluationStage.Source experiments = experiments(config, data);
+        BeltCheck.Result check =
+            config.beltCheck() == null
+                ? null
+                : record(
+                    "belt-check",
+                    cache.stage(
+                        "belt-check",
+                        StageCache.key("belt-check", beltKey, dataKey, config.beltCheck()),
+                        () -> BeltCheck.run(experiments, analysis, config.beltCheck(), out),
+                        BeltCheck.Result::save,
+                        BeltCheck.Result::load),
+                    seconds,
+                    cached);
         List<EvaluationStage.Outcome> outcomes =
             record(
                     "evaluation",
@@ -494,11 +533,22 @@ public final class HiggsMlAnalysis {
             config.luminosity(),
             seconds.get("evaluation"));
         out.printf(Locale.ROOT, "total wall time of this run: %.1f s%n", lap(t));
-        return new Result(config, shares, outcomes, report, seconds, cached);
+        return new Result(config, shares, outcomes, report, check, seconds, cached);
       }
     } finally {
       cnfs.values().forEach(CnfSet::close);
     }
+  }
+
+  /**
+   * Where a run's test pseudo-experiments come from: the user's pool resampled as the challenge
+   * does, or the generator ({@link SyntheticExperiments}); {@link EvaluationStage.Outcome#seed()}
+   * regenerates one.
+   */
+  public static EvaluationStage.Source experiments(Config config, EventTable data) {
+    return data != null
+        ? new PseudoExperiments(data.withWeightsScaled(config.luminosity() / 10))::generate
+        : new SyntheticExperiments(config.luminosity())::generate;
   }
 
   private static <T> T record(

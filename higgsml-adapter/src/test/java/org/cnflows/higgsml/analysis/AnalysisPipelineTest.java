@@ -6,8 +6,10 @@ import ai.djl.Device;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.cnflows.higgsml.HiggsMlSamples;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The six stages end to end on the smoke preset ({@link HiggsMlAnalysis.Config#smoke}: synthetic
@@ -26,11 +28,12 @@ import org.junit.jupiter.api.Test;
 class AnalysisPipelineTest {
 
   @Test
-  void theSmokePresetTurnsEventsIntoIntervalsAndAReportDeterministically() {
+  void theSmokePresetTurnsEventsIntoIntervalsAndAReportDeterministically(@TempDir Path dir)
+      throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
     HiggsMlAnalysis.Config config = HiggsMlAnalysis.Config.smoke(7);
-    HiggsMlAnalysis.Result result = HiggsMlAnalysis.run(config, null, Device.cpu(), out);
+    HiggsMlAnalysis.Result result = HiggsMlAnalysis.run(config, null, Device.cpu(), out, dir);
     System.out.print(log.toString(StandardCharsets.UTF_8));
     System.out.print(result.markdown());
     assertThat(log.toString(StandardCharsets.UTF_8))
@@ -51,11 +54,41 @@ class AnalysisPipelineTest {
     assertThat(result.seconds())
         .containsOnlyKeys("data", "cnfs", "classifier", "templates", "belt", "evaluation");
     assertThat(result.markdown()).contains("| pooled | 8 |");
+    assertThat(result.cached()).isEmpty();
+
+    // the same seed computed afresh reproduces the table
     HiggsMlAnalysis.Result again =
         HiggsMlAnalysis.run(
             config, null, Device.cpu(), new PrintStream(new ByteArrayOutputStream()));
     assertThat(again.outcomes()).isEqualTo(result.outcomes());
-    assertThat(again.markdown()).isEqualTo(result.markdown());
+    assertThat(again.table()).isEqualTo(result.table());
+
+    // a rerun in the output directory with other test sets reuses every stage before them
+    ByteArrayOutputStream rerunLog = new ByteArrayOutputStream();
+    HiggsMlAnalysis.Result rerun =
+        HiggsMlAnalysis.run(
+            config.withEvaluation(2, 2),
+            null,
+            Device.cpu(),
+            new PrintStream(rerunLog, true, StandardCharsets.UTF_8),
+            dir);
+    assertThat(rerun.cached())
+        .containsExactlyInAnyOrder("data", "cnfs", "classifier", "templates", "belt");
+    assertThat(rerunLog.toString(StandardCharsets.UTF_8))
+        .contains("evaluation: settings changed since");
+    assertThat(rerun.outcomes()).hasSize(4);
+    assertThat(rerun.outcomes().get(0)).isEqualTo(result.outcomes().get(0));
+
+    // the saved analysis predicts what the evaluation scored
+    EvaluationStage.Outcome first = result.outcomes().get(0);
+    try (HiggsMlPredictor saved = HiggsMlPredictor.load(dir, Device.cpu())) {
+      HiggsMlPredictor.Prediction p =
+          saved.predict(
+              HiggsMlAnalysis.experiments(config, null)
+                  .generate(first.trueMu(), first.nuisances(), first.seed())
+                  .events());
+      assertThat(p).isEqualTo(first.prediction());
+    }
   }
 
   /** The real-data path: the 2025 sample as the one pool of all stages. */

@@ -1,0 +1,224 @@
+package org.cnflows.examples;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.contrastive.CnfSet;
+import org.cnflows.contrastive.PhiFeatures;
+import org.cnflows.examples.plots.Chart;
+import org.cnflows.higgsml.EventTable;
+import org.cnflows.higgsml.JetCategory;
+import org.cnflows.higgsml.PhysicsProcess;
+import org.cnflows.higgsml.SyntheticGenerator;
+import org.cnflows.higgsml.analysis.EvaluationStage;
+import org.cnflows.higgsml.analysis.HiggsMlAnalysis;
+import org.cnflows.higgsml.analysis.HiggsMlPredictor;
+import org.cnflows.higgsml.analysis.TemplateStage;
+import org.cnflows.stats.Fitter;
+import org.cnflows.stats.intervals.NeymanBelt;
+import org.cnflows.stats.intervals.ProfileLikelihood;
+import org.cnflows.stats.models.BinnedTemplateNll;
+
+/**
+ * The figures of a HiggsML run, as the CNF paper shows them: the coverage plot (Fig. 4 right), the
+ * Neyman belt (Fig. 6 right), the score templates as tes varies (Fig. 6 centre), the CNF densities
+ * along one feature (Fig. 6 left) and the profile likelihood of one pseudo-experiment.
+ */
+final class HiggsMlPlots {
+
+  /** The feature the CNF-density figure scans. */
+  static final String SCANNED_FEATURE = "DER_mass_vis";
+
+  private HiggsMlPlots() {}
+
+  /**
+   * Writes every figure into {@code out} and returns their paths.
+   *
+   * @param result the run
+   * @param analysis its trained analysis
+   * @param observed the score histogram of the first pseudo-experiment (for the profile plot)
+   */
+  static List<Path> write(
+      HiggsMlAnalysis.Result result, HiggsMlPredictor analysis, double[] observed, Path out) {
+    List<Path> files = new ArrayList<>();
+    files.add(coverage(result, out.resolve("coverage.png")));
+    files.add(belt(analysis.belt(), out.resolve("belt.png")));
+    files.add(
+        templates(
+            analysis.templates(), PhysicsProcess.HTAUTAU, out.resolve("templates-signal.png")));
+    files.add(
+        templates(
+            analysis.templates(), PhysicsProcess.ZTAUTAU, out.resolve("templates-ztautau.png")));
+    files.add(
+        cnfDensities(analysis.models(), result.config().seed(), out.resolve("cnf-densities.png")));
+    files.add(
+        profile(
+            analysis.likelihood().withObserved(observed),
+            result.outcomes().get(0),
+            out.resolve("profile-nll.png")));
+    return files;
+  }
+
+  /** Each pseudo-experiment's [p16, p84] and mu-hat in run order, with its set's true mu. */
+  static Path coverage(HiggsMlAnalysis.Result result, Path file) {
+    List<EvaluationStage.Outcome> o = result.outcomes();
+    int n = o.size();
+    double[] x = new double[n];
+    double[] truth = new double[n];
+    double[] hat = new double[n];
+    double[] lo = new double[n];
+    double[] hi = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = i;
+      truth[i] = o.get(i).trueMu();
+      hat[i] = o.get(i).prediction().muHat();
+      lo[i] = o.get(i).prediction().p16();
+      hi[i] = o.get(i).prediction().p84();
+    }
+    return Chart.titled(
+            String.format(
+                Locale.ROOT,
+                "Coverage: %d pseudo-experiments, %.1f%% covered, mean width %.3f",
+                n,
+                100 * result.report().pooled().coverage(),
+                result.report().pooled().width()),
+            "pseudo-experiment (grouped by set)",
+            "mu")
+        .errorBars("mu-hat with [p16, p84]", x, hat, lo, hi)
+        .points("true mu", x, truth)
+        .save(file);
+  }
+
+  /** The central 68.27% band of mu-hat at each true mu, and the diagonal. */
+  static Path belt(NeymanBelt belt, Path file) {
+    double[] mu = belt.muGrid();
+    return Chart.titled("Neyman belt of mu-hat (nuisances from their priors)", "true mu", "mu-hat")
+        .band("68.27% of toy mu-hat", mu, belt.lower(), belt.upper())
+        .dashed("mu-hat = mu", mu, mu)
+        .save(file);
+  }
+
+  /**
+   * A process's score template, normalized to unit sum, at jes = the grid's centre and every tes of
+   * the grid; bins of the one-jet head on [0, 1], of the two-plus head on [1, 2].
+   */
+  static Path templates(TemplateStage.Templates templates, PhysicsProcess process, Path file) {
+    TemplateStage.Config c = templates.config();
+    int jes = c.jes().length / 2;
+    double[] x = new double[2 * c.bins()];
+    for (int b = 0; b < x.length; b++) {
+      x[b] = (b + 0.5) / c.bins();
+    }
+    Chart chart =
+        Chart.titled(
+            String.format(
+                Locale.ROOT,
+                "%s score template as tes varies (jes = %.3f)",
+                process.name().toLowerCase(Locale.ROOT),
+                c.jes()[jes]),
+            "DNN score (1 jet: 0-1, >= 2 jets: 1-2)",
+            "fraction of events per bin");
+    for (int t = 0; t < c.tes().length; t++) {
+      double[] h = templates.at(process, jes, t);
+      double sum = Arrays.stream(h).sum();
+      double[] y = Arrays.stream(h).map(v -> sum > 0 ? v / sum : 0).toArray();
+      chart.line(String.format(Locale.ROOT, "tes = %.3f", c.tes()[t]), x, y);
+    }
+    return chart.save(file);
+  }
+
+  /**
+   * log p of the four one-jet CNFs along {@value #SCANNED_FEATURE} (preprocessed units) with the
+   * other features at their median over nominal synthetic signal events: c = 2 picks out the
+   * signal-rich region more sharply than c = 0.5.
+   */
+  static Path cnfDensities(TemplateStage.Models models, long seed, Path file) {
+    JetCategory cat = JetCategory.ONE;
+    EventTable events =
+        SyntheticGenerator.generate(new SyntheticGenerator.Config(seed + 99, 4000, 1, 1, 1));
+    FeatureMatrix rows = models.preprocessor().transform(events, cat).withLabels(null);
+    int dim = rows.dim();
+    int k = rows.names().indexOf(SCANNED_FEATURE);
+    float[] median = new float[dim];
+    float[] column = new float[rows.size()];
+    for (int j = 0; j < dim; j++) {
+      for (int i = 0; i < rows.size(); i++) {
+        column[i] = rows.x()[i * dim + j];
+      }
+      Arrays.sort(column);
+      median[j] = column[column.length / 2];
+    }
+    double lo = quantile(rows, k, 0.01);
+    double hi = quantile(rows, k, 0.99);
+    int points = 200;
+    float[] scan = new float[points * dim];
+    double[] x = new double[points];
+    for (int i = 0; i < points; i++) {
+      x[i] = lo + (hi - lo) * i / (points - 1);
+      System.arraycopy(median, 0, scan, i * dim, dim);
+      scan[i * dim + k] = (float) x[i];
+    }
+    CnfSet cnfs = models.cnfs().get(cat);
+    double[][] logp =
+        new PhiFeatures(cnfs, 1024).logDensities(FeatureMatrix.of(scan, rows.names()));
+    Chart chart =
+        Chart.titled(
+            "One-jet CNF log-densities along "
+                + SCANNED_FEATURE
+                + " (other features at the median)",
+            SCANNED_FEATURE + " (preprocessed: log, standardized)",
+            "log p");
+    for (int m = 0; m < cnfs.members().size(); m++) {
+      CnfSet.Member member = cnfs.members().get(m);
+      chart.line(member.name(), x, logp[m]);
+    }
+    return chart.save(file);
+  }
+
+  private static double quantile(FeatureMatrix rows, int feature, double q) {
+    float[] v = new float[rows.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rows.x()[i * rows.dim() + feature];
+    }
+    Arrays.sort(v);
+    return v[(int) Math.min(v.length - 1, Math.round(q * (v.length - 1)))];
+  }
+
+  /**
+   * 2 Delta NLL of mu for the first pseudo-experiment: nuisances profiled, and fixed at their
+   * best-fit values (the difference is what the systematics cost).
+   */
+  static Path profile(BinnedTemplateNll nll, EvaluationStage.Outcome outcome, Path file) {
+    ProfileLikelihood profile = new ProfileLikelihood(nll, Fitter.defaults());
+    double upper = nll.parameters().get(nll.parameters().indexOf("mu")).upper();
+    int points = 61;
+    double[] mu = new double[points];
+    for (int i = 0; i < points; i++) {
+      mu[i] = upper * i / (points - 1);
+    }
+    double[] profiled = scaled(profile.scan("mu", mu, true));
+    double[] fixed = scaled(profile.scan("mu", mu, false));
+    double[] one = new double[points];
+    Arrays.fill(one, 1);
+    return Chart.titled(
+            String.format(
+                Locale.ROOT,
+                "Profile likelihood of pseudo-experiment 0 (true mu %.3f, mu-hat %.3f)",
+                outcome.trueMu(),
+                outcome.prediction().muHat()),
+            "mu",
+            "2 Delta NLL")
+        .line("nuisances profiled", mu, profiled)
+        .line("nuisances fixed at the best fit", mu, fixed)
+        .dashed("2 Delta NLL = 1", mu, one)
+        .yRange(0, 9)
+        .save(file);
+  }
+
+  private static double[] scaled(double[] deltaNll) {
+    return Arrays.stream(deltaNll).map(d -> 2 * d).toArray();
+  }
+}

@@ -1,0 +1,192 @@
+package org.cnflows.higgsml.analysis;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.cnflows.common.Json;
+import org.cnflows.common.Seeds;
+import org.cnflows.higgsml.NuisanceParameters;
+
+/**
+ * Whether the belt's binned toys behave like real pseudo-experiments. The belt ({@link BeltStage})
+ * draws its toys from the templates, which carry jes, tes and the normalizations but not soft_met
+ * and not the events' own fluctuations; here, at a few true mu, event-level pseudo-experiments with
+ * all six nuisances from their priors are fitted the same way and the 16% and 84% quantiles of
+ * their mu-hat are compared with the belt's band at that mu. Agreement means each belt edge lies
+ * inside the 95% confidence interval of the matching event-level quantile (from the order
+ * statistics of the sample).
+ */
+public final class BeltCheck {
+
+  private BeltCheck() {}
+
+  /**
+   * The settings.
+   *
+   * @param mu the true mu values (on the belt's grid)
+   * @param experiments event-level pseudo-experiments per mu
+   * @param seed the master seed (experiment j at mu i from stream (seed, i, j))
+   */
+  public record Config(double[] mu, int experiments, long seed) {
+
+    /** Validates and copies. */
+    public Config {
+      if (mu == null || mu.length == 0 || experiments < 10) {
+        throw new IllegalArgumentException(
+            "the belt check needs at least one mu and 10 experiments per mu, got "
+                + (mu == null ? "no mu" : Arrays.toString(mu))
+                + " and "
+                + experiments);
+      }
+      mu = mu.clone();
+    }
+  }
+
+  /**
+   * The comparison at one true mu.
+   *
+   * @param mu the true mu
+   * @param experiments the event-level pseudo-experiments
+   * @param q16 their mu-hat's 16% quantile with its 95% interval {@code [q16Low, q16High]}
+   * @param q16Low lower end of that interval
+   * @param q16High upper end
+   * @param q84 the 84% quantile
+   * @param q84Low lower end of its 95% interval
+   * @param q84High upper end
+   * @param beltLower the belt's lower edge at mu (the binned toys' 16% quantile)
+   * @param beltUpper the belt's upper edge (84%)
+   */
+  public record Point(
+      double mu,
+      int experiments,
+      double q16,
+      double q16Low,
+      double q16High,
+      double q84,
+      double q84Low,
+      double q84High,
+      double beltLower,
+      double beltUpper) {
+
+    /** Whether both belt edges lie inside the 95% intervals of the event-level quantiles. */
+    public boolean agrees() {
+      return q16Low <= beltLower
+          && beltLower <= q16High
+          && q84Low <= beltUpper
+          && beltUpper <= q84High;
+    }
+  }
+
+  /** The comparison at every mu (the stage's product). */
+  public record Result(List<Point> points) {
+    static final String FILE = "belt-check.json";
+
+    /** Copies the list. */
+    public Result {
+      points = List.copyOf(points);
+    }
+
+    void save(Path directory) throws IOException {
+      Files.createDirectories(directory);
+      Json.write(directory.resolve(FILE), this);
+    }
+
+    static Result load(Path directory) throws IOException {
+      return Json.read(
+          directory.resolve(FILE), Result.class, "belt check", r -> r.points() != null);
+    }
+
+    /** The comparison as a Markdown table. */
+    public String markdown() {
+      StringBuilder b =
+          new StringBuilder(
+              "| true mu | event-level PEs | mu-hat 16% (95% CI) | belt 16% | mu-hat 84% (95% CI)"
+                  + " | belt 84% | agree |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+      for (Point p : points) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %.2f | %d | %.3f (%.3f-%.3f) | %.3f | %.3f (%.3f-%.3f) | %.3f | %s |%n",
+                p.mu(),
+                p.experiments(),
+                p.q16(),
+                p.q16Low(),
+                p.q16High(),
+                p.beltLower(),
+                p.q84(),
+                p.q84Low(),
+                p.q84High(),
+                p.beltUpper(),
+                p.agrees() ? "yes" : "no"));
+      }
+      return b.toString();
+    }
+  }
+
+  /** Runs the event-level pseudo-experiments and compares. */
+  public static Result run(
+      EvaluationStage.Source experiments,
+      HiggsMlPredictor analysis,
+      Config config,
+      PrintStream out) {
+    Progress progress =
+        new Progress(
+            out, "belt-check pseudo-experiments", (long) config.mu().length * config.experiments());
+    List<Point> points = new ArrayList<>();
+    double[] grid = analysis.belt().muGrid();
+    for (int i = 0; i < config.mu().length; i++) {
+      double mu = config.mu()[i];
+      int at = Arrays.binarySearch(grid, mu);
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "belt-check mu = " + mu + " is not on the belt's grid " + Arrays.toString(grid));
+      }
+      double[] hat = new double[config.experiments()];
+      for (int j = 0; j < hat.length; j++) {
+        SplittableRandom rng = Seeds.rng(config.seed(), i, j);
+        NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
+        hat[j] = analysis.predict(experiments.generate(mu, nu, rng.nextLong()).events()).muHat();
+        progress.step();
+      }
+      Arrays.sort(hat);
+      double[] q16 = quantileWithInterval(hat, 0.16);
+      double[] q84 = quantileWithInterval(hat, 0.84);
+      points.add(
+          new Point(
+              mu,
+              hat.length,
+              q16[0],
+              q16[1],
+              q16[2],
+              q84[0],
+              q84[1],
+              q84[2],
+              analysis.belt().lower()[at],
+              analysis.belt().upper()[at]));
+    }
+    return new Result(points);
+  }
+
+  /**
+   * The q-quantile of a sorted sample and the order statistics that bracket it with 95% confidence
+   * (normal approximation of the binomial count below the quantile).
+   */
+  static double[] quantileWithInterval(double[] sorted, double q) {
+    int n = sorted.length;
+    double centre = q * (n - 1);
+    double half = 1.96 * Math.sqrt(n * q * (1 - q));
+    int lo = (int) Math.max(0, Math.floor(centre - half));
+    int hi = (int) Math.min(n - 1, Math.ceil(centre + half));
+    int below = (int) Math.floor(centre);
+    double frac = centre - below;
+    double value =
+        below + 1 < n ? sorted[below] * (1 - frac) + sorted[below + 1] * frac : sorted[below];
+    return new double[] {value, sorted[lo], sorted[hi]};
+  }
+}
