@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.cnflows.common.DataFingerprint;
+import org.cnflows.common.FeatureMatrix;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.contrastive.CnfSet;
 import org.cnflows.higgsml.EventTable;
@@ -56,6 +57,8 @@ public final class HiggsMlAnalysis {
    * @param beltGrid the true mu values of the belt; cover [0, the templates' muMax] so that every
    *     mu-hat lies inside the belt
    * @param beltToys toys per belt point
+   * @param ablation whether to train the DNN again without the CNF columns and compare ({@link
+   *     Ablation})
    * @param beltCheck event-level pseudo-experiments against the belt's binned toys, or null to skip
    *     the check
    * @param evaluation the sets of test pseudo-experiments
@@ -74,6 +77,7 @@ public final class HiggsMlAnalysis {
       TemplateStage.Config templates,
       double[] beltGrid,
       int beltToys,
+      boolean ablation,
       BeltCheck.Config beltCheck,
       EvaluationStage.Config evaluation) {
 
@@ -116,6 +120,7 @@ public final class HiggsMlAnalysis {
           TemplateStage.Config.square(0.97, 1.03, 3, 10, 6),
           grid(0, 6, 0.5),
           40,
+          false,
           null,
           new EvaluationStage.Config(2, 4, seed));
     }
@@ -140,6 +145,7 @@ public final class HiggsMlAnalysis {
           TemplateStage.Config.square(0.97, 1.03, 5, 20, 6),
           grid(0, 6, 0.25),
           200,
+          true,
           new BeltCheck.Config(new double[] {0.5, 1.5, 2.5}, 40, seed + 6),
           new EvaluationStage.Config(10, 20, seed));
     }
@@ -164,6 +170,7 @@ public final class HiggsMlAnalysis {
           TemplateStage.Config.square(0.97, 1.03, 7, 50, 4),
           grid(0, 4, 0.05),
           500,
+          true,
           new BeltCheck.Config(new double[] {0.5, 1.5, 2.5}, 200, seed + 6),
           new EvaluationStage.Config(10, 100, seed));
     }
@@ -220,6 +227,7 @@ public final class HiggsMlAnalysis {
           templates,
           beltGrid,
           beltToys,
+          ablation,
           check,
           eval);
     }
@@ -236,6 +244,7 @@ public final class HiggsMlAnalysis {
    * @param shares the training pool's signal and background per jet category
    * @param outcomes every test pseudo-experiment
    * @param report the challenge's figures
+   * @param ablation the CNF columns' gain in sigma(mu) (null if the settings have none)
    * @param beltCheck the belt's binned toys against event-level pseudo-experiments (null if the
    *     settings have none)
    * @param seconds compute time per stage, in order (a cached stage: the time of the run that
@@ -247,6 +256,7 @@ public final class HiggsMlAnalysis {
       CategoryShares shares,
       List<EvaluationStage.Outcome> outcomes,
       EvaluationStage.Report report,
+      Ablation ablation,
       BeltCheck.Result beltCheck,
       Map<String, Double> seconds,
       Set<String> cached) {
@@ -263,6 +273,9 @@ public final class HiggsMlAnalysis {
      */
     public String markdown() {
       StringBuilder b = new StringBuilder(table());
+      if (ablation != null) {
+        b.append('\n').append(ablation.markdown());
+      }
       if (beltCheck != null) {
         b.append("\nBinned belt toys against event-level pseudo-experiments:\n\n");
         b.append(beltCheck.markdown());
@@ -391,6 +404,21 @@ public final class HiggsMlAnalysis {
             seconds,
             cached);
     String cnfKey = StageCache.key("cnfs", preKey, config.cnf());
+    Supplier<Map<JetCategory, FeatureMatrix>> augmented =
+        memoized(
+            () ->
+                TrainingSets.augmented(
+                        train.get(),
+                        pre,
+                        config.subsets(),
+                        Math.min(config.eventsPerSubset(), train.get().size()),
+                        config.seed() + 3)
+                    .sets());
+    Supplier<EventTable> templatePool =
+        memoized(
+            () ->
+                (data != null ? data : templatePool(config))
+                    .withWeightsScaled(config.luminosity() / 10));
     Progress cnfProgress = new Progress(out, "CNF steps", 8L * config.cnf().steps());
     Map<JetCategory, CnfSet> cnfs =
         record(
@@ -422,13 +450,7 @@ public final class HiggsMlAnalysis {
                   dnnKey,
                   () ->
                       ClassifierStage.train(
-                          TrainingSets.augmented(
-                                  train.get(),
-                                  pre,
-                                  config.subsets(),
-                                  Math.min(config.eventsPerSubset(), train.get().size()),
-                                  config.seed() + 3)
-                              .sets(),
+                          augmented.get(),
                           cnfs,
                           config.dnn(),
                           device,
@@ -450,12 +472,7 @@ public final class HiggsMlAnalysis {
                 cache.stage(
                     "templates",
                     templatesKey,
-                    () ->
-                        TemplateStage.build(
-                            (data != null ? data : templatePool(config))
-                                .withWeightsScaled(config.luminosity() / 10),
-                            models,
-                            config.templates()),
+                    () -> TemplateStage.build(templatePool.get(), models, config.templates()),
                     TemplateStage.Templates::save,
                     TemplateStage.Templates::load),
                 seconds,
@@ -467,6 +484,38 @@ public final class HiggsMlAnalysis {
             config.templates().tes().length,
             2 * config.templates().bins(),
             seconds.get("templates"));
+        Ablation ablated =
+            !config.ablation()
+                ? null
+                : record(
+                    "ablation",
+                    cache.stage(
+                        "ablation",
+                        StageCache.key("ablation", templatesKey),
+                        () -> {
+                          try (Classifier without =
+                              ClassifierStage.train(
+                                  augmented.get(),
+                                  null,
+                                  config.dnn(),
+                                  device,
+                                  new Progress(out, "ablation DNN steps", config.dnn().steps())
+                                      .trainingListener(config.dnn().steps()))) {
+                            return Ablation.compare(
+                                templates,
+                                TemplateStage.build(
+                                    templatePool.get(),
+                                    new TemplateStage.Models(pre, null, without),
+                                    config.templates()));
+                          }
+                        },
+                        Ablation::save,
+                        Ablation::load),
+                    seconds,
+                    cached);
+        if (ablated != null) {
+          out.print("      " + ablated.markdown());
+        }
         String beltKey =
             StageCache.key(
                 "belt", templatesKey, config.beltGrid(), config.beltToys(), config.seed());
@@ -533,7 +582,7 @@ public final class HiggsMlAnalysis {
             config.luminosity(),
             seconds.get("evaluation"));
         out.printf(Locale.ROOT, "total wall time of this run: %.1f s%n", lap(t));
-        return new Result(config, shares, outcomes, report, check, seconds, cached);
+        return new Result(config, shares, outcomes, report, ablated, check, seconds, cached);
       }
     } finally {
       cnfs.values().forEach(CnfSet::close);

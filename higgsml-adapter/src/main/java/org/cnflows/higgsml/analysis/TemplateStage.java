@@ -77,7 +77,10 @@ public final class TemplateStage {
     }
   }
 
-  /** The trained models a dataset goes through before it is a histogram. */
+  /**
+   * The trained models a dataset goes through before it is a histogram; {@code cnfs} null for a
+   * classifier trained without the CNF columns (the ablation).
+   */
   public record Models(Preprocessor preprocessor, Map<JetCategory, CnfSet> cnfs, Classifier dnn) {}
 
   /**
@@ -245,7 +248,10 @@ public final class TemplateStage {
       }
       FeatureMatrix inputs =
           ClassifierStage.inputs(
-              models.preprocessor().transform(events, cat), cat, models.cnfs().get(cat), 8192);
+              models.preprocessor().transform(events, cat),
+              cat,
+              models.cnfs() == null ? null : models.cnfs().get(cat),
+              8192);
       double[] score = models.dnn().scores(inputs, 8192);
       int offset = TrainingSets.head(cat) * bins;
       for (int i = 0; i < score.length; i++) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import java.nio.file.Path;
+import org.cnflows.contrastive.Classifier;
+import org.cnflows.flows.TrainingListener;
 import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.PhysicsProcess;
 import org.cnflows.higgsml.SyntheticGenerator;
@@ -24,17 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 class TemplateStageTest {
 
   private static TinyModels tiny;
+  private static EventTable pool;
   private static TemplateStage.Templates built;
   private static BinnedTemplateNll likelihood;
 
   @BeforeAll
   static void build() {
     tiny = new TinyModels(21);
-    EventTable templates =
-        SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(22, 3000));
+    pool = SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(22, 3000));
     built =
-        TemplateStage.build(
-            templates, tiny.models, TemplateStage.Config.square(0.97, 1.03, 3, 10, 5));
+        TemplateStage.build(pool, tiny.models, TemplateStage.Config.square(0.97, 1.03, 3, 10, 5));
     likelihood = built.likelihood();
   }
 
@@ -50,6 +52,34 @@ class TemplateStageTest {
     t[likelihood.parameters().indexOf("jes")] = jes;
     t[likelihood.parameters().indexOf("tes")] = tes;
     return t;
+  }
+
+  @Test
+  void theAblationComparesSigmaMuWithAndWithoutTheCnfColumns() {
+    try (Classifier without =
+        ClassifierStage.train(
+            TrainingSets.augmented(tiny.pool, tiny.models.preprocessor(), 4, 2000, 1).sets(),
+            null,
+            new ClassifierStage.Config(32, 2, 200, 256, 3e-3, 4),
+            Device.cpu(),
+            TrainingListener.NONE)) {
+      TemplateStage.Templates ablated =
+          TemplateStage.build(
+              pool,
+              new TemplateStage.Models(tiny.models.preprocessor(), null, without),
+              built.config());
+      Ablation a = Ablation.compare(built, ablated);
+      System.out.print(a.markdown());
+      for (double sigma :
+          new double[] {a.sigmaWith(), a.sigmaWithout(), a.sigmaStatWith(), a.sigmaStatWithout()}) {
+        assertThat(sigma).isFinite().isPositive();
+      }
+      // fixing the nuisances can only narrow the Hessian error of mu
+      assertThat(a.sigmaStatWith()).isLessThanOrEqualTo(a.sigmaWith() * (1 + 1e-6));
+      assertThat(a.sigmaStatWithout()).isLessThanOrEqualTo(a.sigmaWithout() * (1 + 1e-6));
+      assertThat(a.gain()).isEqualTo(1 - a.sigmaWith() / a.sigmaWithout());
+      assertThat(Ablation.sigmas(built.likelihood())[0]).isEqualTo(a.sigmaWith());
+    }
   }
 
   @Test
