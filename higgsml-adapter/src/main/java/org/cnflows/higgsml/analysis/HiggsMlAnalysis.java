@@ -138,7 +138,7 @@ public final class HiggsMlAnalysis {
           20_000,
           4.0,
           20_000,
-          new CnfStage.Config(4, 32, 2, 600, 512, 1e-3, seed),
+          new CnfStage.Config(4, 32, 2, 300, 1024, 1e-3, seed),
           100,
           2000,
           new ClassifierStage.Config(64, 3, 3000, 512, 1e-3, seed),
