@@ -14,6 +14,7 @@ import org.cnflows.flows.Devices;
 import org.cnflows.flows.EngineInfo;
 import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.HiggsMlReader;
+import org.cnflows.higgsml.analysis.BeltCheck;
 import org.cnflows.higgsml.analysis.EvaluationStage;
 import org.cnflows.higgsml.analysis.HiggsMlAnalysis;
 import org.cnflows.higgsml.analysis.HiggsMlPredictor;
@@ -64,7 +65,7 @@ final class HiggsMlCommand implements Callable<Integer> {
 
   @Option(
       names = "--preset",
-      defaultValue = "smoke",
+      defaultValue = "quick",
       description = "settings of the run: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
   Preset preset;
 
@@ -97,6 +98,13 @@ final class HiggsMlCommand implements Callable<Integer> {
       names = "--luminosity",
       description = "fb^-1 of the pseudo-experiments (default: the preset's)")
   Double luminosity;
+
+  @Option(
+      names = "--belt-check",
+      description =
+          "event-level pseudo-experiments per mu in the belt check, 0 to skip it (default: the"
+              + " preset's)")
+  Integer beltCheck;
 
   @Option(
       names = "--seed",
@@ -134,6 +142,18 @@ final class HiggsMlCommand implements Callable<Integer> {
     }
     if (luminosity != null) {
       config = config.withLuminosity(luminosity);
+    }
+    if (beltCheck != null) {
+      config =
+          config.withBeltCheck(
+              beltCheck == 0
+                  ? null
+                  : new BeltCheck.Config(
+                      config.beltCheck() != null
+                          ? config.beltCheck().mu()
+                          : new double[] {0.5, 1.5, 2.5},
+                      beltCheck,
+                      seed + 6));
     }
     Device dev = Devices.resolve(device);
     console.printf(

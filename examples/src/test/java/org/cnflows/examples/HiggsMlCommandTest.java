@@ -39,7 +39,8 @@ class HiggsMlCommandTest {
     assertThat(help[0]).isEqualTo("0");
     assertThat(help[1])
         .contains("--preset", "--data", "--out", "--device", "--sets", "--per-set")
-        .contains("--luminosity", "--seed", "smoke", "quick", "paper", "predict");
+        .contains("--luminosity", "--seed", "--belt-check", "smoke", "quick", "paper", "predict")
+        .containsPattern("default\\s+quick");
     String[] predictHelp = run("higgsml", "predict", "--help");
     assertThat(predictHelp[1]).contains("--analysis", "DATA", "predict()");
     String[] bad = run("higgsml", "--preset", "huge");
@@ -50,7 +51,17 @@ class HiggsMlCommandTest {
   @Test
   void theSmokePresetWritesItsTableAsMarkdownCsvAndJson(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
-    String[] r = run("higgsml", "--out", out.toString(), "--sets", "2", "--per-set", "2");
+    String[] r =
+        run(
+            "higgsml",
+            "--preset",
+            "smoke",
+            "--out",
+            out.toString(),
+            "--sets",
+            "2",
+            "--per-set",
+            "2");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     assertThat(r[1]).contains("[6/6] evaluation: 4 pseudo-experiments", "| pooled | 4 |");
     assertThat(Files.readString(out.resolve("results.md"))).contains("| pooled | 4 |");

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import org.cnflows.common.Json;
 import org.cnflows.common.Seeds;
 import org.cnflows.higgsml.NuisanceParameters;
+import org.cnflows.higgsml.PseudoExperiments;
 
 /**
  * Whether the belt's binned toys behave like real pseudo-experiments. The belt ({@link BeltStage})
@@ -61,6 +62,8 @@ public final class BeltCheck {
    * @param q84High upper end
    * @param beltLower the belt's lower edge at mu (the binned toys' 16% quantile)
    * @param beltUpper the belt's upper edge (84%)
+   * @param covered how many of the experiments' [p16, p84] from the belt contain mu (the belt's
+   *     coverage at fixed mu, nuisances from their priors)
    */
   public record Point(
       double mu,
@@ -72,7 +75,13 @@ public final class BeltCheck {
       double q84Low,
       double q84High,
       double beltLower,
-      double beltUpper) {
+      double beltUpper,
+      int covered) {
+
+    /** The fraction of experiments whose interval contains mu. */
+    public double coverage() {
+      return (double) covered / experiments;
+    }
 
     /** Whether both belt edges lie inside the 95% intervals of the event-level quantiles. */
     public boolean agrees() {
@@ -107,12 +116,13 @@ public final class BeltCheck {
       StringBuilder b =
           new StringBuilder(
               "| true mu | event-level PEs | mu-hat 16% (95% CI) | belt 16% | mu-hat 84% (95% CI)"
-                  + " | belt 84% | agree |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+                  + " | belt 84% | agree | coverage |\n"
+                  + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
       for (Point p : points) {
         b.append(
             String.format(
                 Locale.ROOT,
-                "| %.2f | %d | %.3f (%.3f-%.3f) | %.3f | %.3f (%.3f-%.3f) | %.3f | %s |%n",
+                "| %.2f | %d | %.3f (%.3f-%.3f) | %.3f | %.3f (%.3f-%.3f) | %.3f | %s | %.3f |%n",
                 p.mu(),
                 p.experiments(),
                 p.q16(),
@@ -123,7 +133,8 @@ public final class BeltCheck {
                 p.q84Low(),
                 p.q84High(),
                 p.beltUpper(),
-                p.agrees() ? "yes" : "no"));
+                p.agrees() ? "yes" : "no",
+                p.coverage()));
       }
       return b.toString();
     }
@@ -147,12 +158,20 @@ public final class BeltCheck {
         throw new IllegalArgumentException(
             "belt-check mu = " + mu + " is not on the belt's grid " + Arrays.toString(grid));
       }
-      double[] hat = new double[config.experiments()];
-      for (int j = 0; j < hat.length; j++) {
+      List<PseudoExperiments.Request> requests = new ArrayList<>();
+      for (int j = 0; j < config.experiments(); j++) {
         SplittableRandom rng = Seeds.rng(config.seed(), i, j);
         NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
-        hat[j] = analysis.predict(experiments.generate(mu, nu, rng.nextLong()).events()).muHat();
-        progress.step();
+        requests.add(new PseudoExperiments.Request(mu, nu, rng.nextLong()));
+      }
+      List<EvaluationStage.Predicted> predicted =
+          EvaluationStage.predictAll(experiments, analysis, requests, progress);
+      double[] hat = predicted.stream().mapToDouble(p -> p.prediction().muHat()).toArray();
+      int covered = 0;
+      for (EvaluationStage.Predicted p : predicted) {
+        if (p.prediction().p16() <= mu && mu <= p.prediction().p84()) {
+          covered++;
+        }
       }
       Arrays.sort(hat);
       double[] q16 = quantileWithInterval(hat, 0.16);
@@ -168,7 +187,8 @@ public final class BeltCheck {
               q84[1],
               q84[2],
               analysis.belt().lower()[at],
-              analysis.belt().upper()[at]));
+              analysis.belt().upper()[at],
+              covered));
     }
     return new Result(points);
   }

@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.cnflows.common.Json;
 import org.cnflows.common.Seeds;
 import org.cnflows.higgsml.NuisanceParameters;
@@ -121,22 +125,86 @@ public final class EvaluationStage {
   /** Runs every pseudo-experiment, in order of set and index. */
   public static List<Outcome> run(
       Source experiments, HiggsMlPredictor analysis, Config config, PrintStream out) {
-    Progress progress =
-        new Progress(out, "pseudo-experiments", (long) config.sets() * config.perSet());
-    List<Outcome> outcomes = new ArrayList<>();
+    List<PseudoExperiments.Request> requests = new ArrayList<>();
+    List<Integer> setOf = new ArrayList<>();
     for (int s = 0; s < config.sets(); s++) {
       double mu = PseudoExperiments.drawMu(Seeds.rng(config.seed(), s));
       for (int i = 0; i < config.perSet(); i++) {
         SplittableRandom rng = Seeds.rng(config.seed(), s, i);
         NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
-        long seed = rng.nextLong();
-        PseudoExperiment pe = experiments.generate(mu, nu, seed);
-        outcomes.add(
-            new Outcome(s, mu, nu, seed, pe.events().size(), analysis.predict(pe.events())));
-        progress.step();
+        requests.add(new PseudoExperiments.Request(mu, nu, rng.nextLong()));
+        setOf.add(s);
       }
     }
+    List<Predicted> predicted =
+        predictAll(
+            experiments,
+            analysis,
+            requests,
+            new Progress(out, "pseudo-experiments", requests.size()));
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int k = 0; k < requests.size(); k++) {
+      PseudoExperiments.Request r = requests.get(k);
+      outcomes.add(
+          new Outcome(
+              setOf.get(k),
+              r.mu(),
+              r.nuisances(),
+              r.seed(),
+              predicted.get(k).events(),
+              predicted.get(k).prediction()));
+    }
     return outcomes;
+  }
+
+  /** A pseudo-experiment's size and what the analysis says of it. */
+  record Predicted(int events, HiggsMlPredictor.Prediction prediction) {}
+
+  /**
+   * The predictions of the requested pseudo-experiments, in order. The next pseudo-experiment is
+   * generated on a second thread while the current one is scored (the generator and the systematics
+   * are plain Java, the scoring runs in the engine), so the two overlap; every result depends on
+   * its request alone.
+   */
+  static List<Predicted> predictAll(
+      Source source,
+      HiggsMlPredictor analysis,
+      List<PseudoExperiments.Request> requests,
+      Progress progress) {
+    ExecutorService ahead =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "pseudo-experiment generator");
+              t.setDaemon(true);
+              return t;
+            });
+    List<Predicted> results = new ArrayList<>();
+    try {
+      Future<PseudoExperiment> next = ahead.submit(() -> generate(source, requests.get(0)));
+      for (int k = 0; k < requests.size(); k++) {
+        PseudoExperiment pe = next.get();
+        if (k + 1 < requests.size()) {
+          PseudoExperiments.Request r = requests.get(k + 1);
+          next = ahead.submit(() -> generate(source, r));
+        }
+        results.add(new Predicted(pe.events().size(), analysis.predict(pe.events())));
+        progress.step();
+      }
+      return results;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while generating pseudo-experiments", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException("pseudo-experiment generation failed", e.getCause());
+    } finally {
+      ahead.shutdownNow();
+    }
+  }
+
+  private static PseudoExperiment generate(Source source, PseudoExperiments.Request r) {
+    return source.generate(r.mu(), r.nuisances(), r.seed());
   }
 
   /**

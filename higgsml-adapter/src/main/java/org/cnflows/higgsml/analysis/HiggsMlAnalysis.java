@@ -371,16 +371,18 @@ public final class HiggsMlAnalysis {
     long t = System.nanoTime();
     Supplier<EventTable> train =
         memoized(() -> data != null ? data : synthetic(config.seed(), config.trainPerProcess()));
-    String dataKey =
+    // the trained models depend on the training pool only; templates, belt and pseudo-experiments
+    // also on the luminosity and the template pool, so a run at another luminosity retrains nothing
+    String trainKey =
         data != null
-            ? StageCache.key("user data", fingerprint(data), config.luminosity())
-            : StageCache.key(
-                "synthetic",
-                config.seed(),
-                config.trainPerProcess(),
-                config.templateOversampling(),
-                config.templateMinimum(),
-                config.luminosity());
+            ? StageCache.key("user data", fingerprint(data))
+            : StageCache.key("synthetic", config.seed(), config.trainPerProcess());
+    String dataKey =
+        StageCache.key(
+            trainKey,
+            config.luminosity(),
+            data != null ? "one pool" : config.templateOversampling(),
+            data != null ? "one pool" : config.templateMinimum());
     CategoryShares shares = CategoryShares.of(train.get());
     out.printf(
         Locale.ROOT,
@@ -391,7 +393,7 @@ public final class HiggsMlAnalysis {
         100 * shares.signalFraction(JetCategory.ZERO),
         100 * shares.backgroundFraction(JetCategory.ZERO),
         100 * shares.sensitivityLossWithout(JetCategory.ZERO));
-    String preKey = StageCache.key("preprocessor", dataKey);
+    String preKey = StageCache.key("preprocessor", trainKey);
     Preprocessor pre =
         record(
             "data",

@@ -63,6 +63,8 @@ class BeltCheckTest {
       assertThat(p.agrees())
           .isEqualTo(
               p.q16Low() <= 0.2 && 0.2 <= p.q16High() && p.q84Low() <= 3.4 && 3.4 <= p.q84High());
+      assertThat(p.covered()).isBetween(0, 10);
+      assertThat(p.coverage()).isEqualTo(p.covered() / 10.0);
       assertThat(log.toString()).contains("belt-check pseudo-experiments");
       assertThat(result.markdown()).contains("| 1.00 | 10 |");
 
