@@ -43,8 +43,14 @@ public final class Main {
       case "-h":
       case "--help":
       case "help":
-        out.println("usage: cnflows-examples [demo | t2 | t3 | generator-report | higgsml]");
-        out.println("  demo [grid [steps]]   engine check, toy T1 on a grid, a flow fit (default)");
+        out.println("usage: cnflows-examples [higgsml | demo | t2 | t3 | generator-report]");
+        out.println(
+            "  higgsml [--preset smoke|quick|paper] [--data PATH] [--out DIR] [--device"
+                + " cpu|gpu[:N]] [--sets N] [--per-set M] [--luminosity FB] [--seed S]   the CNF"
+                + " paper's HiggsML analysis, the main job (higgsml --help; higgsml predict)");
+        out.println(
+            "  demo [grid [steps]]   engine check, toy T1 on a grid, a flow fit (the default"
+                + " without arguments)");
         out.println(
             "  t2 [events [cnfSteps [dnnSteps [testEvents [layers [hidden [depth [perPhi [lr]]]]]]]]]"
                 + "   CNF paper Table 1 / Fig. 3 on the 10-D toy");
@@ -54,10 +60,6 @@ public final class Main {
         out.println(
             "  generator-report [eventsPerProcess [seed]]   the synthetic generator against the"
                 + " real 2025 sample (higgsml-adapter README)");
-        out.println(
-            "  higgsml [--preset smoke] [--data PATH] [--out DIR] [--device cpu|gpu[:N]] [--sets N]"
-                + " [--per-set M] [--luminosity FB] [--seed S]   the CNF paper's HiggsML analysis"
-                + " (higgsml --help)");
         out.println("system properties: -Dcnflows.device=cpu|gpu|gpu:N");
         return 0;
       default:
