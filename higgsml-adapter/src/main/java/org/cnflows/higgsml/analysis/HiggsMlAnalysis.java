@@ -296,8 +296,30 @@ public final class HiggsMlAnalysis {
                       stage,
                       t,
                       cached.contains(stage) ? " (cached)" : "")));
-      b.append('\n');
+      b.append('\n').append(throughput());
       return b.toString();
+    }
+
+    /** The measured throughput of each stage, from its compute time and its work. */
+    public String throughput() {
+      double events = 0;
+      for (EvaluationStage.Outcome o : outcomes) {
+        events += o.events() / (double) outcomes.size();
+      }
+      int grid = config.templates().jes().length * config.templates().tes().length;
+      return String.format(
+          Locale.ROOT,
+          "Throughput: CNF training %,.0f rows/s (8 flows x %d steps x 2 x %d); DNN training %,.0f"
+              + " rows/s; templates %.2f grid points/s; belt %,.0f toy fits/s; evaluation %.3f"
+              + " pseudo-experiments/s (%,.0f events each, generation overlapped with scoring)%n",
+          8.0 * config.cnf().steps() * 2 * config.cnf().batchSize() / seconds.get("cnfs"),
+          config.cnf().steps(),
+          config.cnf().batchSize(),
+          (double) config.dnn().steps() * config.dnn().batchSize() / seconds.get("classifier"),
+          grid / seconds.get("templates"),
+          (double) config.beltGrid().length * config.beltToys() / seconds.get("belt"),
+          outcomes.size() / seconds.get("evaluation"),
+          events);
     }
 
     /**
