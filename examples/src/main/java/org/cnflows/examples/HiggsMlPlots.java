@@ -203,19 +203,41 @@ final class HiggsMlPlots {
     double[] fixed = scaled(profile.scan("mu", mu, false));
     double[] one = new double[points];
     Arrays.fill(one, 1);
+    // where the model expects no event in a bin that has one, the NLL is infinite: such points are
+    // left out and counted in the title
+    int[] finite =
+        java.util.stream.IntStream.range(0, points)
+            .filter(i -> Double.isFinite(profiled[i]) && Double.isFinite(fixed[i]))
+            .toArray();
+    if (finite.length < 2) {
+      throw new IllegalStateException(
+          "the profile of pseudo-experiment 0 is infinite at "
+              + (points - finite.length)
+              + " of "
+              + points
+              + " mu values: nothing to plot");
+    }
     return Chart.titled(
             String.format(
                 Locale.ROOT,
-                "Profile likelihood of pseudo-experiment 0 (true mu %.3f, mu-hat %.3f)",
+                "Profile likelihood of pseudo-experiment 0 (true mu %.3f, mu-hat %.3f)%s",
                 outcome.trueMu(),
-                outcome.prediction().muHat()),
+                outcome.prediction().muHat(),
+                finite.length < points
+                    ? String.format(
+                        Locale.ROOT, ", %d mu with infinite NLL left out", points - finite.length)
+                    : ""),
             "mu",
             "2 Delta NLL")
-        .line("nuisances profiled", mu, profiled)
-        .line("nuisances fixed at the best fit", mu, fixed)
-        .dashed("2 Delta NLL = 1", mu, one)
+        .line("nuisances profiled", pick(mu, finite), pick(profiled, finite))
+        .line("nuisances fixed at the best fit", pick(mu, finite), pick(fixed, finite))
+        .dashed("2 Delta NLL = 1", pick(mu, finite), pick(one, finite))
         .yRange(0, 9)
         .save(file);
+  }
+
+  private static double[] pick(double[] values, int[] indices) {
+    return Arrays.stream(indices).mapToDouble(i -> values[i]).toArray();
   }
 
   private static double[] scaled(double[] deltaNll) {

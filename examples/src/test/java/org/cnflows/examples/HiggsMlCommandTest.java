@@ -49,13 +49,22 @@ class HiggsMlCommandTest {
   }
 
   @Test
-  void theSmokePresetWritesItsTableAsMarkdownCsvAndJson(@TempDir Path dir) throws Exception {
+  void theSmokePresetOnTheRealSampleWritesItsTablesAndFiguresAndPredicts(@TempDir Path dir)
+      throws Exception {
     Path out = dir.resolve("run");
+    Path sample =
+        Path.of(
+            System.getProperty("cnflows.data.dir"),
+            "fair-universe-higgsml-sample",
+            "FAIR_Universe_HiggsML_data.parquet");
+    // the real-data path: the repository's 2025 sample as the pool of every stage
     String[] r =
         run(
             "higgsml",
             "--preset",
             "smoke",
+            "--data",
+            sample.toString(),
             "--out",
             out.toString(),
             "--sets",
@@ -63,7 +72,9 @@ class HiggsMlCommandTest {
             "--per-set",
             "2");
     assertThat(r[0]).as(r[2]).isEqualTo("0");
-    assertThat(r[1]).contains("[6/6] evaluation: 4 pseudo-experiments", "| pooled | 4 |");
+    assertThat(r[1])
+        .contains("[1/6] data: user pool of 1,000 training events")
+        .contains("[6/6] evaluation: 4 pseudo-experiments", "| pooled | 4 |");
     assertThat(Files.readString(out.resolve("results.md"))).contains("| pooled | 4 |");
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertThat(csv).hasSize(5);
@@ -84,12 +95,7 @@ class HiggsMlCommandTest {
       assertThat(image.getWidth()).as(png).isEqualTo(900);
     }
 
-    // the saved analysis applied to the repository's 2025 sample, weights read as event counts
-    Path sample =
-        Path.of(
-            System.getProperty("cnflows.data.dir"),
-            "fair-universe-higgsml-sample",
-            "FAIR_Universe_HiggsML_data.parquet");
+    // the saved analysis applied to the 2025 sample, its weights (10 fb^-1) read as event counts
     String[] predicted = run("higgsml", "predict", "--analysis", out.toString(), sample.toString());
     assertThat(predicted[0]).as(predicted[2]).isEqualTo("0");
     assertThat(predicted[1])

@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.cnflows.higgsml.HiggsMlSamples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,20 +88,5 @@ class AnalysisPipelineTest {
                   .events());
       assertThat(p).isEqualTo(first.prediction());
     }
-  }
-
-  /** The real-data path: the 2025 sample as the one pool of all stages. */
-  @Test
-  void theSmokePresetRunsOnTheRealSample() {
-    HiggsMlAnalysis.Result result =
-        HiggsMlAnalysis.run(
-            HiggsMlAnalysis.Config.smoke(3),
-            HiggsMlSamples.fairUniverse2025(),
-            Device.cpu(),
-            System.out);
-    System.out.print(result.markdown());
-    assertThat(result.outcomes()).hasSize(8);
-    assertThat(result.shares().signalFraction(org.cnflows.higgsml.JetCategory.ZERO))
-        .isBetween(0.2, 0.4);
   }
 }
