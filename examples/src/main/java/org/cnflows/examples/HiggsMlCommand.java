@@ -14,10 +14,12 @@ import org.cnflows.flows.Devices;
 import org.cnflows.flows.EngineInfo;
 import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.HiggsMlReader;
+import org.cnflows.higgsml.HiggsMlSamples;
 import org.cnflows.higgsml.analysis.BeltCheck;
 import org.cnflows.higgsml.analysis.EvaluationStage;
 import org.cnflows.higgsml.analysis.HiggsMlAnalysis;
 import org.cnflows.higgsml.analysis.HiggsMlPredictor;
+import org.cnflows.higgsml.analysis.ScoreResponse;
 import org.cnflows.higgsml.analysis.TemplateStage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,6 +57,9 @@ final class HiggsMlCommand implements Callable<Integer> {
       };
     }
   }
+
+  /** The DNN score above which {@link ScoreResponse} measures the systematics' effect. */
+  static final double RESPONSE_THRESHOLD = 0.5;
 
   /** The presets. */
   enum Preset {
@@ -184,6 +189,22 @@ final class HiggsMlCommand implements Callable<Integer> {
       for (Path png : HiggsMlPlots.write(result, analysis, observed, out)) {
         console.println("plot: " + png);
       }
+      // the systematics' effect on the analysis, synthetic (or the user's pool) against the real
+      // 2025 sample, through the same trained models
+      String response =
+          ScoreResponse.markdown(
+              data != null ? "this pool" : "synthetic",
+              ScoreResponse.measure(
+                  events != null ? events : HiggsMlAnalysis.templatePool(config),
+                  analysis.models(),
+                  RESPONSE_THRESHOLD),
+              "2025 sample",
+              ScoreResponse.measure(
+                  HiggsMlSamples.fairUniverse2025(), analysis.models(), RESPONSE_THRESHOLD),
+              RESPONSE_THRESHOLD);
+      console.println();
+      console.print(response);
+      Files.writeString(out.resolve("response.md"), response);
     }
     return 0;
   }

@@ -83,6 +83,8 @@ class HiggsMlCommandTest {
         JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
     assertThat(json.getAsJsonObject("config").get("name").getAsString()).isEqualTo("smoke");
     assertThat(json.getAsJsonArray("outcomes")).hasSize(4);
+    assertThat(Files.readString(out.resolve("response.md")))
+        .contains("| tes | background |", "this pool", "2025 sample");
     for (String png :
         List.of(
             "coverage.png",

@@ -667,7 +667,7 @@ public final class HiggsMlAnalysis {
    * The synthetic template pool: per process {@code oversampling} events per expected event at the
    * luminosity, at least {@code templateMinimum}; weights as expected events at 10 fb^-1.
    */
-  static EventTable templatePool(Config config) {
+  public static EventTable templatePool(Config config) {
     Map<PhysicsProcess, Integer> counts = new EnumMap<>(PhysicsProcess.class);
     for (PhysicsProcess p : PhysicsProcess.CHALLENGE) {
       double expected = SyntheticGenerator.YIELDS_10FB.get(p) * config.luminosity() / 10;

@@ -237,10 +237,22 @@ public final class TemplateStage {
     return h;
   }
 
-  /** Weighted score histograms of the analysed categories, concatenated, per physics process. */
-  private static Map<PhysicsProcess, double[]> histograms(
-      EventTable events, Models models, int bins) {
-    Map<PhysicsProcess, double[]> h = new EnumMap<>(PhysicsProcess.class);
+  /**
+   * The DNN score of every event of the analysed categories and its classifier head (score NaN and
+   * head -1 for a 0-jet event): the one scoring path of the templates, the observed histograms and
+   * {@link ScoreResponse}.
+   *
+   * @param score per row of the table
+   * @param head per row, the classifier head ({@link TrainingSets#head})
+   */
+  record Scored(double[] score, int[] head) {}
+
+  /** Scores every event of the table through the preprocessor, the CNFs and the DNN. */
+  static Scored score(EventTable events, Models models) {
+    double[] score = new double[events.size()];
+    int[] head = new int[events.size()];
+    java.util.Arrays.fill(score, Double.NaN);
+    java.util.Arrays.fill(head, -1);
     for (JetCategory cat : TrainingSets.ANALYSIS_CATEGORIES) {
       int[] rows = cat.rows(events);
       if (rows.length == 0) {
@@ -252,12 +264,30 @@ public final class TemplateStage {
               cat,
               models.cnfs() == null ? null : models.cnfs().get(cat),
               8192);
-      double[] score = models.dnn().scores(inputs, 8192);
-      int offset = TrainingSets.head(cat) * bins;
-      for (int i = 0; i < score.length; i++) {
-        int bin = offset + Math.min((int) (score[i] * bins), bins - 1);
-        h.computeIfAbsent(events.process(rows[i]), p -> new double[2 * bins])[bin] +=
-            inputs.weights()[i];
+      double[] s = models.dnn().scores(inputs, 8192);
+      for (int i = 0; i < s.length; i++) {
+        score[rows[i]] = s[i];
+        head[rows[i]] = TrainingSets.head(cat);
+      }
+    }
+    return new Scored(score, head);
+  }
+
+  /** The bin of a score in the concatenated histogram of {@code bins} bins per head. */
+  static int bin(double score, int head, int bins) {
+    return head * bins + Math.min((int) (score * bins), bins - 1);
+  }
+
+  /** Weighted score histograms of the analysed categories, concatenated, per physics process. */
+  private static Map<PhysicsProcess, double[]> histograms(
+      EventTable events, Models models, int bins) {
+    Map<PhysicsProcess, double[]> h = new EnumMap<>(PhysicsProcess.class);
+    Scored scored = score(events, models);
+    for (int row = 0; row < events.size(); row++) {
+      if (scored.head()[row] >= 0) {
+        h.computeIfAbsent(events.process(row), p -> new double[2 * bins])[
+                bin(scored.score()[row], scored.head()[row], bins)] +=
+            events.weights()[row];
       }
     }
     return h;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.List;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.higgsml.EventTable;
@@ -80,6 +81,42 @@ class TemplateStageTest {
       assertThat(a.gain()).isEqualTo(1 - a.sigmaWith() / a.sigmaWithout());
       assertThat(Ablation.sigmas(built.likelihood())[0]).isEqualTo(a.sigmaWith());
     }
+  }
+
+  @Test
+  void theScoreResponseAgreesWithTheTemplatesAboveTheThreshold() {
+    List<ScoreResponse.Row> rows = ScoreResponse.measure(pool, tiny.models, 0.5);
+    assertThat(rows)
+        .extracting(ScoreResponse.Row::nuisance)
+        .containsExactly("tes", "tes", "jes", "jes");
+    TemplateStage.Templates t =
+        TemplateStage.build(
+            pool,
+            tiny.models,
+            new TemplateStage.Config(
+                new double[] {1.0, 1.01}, new double[] {0.99, 1.0, 1.01}, 10, 5));
+    for (boolean signal : new boolean[] {true, false}) {
+      double[] y = new double[3];
+      for (int j = 0; j < 3; j++) {
+        for (PhysicsProcess p : t.processes()) {
+          if (p.isSignal() == signal) {
+            double[] h = t.at(p, 0, j);
+            for (int bin = 0; bin < h.length; bin++) {
+              if (bin % 10 >= 5) {
+                y[j] += h[bin];
+              }
+            }
+          }
+        }
+      }
+      ScoreResponse.Row tes = rows.get(signal ? 0 : 1);
+      assertThat(tes.signal()).isEqualTo(signal);
+      assertThat(tes.nominalYield()).isCloseTo(y[1], within(1e-6 * y[1]));
+      assertThat(tes.percentPerPercent()).isCloseTo(100 * (y[2] - y[0]) / (2 * y[1]), within(1e-6));
+      assertThat(tes.error()).isFinite().isPositive();
+    }
+    System.out.print(ScoreResponse.markdown("pool", rows, "again", rows, 0.5));
+    assertThat(ScoreResponse.markdown("pool", rows, "again", rows, 0.5)).contains("| 1.00 |");
   }
 
   @Test
