@@ -289,12 +289,12 @@ class HiggsMlReliabilityTest {
   @Test
   void aMissingHeaderFieldIsNamedWithTheHeader() throws Exception {
     Path file = csv("header", field(1, 17, "PRI_lep_ptX"), true);
-    assertThatThrownBy(() -> HiggsMlReader.readCsv2014(file))
-        .isInstanceOf(HiggsMlDataException.class)
-        .hasMessageStartingWith(
-            file
-                + ", column 'PRI_lep_pt': missing from the header (line 1), which has fields"
-                + " [EventId, DER_mass_MMC, ");
+    List<String> header =
+        List.of(csvLines.get(0).replace("PRI_lep_pt,", "PRI_lep_ptX,").split(","));
+    assertThat(header).startsWith("EventId", "DER_mass_MMC").contains("PRI_lep_ptX").hasSize(35);
+    assertCsvRefused(
+        file,
+        ", column 'PRI_lep_pt': missing from the header (line 1), which has fields " + header);
   }
 
   @Test
