@@ -71,7 +71,10 @@ import org.cnflows.higgsml.internal.DuckDb;
  * line by line before it is read ({@link Csv2014}), so a garbled or cut line is named by its line
  * number and field. What these checks cannot see: a parquet byte that changes a value by less than
  * the DER tolerances (about 1e-5 relative), a CSV digit changed into another digit in a field the
- * reader does not cross-check, and a CSV cut exactly at a line end.
+ * reader does not cross-check, and a CSV cut exactly at a line end. So when a SHA-256 checksum file
+ * sits beside the file ({@link FileChecksum}: {@code X.sha256}, as {@link HiggsMlWriter} writes and
+ * the repository's samples carry), the file is first checked against it, and any changed byte is
+ * refused naming both checksums.
  */
 public final class HiggsMlReader {
   private static final System.Logger LOG = System.getLogger(HiggsMlReader.class.getName());
@@ -363,6 +366,7 @@ public final class HiggsMlReader {
     if (!Files.isRegularFile(src.file())) {
       throw new HiggsMlDataException(src.file(), null, "no such file", null);
     }
+    FileChecksum.verify(src.file());
     try (Connection conn = DuckDb.open()) {
       List<String> select = selectList(conn, src, columns);
       long total = count(conn, src);

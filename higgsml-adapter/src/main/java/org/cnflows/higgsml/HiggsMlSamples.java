@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 
 /**
  * The real 1000-event sample of the FAIR Universe HiggsML Uncertainty Challenge that ships inside
@@ -21,34 +22,52 @@ public final class HiggsMlSamples {
 
   /**
    * The 1000 events of the 2025 sample (28 features, weights summing to 1,051,433, processes), read
-   * with {@link HiggsMlReader#readParquet(Path)} from a temporary copy of the jar resource.
+   * with {@link HiggsMlReader#readParquet(Path)} from a temporary copy of the jar resource, checked
+   * against the SHA-256 checksum that ships beside it ({@link FileChecksum}).
    *
-   * @throws HiggsMlDataException if the resource is missing from the class path or unreadable
+   * @throws HiggsMlDataException if the resource or its checksum is missing from the class path, or
+   *     the copy does not match the checksum
    */
   public static EventTable fairUniverse2025() {
-    Path copy = null;
-    try (InputStream in = HiggsMlSamples.class.getResourceAsStream(FAIR_UNIVERSE_2025)) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("cnflows-fair-universe-");
+      Path copy = dir.resolve(Path.of(FAIR_UNIVERSE_2025).getFileName().toString());
+      copyResource(FAIR_UNIVERSE_2025, copy);
+      copyResource(FAIR_UNIVERSE_2025 + FileChecksum.EXTENSION, FileChecksum.of(copy));
+      return HiggsMlReader.readParquet(copy);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot copy " + FAIR_UNIVERSE_2025 + " to a temporary directory", e);
+    } finally {
+      if (dir != null) {
+        deleteQuietly(dir);
+      }
+    }
+  }
+
+  private static void copyResource(String resource, Path to) throws IOException {
+    try (InputStream in = HiggsMlSamples.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new HiggsMlDataException(
-            Path.of(FAIR_UNIVERSE_2025),
+            Path.of(resource),
             null,
             "class-path resource missing: is higgsml-adapter's jar on the class path?",
             null);
       }
-      copy = Files.createTempFile("cnflows-fair-universe-", ".parquet");
-      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-      return HiggsMlReader.readParquet(copy);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot copy " + FAIR_UNIVERSE_2025 + " to a temporary file", e);
-    } finally {
-      if (copy != null) {
-        try {
-          Files.deleteIfExists(copy);
-        } catch (IOException e) {
-          copy.toFile().deleteOnExit();
-        }
+      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Deletes the temporary directory and its files, or leaves them for the JVM's exit. */
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.deleteIfExists(f);
       }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      dir.toFile().deleteOnExit();
     }
   }
 }

@@ -20,7 +20,8 @@ import org.duckdb.DuckDBConnection;
  * (string), {@code labels} (float32 0/1), the 12 {@code DER_*} float32 columns, through DuckDB's
  * appender and {@code COPY ... (FORMAT parquet)}; plus the metadata json beside it ({@code
  * <name>_metadata.json}: total_rows, total_columns, columns, detailed_labels, sum_weights,
- * luminosity).
+ * luminosity) and its SHA-256 checksum ({@link FileChecksum}: {@code <name>.parquet.sha256}), which
+ * the reader verifies.
  */
 public final class HiggsMlWriter {
   /** Integrated luminosity (fb^-1) the weights of the 2025 data correspond to. */
@@ -86,6 +87,7 @@ public final class HiggsMlWriter {
       Files.deleteIfExists(file);
       st.execute("COPY events TO " + DuckDb.literal(file) + " (FORMAT parquet)");
       Files.writeString(metadataFile(file), metadata(table, cols));
+      FileChecksum.write(file);
     } catch (SQLException | IOException e) {
       throw new HiggsMlDataException(file, null, "cannot be written: " + e.getMessage(), e);
     }

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 class GeneratorRealismTest {
   /**
    * Targeted figures that miss at full scale (README): the real sample does not resolve them (its
-   * value is 1.2 errors from 0) and the synthetic one has the other sign.
+   * value is 1.2 errors from 0, made by 2 of its 67 signal events in the window that cross mT = 30
+   * GeV when jes moves, none the other way) and the synthetic one has the other sign: jets balance
+   * the tau pair, whose MET points closer to the pair's direction than the lepton does, so more jes
+   * raises mT (README: the chance of the real figure under the synthetic model is about 6%).
    */
   private static final Set<String> KNOWN_MISSES =
       Set.of("S yield, mvis 90-115, mT < 30 per 1% jes (%)");
@@ -83,6 +86,17 @@ class GeneratorRealismTest {
     for (GeneratorRealism.KsRow r : report.ks()) {
       assertThat(r.distance()[0]).as(r.feature()).isLessThan(0.165);
     }
+  }
+
+  /**
+   * The MET model's rework: with the hadronic tau's harder visible fraction (3x^2), 12% tau
+   * resolution and 8 GeV MET noise these were 0.115 and 0.080 at this scale (0.114 and 0.077 at
+   * full scale); now 0.063 and 0.063 (README).
+   */
+  @Test
+  void metAndTheHiggsPtAreCloserToThe2025SampleThanWithTheFirstMetModel() {
+    assertThat(report.ks(Columns.PRI_MET).distance()[0]).isLessThan(0.09);
+    assertThat(report.ks(Columns.DER_PT_H).distance()[0]).isLessThan(0.075);
   }
 
   @Test

@@ -22,12 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded random corruption of the repository's real samples: truncation at a random length, or 1, 8
  * or 64 bytes overwritten with random values at random places. Every case must read the clean
- * values or raise {@link HiggsMlDataException}; no other exception, no hang. Neither format carries
- * a checksum, so a corruption can decode to other numbers that pass every check: such a case must
- * stay within what the checks cannot resolve (parquet: each feature within 1e-4 relative of the
- * clean value, the weights' changes within the metadata's sum tolerance, processes unchanged; CSV:
- * only rows on lines that hold a corrupted byte change, and a shorter read only when the cut fell
- * exactly at a line end). The outcomes per layer are printed for the record.
+ * values or raise {@link HiggsMlDataException}; no other exception, no hang.
+ *
+ * <p>Each sample is corrupted twice with the same seeded cases: with its SHA-256 checksum beside
+ * the copy ({@link FileChecksum}, as the repository's samples and every file {@link HiggsMlWriter}
+ * writes carry one), where the invariant must hold for every case; and without it, as for a file
+ * from elsewhere, where only the reader's value checks stand. Neither format carries a checksum of
+ * its own, so there a corruption can decode to other numbers that pass every check: such a case
+ * must stay within what the checks cannot resolve (parquet: each feature within 1e-4 relative of
+ * the clean value, the weights' changes within the metadata's sum tolerance, processes unchanged;
+ * CSV: only rows on lines that hold a corrupted byte change, and a shorter read only when the cut
+ * fell exactly at a line end). The outcomes per check are printed for the record.
  */
 class HiggsMlFuzzTest {
   @TempDir Path tmp;
@@ -55,6 +60,7 @@ class HiggsMlFuzzTest {
   private static String layer(HiggsMlDataException e) {
     String m = e.getMessage();
     String[][] layers = {
+      {"SHA-256", "checksum"},
       {"cannot be read", "DuckDB (format, decompression, encoding)"},
       {"is not finite", "finite values"},
       {"weight ", "weights finite > 0 / metadata sum"},
@@ -127,10 +133,10 @@ class HiggsMlFuzzTest {
   }
 
   /**
-   * Writes each corrupted copy to a new file with extension {@code ext}, and a copy of {@code
-   * metadata} beside it when not null.
+   * Writes each corrupted copy to a new file with extension {@code ext}, and beside it a copy of
+   * {@code metadata} and of the clean file's checksum {@code checksum}, each when not null.
    */
-  private Function<Corruption, Path> writer(String ext, Path metadata) {
+  private Function<Corruption, Path> writer(String ext, Path metadata, Path checksum) {
     int[] counter = {0};
     return c -> {
       Path f = tmp.resolve("case" + counter[0]++ + ext);
@@ -139,6 +145,9 @@ class HiggsMlFuzzTest {
         if (metadata != null) {
           Files.copy(metadata, HiggsMlWriter.metadataFile(f), StandardCopyOption.REPLACE_EXISTING);
         }
+        if (checksum != null) {
+          Files.copy(checksum, FileChecksum.of(f), StandardCopyOption.REPLACE_EXISTING);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -146,21 +155,81 @@ class HiggsMlFuzzTest {
     };
   }
 
-  @Test
-  void corruptedParquetReadsTheCleanValuesOrRaisesHiggsMlDataException() {
+  /** With the checksum beside the file, no corruption may read as other values. */
+  private static void neverAltered(EventTable clean, EventTable got, Corruption c, byte[] bytes) {
+    fail("a corrupted file (" + c.kind() + ") read altered values beside its checksum");
+  }
+
+  /** A sample to corrupt: its file, how many seeded cases, how it is read, its metadata. */
+  private record Sample(
+      String name,
+      Path clean,
+      int cases,
+      long seed,
+      Function<Path, EventTable> read,
+      String extension,
+      Path metadata) {}
+
+  private static Sample parquet() {
     Path clean = TestData.parquet2025();
+    return new Sample(
+        "parquet",
+        clean,
+        200,
+        15,
+        HiggsMlReader::readParquet,
+        ".parquet",
+        HiggsMlWriter.metadataFile(clean));
+  }
+
+  private static Sample csv() {
+    return new Sample(
+        "CSV", TestData.csv2014(), 60, 2014, HiggsMlReader::readCsv2014, ".csv", null);
+  }
+
+  /** Runs the sample's cases, with or without its checksum beside each copy, and prints them. */
+  private void fuzz(Sample s, boolean withChecksum, SilentCheck silent) {
     Map<String, Integer> outcomes =
         assertTimeoutPreemptively(
             Duration.ofSeconds(60),
             () ->
                 run(
-                    clean,
-                    200,
-                    15,
-                    HiggsMlReader::readParquet,
-                    writer(".parquet", HiggsMlWriter.metadataFile(clean)),
-                    HiggsMlFuzzTest::parquetWithinResolution));
-    System.out.println("parquet fuzz, 200 seeded cases: " + outcomes);
+                    s.clean(),
+                    s.cases(),
+                    s.seed(),
+                    s.read(),
+                    writer(
+                        s.extension(),
+                        s.metadata(),
+                        withChecksum ? FileChecksum.of(s.clean()) : null),
+                    silent));
+    System.out.println(
+        s.name()
+            + " fuzz "
+            + (withChecksum ? "with the checksum, " : "without a checksum, ")
+            + s.cases()
+            + " seeded cases: "
+            + outcomes);
+  }
+
+  @Test
+  void corruptedParquetWithItsChecksumReadsTheCleanValuesOrRaisesHiggsMlDataException() {
+    fuzz(parquet(), true, HiggsMlFuzzTest::neverAltered);
+  }
+
+  @Test
+  void corruptedParquetWithoutAChecksumReadsTheCleanValuesOrRaisesOrStaysWithinTheChecks() {
+    fuzz(parquet(), false, HiggsMlFuzzTest::parquetWithinResolution);
+  }
+
+  @Test
+  void corruptedCsvWithItsChecksumReadsTheCleanValuesOrRaisesHiggsMlDataException() {
+    fuzz(csv(), true, HiggsMlFuzzTest::neverAltered);
+  }
+
+  @Test
+  void corruptedCsvWithoutAChecksumReadsTheCleanValuesOrRaisesOrStaysOnTheCorruptedLines() {
+    fuzz(csv(), false, HiggsMlFuzzTest::csvConfinedToCorruptedLines);
   }
 
   private static void parquetWithinResolution(
@@ -183,22 +252,6 @@ class HiggsMlFuzzTest {
             .isLessThanOrEqualTo(1e-4 * Math.max(1, Math.abs(a[i])));
       }
     }
-  }
-
-  @Test
-  void corruptedCsvReadsTheCleanValuesOrRaisesHiggsMlDataException() {
-    Map<String, Integer> outcomes =
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(60),
-            () ->
-                run(
-                    TestData.csv2014(),
-                    60,
-                    2014,
-                    HiggsMlReader::readCsv2014,
-                    writer(".csv", null),
-                    HiggsMlFuzzTest::csvConfinedToCorruptedLines));
-    System.out.println("CSV fuzz, 60 seeded cases: " + outcomes);
   }
 
   private static void csvConfinedToCorruptedLines(
