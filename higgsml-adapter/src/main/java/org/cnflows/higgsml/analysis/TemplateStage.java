@@ -191,6 +191,11 @@ public final class TemplateStage {
    * nuisances nominal, scored and histogrammed per physics process with the events' weights.
    */
   public static Templates build(EventTable pool, Models models, Config config) {
+    return build(pool, models, config, null);
+  }
+
+  /** {@link #build(EventTable, Models, Config)}, advancing {@code progress} per grid point. */
+  public static Templates build(EventTable pool, Models models, Config config, Progress progress) {
     List<PhysicsProcess> present = new ArrayList<>();
     for (PhysicsProcess p : PhysicsProcess.values()) {
       if (pool.count(p) > 0) {
@@ -211,6 +216,9 @@ public final class TemplateStage {
               byProcess.getOrDefault(present.get(k), new double[2 * config.bins()]);
         }
         g++;
+        if (progress != null) {
+          progress.step();
+        }
       }
     }
     return new Templates(config, present, histograms);
