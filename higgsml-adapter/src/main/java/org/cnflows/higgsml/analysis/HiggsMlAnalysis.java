@@ -496,7 +496,16 @@ public final class HiggsMlAnalysis {
                 cache.stage(
                     "templates",
                     templatesKey,
-                    () -> TemplateStage.build(templatePool.get(), models, config.templates()),
+                    () ->
+                        TemplateStage.build(
+                            templatePool.get(),
+                            models,
+                            config.templates(),
+                            new Progress(
+                                out,
+                                "template grid points",
+                                (long) config.templates().jes().length
+                                    * config.templates().tes().length)),
                     TemplateStage.Templates::save,
                     TemplateStage.Templates::load),
                 seconds,

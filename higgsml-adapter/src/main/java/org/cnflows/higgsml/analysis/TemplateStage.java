@@ -219,6 +219,9 @@ public final class TemplateStage {
         if (progress != null) {
           progress.step();
         }
+        if (progress != null) {
+          progress.step();
+        }
       }
     }
     return new Templates(config, present, histograms);
