@@ -190,4 +190,21 @@ class FitterTest {
     assertThatThrownBy(() -> fitter.covarianceWithSteps(noisy, min, new double[] {1, 0}))
         .hasMessageContaining("step = 0.0 must be finite and > 0");
   }
+
+  /** From 1.5 sigma away, one Newton step with coarse steps lands on the minimum of a Gaussian. */
+  @Test
+  void aNewtonStepFromNearbyLandsOnTheMinimum() {
+    FitResult r =
+        Fitter.defaults()
+            .newtonStep(gaussian2d(TWO), new double[] {4.5, 1.0}, new double[] {1, 0.5});
+    assertThat(r.status()).isEqualTo(FitStatus.CONVERGED);
+    assertThat(r.value("a")).isCloseTo(1.5, within(1e-6));
+    assertThat(r.value("b")).isCloseTo(-0.5, within(1e-6));
+    assertThat(r.covariance()[0][1]).isCloseTo(1.2, within(1e-6));
+    FitResult again =
+        Fitter.defaults()
+            .newtonStep(gaussian2d(TWO), new double[] {0, 0}, new double[] {1, 0.5}, C);
+    assertThat(again.value("a")).isCloseTo(1.5, within(1e-6));
+    assertThat(again.value("b")).isCloseTo(-0.5, within(1e-6));
+  }
 }
