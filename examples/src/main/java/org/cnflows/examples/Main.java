@@ -7,8 +7,8 @@ import java.util.Arrays;
  * Entry point of {@code java -jar examples/target/cnflows-examples.jar [command]}.
  *
  * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}; {@code t2} runs {@link T2Study};
- * {@code t3} runs {@link T3Study}; {@code generator-report} runs {@link GeneratorReport}; {@code
- * higgsml} runs {@link HiggsMlCommand}.
+ * {@code t3} runs {@link T3Study}; {@code t4} runs {@link T4Study}; {@code generator-report} runs
+ * {@link GeneratorReport}; {@code higgsml} runs {@link HiggsMlCommand}.
  */
 public final class Main {
 
@@ -36,6 +36,8 @@ public final class Main {
         return T2Study.run(rest, out);
       case "t3":
         return T3Study.run(rest, out);
+      case "t4":
+        return T4Study.run(rest, out);
       case "generator-report":
         return GeneratorReport.run(rest, out);
       case "higgsml":
@@ -43,7 +45,7 @@ public final class Main {
       case "-h":
       case "--help":
       case "help":
-        out.println("usage: cnflows-examples [higgsml | demo | t2 | t3 | generator-report]");
+        out.println("usage: cnflows-examples [higgsml | demo | t2 | t3 | t4 | generator-report]");
         out.println(
             "  higgsml [--preset smoke|quick|paper] [--data PATH] [--out DIR] [--device"
                 + " cpu|gpu[:N]] [--sets N] [--per-set M] [--luminosity FB] [--seed S]   the CNF"
@@ -57,6 +59,9 @@ public final class Main {
         out.println(
             "  t3 [large|small [datasetsPerPoint [flowSteps [classifierSteps]]]]   the thesis's flow"
                 + " and classifier methods beside the true likelihood on T3");
+        out.println(
+            "  t4 [plotDir [flowSteps [residualSteps [doiSteps [bootstrap [bootstrapSteps [axes]]]]]]]"
+                + "   factorizable flows, DOI fit, pulls and bootstrap on toy T4 beside the truth");
         out.println(
             "  generator-report [eventsPerProcess [seed]]   the synthetic generator against the"
                 + " real 2025 sample (higgsml-adapter README)");

@@ -25,6 +25,7 @@ class ArchitectureTest {
           "flows-core", "org.cnflows.flows",
           "flows-contrastive", "org.cnflows.contrastive",
           "inference-stats", "org.cnflows.stats",
+          "flows-profiling", "org.cnflows.profiling",
           "higgsml-adapter", "org.cnflows.higgsml",
           "examples", "org.cnflows.examples");
 
@@ -75,6 +76,7 @@ class ArchitectureTest {
             "org.cnflows.flows..",
             "org.cnflows.contrastive..",
             "org.cnflows.stats..",
+            "org.cnflows.profiling..",
             "org.cnflows.higgsml..",
             "org.cnflows.examples..")
         .check(classes);
@@ -86,8 +88,10 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "org.cnflows.contrastive..",
             "org.cnflows.stats..",
+            "org.cnflows.profiling..",
             "org.cnflows.higgsml..",
             "org.cnflows.examples..")
+        .because("flows-core knows no statistics: flows-profiling joins flows and likelihoods")
         .check(classes);
     noClasses()
         .that()
@@ -97,8 +101,17 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "org.cnflows.flows..",
             "org.cnflows.contrastive..",
+            "org.cnflows.profiling..",
             "org.cnflows.higgsml..",
             "org.cnflows.examples..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("org.cnflows.profiling..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.cnflows.contrastive..", "org.cnflows.higgsml..", "org.cnflows.examples..")
         .check(classes);
     noClasses()
         .that()

@@ -212,7 +212,12 @@ public final class Flow implements Trainable, AutoCloseable {
     return transformed(scoped(x, context, (lx, lc) -> list(forwardTrusted(lx, lc))));
   }
 
-  private Transformed forwardTrusted(NDArray x, NDArray context) {
+  /**
+   * z = f(x; context) and log |det dz/dx| without validation, for models that compose flows inside
+   * a training loss or an {@link EventFunction} ({@link ResidualFlow}); results and intermediates
+   * live in the manager of x, as for {@link #logProbTrusted}.
+   */
+  public Transformed forwardTrusted(NDArray x, NDArray context) {
     return chain.forward(x, context);
   }
 

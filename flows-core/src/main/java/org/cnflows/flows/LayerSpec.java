@@ -92,4 +92,38 @@ public sealed interface LayerSpec {
       return new ActNorm(dim, contextDim);
     }
   }
+
+  /**
+   * A {@link FactorizableResidual}: a residual affine map whose log-scale and shift are sums over
+   * the K nuisances (the last K context columns) of linear and damped quadratic terms.
+   *
+   * @param nuisances K, at most the flow's context width
+   * @param crossTerms whether to add the pairwise nu_k nu_l terms
+   * @param hidden width of each MADE's hidden layers
+   * @param residualBlocks residual blocks of each MADE, >= 1
+   * @param activation the MADEs' activation
+   * @param scaleClamp the bound of the log-scale
+   */
+  record FactorizableLayer(
+      int nuisances,
+      boolean crossTerms,
+      int hidden,
+      int residualBlocks,
+      Activation activation,
+      double scaleClamp)
+      implements LayerSpec {
+    @Override
+    public Bijection build(int dim, int contextDim, long seed) {
+      return new FactorizableResidual(
+          dim,
+          contextDim,
+          nuisances,
+          crossTerms,
+          hidden,
+          residualBlocks,
+          activation,
+          scaleClamp,
+          seed);
+    }
+  }
 }

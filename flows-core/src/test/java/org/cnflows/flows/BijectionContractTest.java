@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The contract every bijection keeps, run against each layer type with random (non-identity)
  * parameters, with and without context: round trip, log-determinant equal to the autograd
- * Jacobian's, finite values for inputs spanning +-1e6, and a gradient for every parameter.
+ * Jacobian's, finite values for inputs spanning +-1e6, and a gradient for every parameter. A layer
+ * conditioned on nuisances (the last context columns) runs with contexts of 2 and 3 columns instead
+ * of 0 and 2, with non-zero nuisances.
  */
 class BijectionContractTest {
 
@@ -50,7 +52,14 @@ class BijectionContractTest {
             "autoregressive affine (MAF)",
             new LayerSpec.AutoregressiveLayer(new AffineTransform(3), 8, 2, gelu)),
         Arguments.of("LU linear", new LayerSpec.LuLinearLayer(true)),
-        Arguments.of("ActNorm", new LayerSpec.ActNormLayer()));
+        Arguments.of("ActNorm", new LayerSpec.ActNormLayer()),
+        Arguments.of(
+            "factorizable residual", new LayerSpec.FactorizableLayer(2, true, 8, 1, gelu, 3.0)));
+  }
+
+  /** The context widths a layer is tested with: it needs at least its nuisances. */
+  static int[] contexts(LayerSpec spec) {
+    return spec instanceof LayerSpec.FactorizableLayer ? new int[] {2, 3} : new int[] {0, 2};
   }
 
   private static Flow flowOf(LayerSpec spec, int context) {
@@ -66,7 +75,7 @@ class BijectionContractTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("layers")
   void roundTripAndLogDetMatchTheJacobian(String name, LayerSpec spec) {
-    for (int context : new int[] {0, 2}) {
+    for (int context : contexts(spec)) {
       try (Flow flow = flowOf(spec, context);
           NDManager m = NDManager.newBaseManager(Device.cpu())) {
         FlowTesting.randomize(flow.parameters(), 0.5, 11);
@@ -100,7 +109,8 @@ class BijectionContractTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("layers")
   void extremeInputsGiveFiniteValues(String name, LayerSpec spec) {
-    try (Flow flow = flowOf(spec, 0);
+    int context = contexts(spec)[0];
+    try (Flow flow = flowOf(spec, context);
         NDManager m = NDManager.newBaseManager(Device.cpu())) {
       FlowTesting.randomize(flow.parameters(), 0.5, 12);
       Bijection layer = flow.layers().get(0);
@@ -112,8 +122,9 @@ class BijectionContractTest {
         }
       }
       NDArray x = m.create(values, new Shape(8, DIM));
-      Transformed fwd = layer.forward(x, null);
-      Transformed inv = layer.inverse(x, null);
+      NDArray c = context == 0 ? null : FlowTesting.normal(m, 8, context, 1.0, 14);
+      Transformed fwd = layer.forward(x, c);
+      Transformed inv = layer.inverse(x, c);
       for (NDArray a : List.of(fwd.value(), fwd.logDet(), inv.value(), inv.logDet())) {
         for (float v : a.toFloatArray()) {
           assertThat(Float.isFinite(v)).as("%s gives a finite value, got %s", name, v).isTrue();

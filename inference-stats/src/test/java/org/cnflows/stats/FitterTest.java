@@ -159,4 +159,52 @@ class FitterTest {
     assertThatThrownBy(() -> new Constraint.LogNormal(1, 1, 2))
         .hasMessage("log-normal constraint floor = 2.0 outside [0, center = 1.0)");
   }
+
+  /**
+   * A likelihood with rounding-like noise of amplitude 1e-3 per evaluation (a hash of the point):
+   * the default steps of 0.01 sigma read the noise (second differences of 5e-5), steps of half the
+   * error recover the covariance C within 2%.
+   */
+  @Test
+  void coarseStepsRecoverTheCovarianceOfANoisyLikelihood() {
+    NegLogLikelihood exact = gaussian2d(TWO);
+    NegLogLikelihood noisy =
+        NegLogLikelihood.of(
+            TWO,
+            x -> {
+              long bits = Double.doubleToLongBits(x[0]) * 31 + Double.doubleToLongBits(x[1]);
+              double u = (new java.util.SplittableRandom(bits).nextDouble() - 0.5) * 2e-3;
+              return exact.value(x) + u;
+            });
+    Fitter fitter = new Fitter(2000, 1e-2);
+    FitResult min = fitter.minimize(noisy);
+    FitResult fine = fitter.fit(noisy);
+    FitResult coarse = fitter.covarianceWithSteps(noisy, min, new double[] {1.0, 0.5});
+    assertThat(coarse.status()).isEqualTo(FitStatus.CONVERGED);
+    double[][] v = coarse.covariance();
+    assertThat(v[0][0]).isCloseTo(4, within(0.08));
+    assertThat(v[0][1]).isCloseTo(1.2, within(0.03));
+    assertThat(v[1][1]).isCloseTo(1, within(0.02));
+    boolean fineIsOff = !fine.status().isValid() || Math.abs(fine.covariance()[0][0] - 4) > 0.4;
+    assertThat(fineIsOff).as("default steps on the noisy likelihood: %s", fine).isTrue();
+    assertThatThrownBy(() -> fitter.covarianceWithSteps(noisy, min, new double[] {1, 0}))
+        .hasMessageContaining("step = 0.0 must be finite and > 0");
+  }
+
+  /** From 1.5 sigma away, one Newton step with coarse steps lands on the minimum of a Gaussian. */
+  @Test
+  void aNewtonStepFromNearbyLandsOnTheMinimum() {
+    FitResult r =
+        Fitter.defaults()
+            .newtonStep(gaussian2d(TWO), new double[] {4.5, 1.0}, new double[] {1, 0.5});
+    assertThat(r.status()).isEqualTo(FitStatus.CONVERGED);
+    assertThat(r.value("a")).isCloseTo(1.5, within(1e-6));
+    assertThat(r.value("b")).isCloseTo(-0.5, within(1e-6));
+    assertThat(r.covariance()[0][1]).isCloseTo(1.2, within(1e-6));
+    FitResult again =
+        Fitter.defaults()
+            .newtonStep(gaussian2d(TWO), new double[] {0, 0}, new double[] {1, 0.5}, C);
+    assertThat(again.value("a")).isCloseTo(1.5, within(1e-6));
+    assertThat(again.value("b")).isCloseTo(-0.5, within(1e-6));
+  }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.cnflows.stats.internal.Checks;
+import org.cnflows.stats.internal.Draws;
 import org.cnflows.stats.intervals.Interval;
 
 /**
@@ -46,5 +47,32 @@ public final class BootstrapCoverage {
       out.add(new CoverageStudy.Outcome(truth, iv.estimate(), iv));
     }
     return CoverageStudy.report(out);
+  }
+
+  /**
+   * The rows of one Poisson bootstrap member of N events (Hanley and MacGibbon, Comput. Methods
+   * Programs Biomed. 83 (2006) 57): event i repeated k_i ~ Poisson(1) times, independently, so the
+   * member's size is itself Poisson(N) and members of different data sets stay independent.
+   *
+   * @param events N, the events (indices 0..N-1)
+   * @param rng the random source (one uniform per event)
+   * @return the indices, ascending, each repeated k_i times
+   */
+  public static int[] poissonRows(int events, RandomGenerator rng) {
+    Checks.positive("events", events);
+    int[] counts = new int[events];
+    int total = 0;
+    for (int i = 0; i < events; i++) {
+      counts[i] = Draws.poisson(1, rng);
+      total += counts[i];
+    }
+    int[] rows = new int[total];
+    int r = 0;
+    for (int i = 0; i < events; i++) {
+      for (int k = 0; k < counts[i]; k++) {
+        rows[r++] = i;
+      }
+    }
+    return rows;
   }
 }
