@@ -775,6 +775,33 @@ final class T4Study {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the DOI for the bootstrap", e);
     }
+    try {
+      return bootstrapMembers(model, data, s, evaluator, fit, steps, out, saved);
+    } finally {
+      deleteQuietly(saved);
+    }
+  }
+
+  /** Removes the bootstrap's saved DOI (a temporary directory of a few files). */
+  private static void deleteQuietly(Path dir) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the bootstrap's temporary " + dir, e);
+    }
+  }
+
+  private static double[][] bootstrapMembers(
+      DoiModel model,
+      ToyT4.Events data,
+      Settings s,
+      BatchEvaluator evaluator,
+      FitResult fit,
+      double[] steps,
+      PrintStream out,
+      Path saved) {
     double[] nuHat = model.nu();
     double[][] members = new double[s.bootstrapMembers()][];
     FeatureMatrix all = events(data);
