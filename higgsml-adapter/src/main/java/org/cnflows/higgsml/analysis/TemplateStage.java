@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Json;
+import org.cnflows.common.Seeds;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.contrastive.CnfSet;
 import org.cnflows.higgsml.EventTable;
@@ -44,6 +45,9 @@ public final class TemplateStage {
 
   private TemplateStage() {}
 
+  /** The seed of the soft_met draws (the same for every analysis: the templates' average). */
+  private static final long SOFT_MET_SEED = 0x50f7;
+
   /**
    * The settings of the stage.
    *
@@ -51,30 +55,46 @@ public final class TemplateStage {
    * @param tes the grid of tes values, strictly increasing
    * @param bins score bins per category, uniform on [0, 1]
    * @param muMax the upper bound of mu in fits
+   * @param softMetDraws soft_met is not a parameter of the likelihood, so the templates are its
+   *     average over the prior: the pool is split into this many parts (by row, the same at every
+   *     grid point), each shifted with its own soft_met drawn from the prior; 0 keeps soft_met at
+   *     its nominal 0
    */
-  public record Config(double[] jes, double[] tes, int bins, double muMax) {
+  public record Config(double[] jes, double[] tes, int bins, double muMax, int softMetDraws) {
 
     /** Validates the grid and copies it. */
     public Config {
       if (jes == null || tes == null || jes.length < 2 || tes.length < 2) {
         throw new IllegalArgumentException("the (jes, tes) grid needs at least 2 values per axis");
       }
-      if (bins < 1 || !(muMax > 0)) {
+      if (bins < 1 || !(muMax > 0) || softMetDraws < 0) {
         throw new IllegalArgumentException(
-            "bins = " + bins + " must be >= 1 and muMax = " + muMax + " > 0");
+            "bins = "
+                + bins
+                + " must be >= 1, muMax = "
+                + muMax
+                + " > 0 and softMetDraws = "
+                + softMetDraws
+                + " >= 0");
       }
       jes = jes.clone();
       tes = tes.clone();
     }
 
-    /** Evenly spaced axes from {@code low} to {@code high} for both nuisances. */
+    /**
+     * Evenly spaced axes from {@code low} to {@code high} for both nuisances, soft_met averaged
+     * over {@link #SOFT_MET_DRAWS} draws of its prior.
+     */
     public static Config square(double low, double high, int points, int bins, double muMax) {
       double[] axis = new double[points];
       for (int i = 0; i < points; i++) {
         axis[i] = low + (high - low) * i / (points - 1);
       }
-      return new Config(axis, axis, bins, muMax);
+      return new Config(axis, axis, bins, muMax, SOFT_MET_DRAWS);
     }
+
+    /** The soft_met draws of {@link #square}. */
+    public static final int SOFT_MET_DRAWS = 16;
   }
 
   /**
@@ -205,20 +225,43 @@ public final class TemplateStage {
     int points = config.jes().length * config.tes().length;
     List<double[][]> histograms = new ArrayList<>();
     present.forEach(p -> histograms.add(new double[points][]));
+    List<EventTable> parts = new ArrayList<>();
+    double[] softMet = new double[Math.max(1, config.softMetDraws())];
+    if (config.softMetDraws() == 0) {
+      parts.add(pool);
+    } else {
+      for (int part = 0; part < softMet.length; part++) {
+        softMet[part] = Nuisance.SOFT_MET.draw(Seeds.rng(SOFT_MET_SEED, part));
+        int first = part;
+        parts.add(
+            pool.select(
+                java.util.stream.IntStream.iterate(
+                        first, i -> i < pool.size(), i -> i + softMet.length)
+                    .toArray()));
+      }
+    }
     int g = 0;
     for (double jes : config.jes()) {
       for (double tes : config.tes()) {
-        NuisanceParameters nu = new NuisanceParameters(tes, jes, 0, 1, 1, 1);
-        EventTable shifted = Systematics.apply(pool, nu, new SplittableRandom(0)).events();
-        Map<PhysicsProcess, double[]> byProcess = histograms(shifted, models, config.bins());
+        Map<PhysicsProcess, double[]> byProcess = new EnumMap<>(PhysicsProcess.class);
+        for (int part = 0; part < parts.size(); part++) {
+          NuisanceParameters nu = new NuisanceParameters(tes, jes, softMet[part], 1, 1, 1);
+          EventTable shifted =
+              Systematics.apply(parts.get(part), nu, new SplittableRandom(part)).events();
+          histograms(shifted, models, config.bins())
+              .forEach(
+                  (p, h) -> {
+                    double[] sum = byProcess.computeIfAbsent(p, q -> new double[h.length]);
+                    for (int b = 0; b < h.length; b++) {
+                      sum[b] += h[b];
+                    }
+                  });
+        }
         for (int k = 0; k < present.size(); k++) {
           histograms.get(k)[g] =
               byProcess.getOrDefault(present.get(k), new double[2 * config.bins()]);
         }
         g++;
-        if (progress != null) {
-          progress.step();
-        }
         if (progress != null) {
           progress.step();
         }
