@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,7 +23,8 @@ import org.cnflows.flows.TrainingListener;
  * reached. The flows are those of {@link FlowBenchmark} ({@code paper}: the CNF paper's 30-layer
  * stack); the log-density is {@link Flow#logProbTrusted} on one uploaded batch read back to the
  * host, the training step {@link Trainer#step} on maximum likelihood (batches drawn from 8 batches
- * of standard normal rows). Each figure is the median of 3 windows after a warm-up window.
+ * of standard normal rows). After a warm-up window, each of 3 windows is preceded by a GEMM-bound
+ * measurement; the figures are the medians of the rates, the bounds and the per-window fractions.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar org.cnflows.bench.flows.FlowThroughput [flow
  * [batches [seconds [dim]]]]}, defaults {@code paper 1024,8192 4 28} (seconds per window); device
@@ -55,23 +55,23 @@ public final class FlowThroughput {
     System.out.println(EngineInfo.current());
     for (int batch : batches) {
       try (Flow flow = FlowBenchmark.build(name, dim).optDevice(device).optSeed(1).build()) {
-        GemmBound bound = GemmBound.measure(flow, batch);
-        System.out.println(bound);
-        report(name, "logProb", batch, logProb(flow, batch, seconds), bound);
-        report(name, "trainStep", batch, trainStep(flow, batch, seconds), bound);
+        report(name, "logProb", batch, logProb(flow, batch, seconds));
+        report(name, "trainStep", batch, trainStep(flow, batch, seconds));
       }
     }
   }
 
-  private static void report(String flow, String op, int batch, double rate, GemmBound bound) {
-    double limit =
-        op.equals("logProb") ? bound.logProbEventsPerSecond() : bound.trainingEventsPerSecond();
+  /** Medians over the measured windows: events/s, the bound, and their ratio per window. */
+  record Measured(double eventsPerSecond, double bound, double fraction, GemmBound last) {}
+
+  private static void report(String flow, String op, int batch, Measured m) {
+    System.out.println(m.last());
     System.out.printf(
         "%s %s batch %d: %,.0f events/s = %.0f%% of the GEMM bound (%,.0f events/s)%n",
-        flow, op, batch, rate, 100 * rate / limit, limit);
+        flow, op, batch, m.eventsPerSecond(), 100 * m.fraction(), m.bound());
     System.out.printf(
         "RESULT impl=cnflows flow=%s op=%s batch=%d events_per_s=%.1f gemm_bound=%.1f%n",
-        flow, op, batch, rate, limit);
+        flow, op, batch, m.eventsPerSecond(), m.bound());
   }
 
   static float[] gaussian(int n, long seed) {
@@ -83,12 +83,14 @@ public final class FlowThroughput {
     return values;
   }
 
-  private static double logProb(Flow flow, int batch, double seconds) {
+  private static Measured logProb(Flow flow, int batch, double seconds) {
     try (NDManager manager = NDManager.newBaseManager(flow.device())) {
       NDArray x = manager.create(gaussian(batch * flow.dim(), 2), new Shape(batch, flow.dim()));
-      return eventsPerSecond(
+      return measure(
+          flow,
           batch,
           seconds,
+          false,
           () -> {
             try (NDScope scope = new NDScope()) {
               scope.suppressNotUsedWarning();
@@ -98,7 +100,7 @@ public final class FlowThroughput {
     }
   }
 
-  private static double trainStep(Flow flow, int batch, double seconds) {
+  private static Measured trainStep(Flow flow, int batch, double seconds) {
     FeatureMatrix data = FeatureMatrix.of(gaussian(8 * batch * flow.dim(), 3), flow.dim());
     TrainingConfig config =
         TrainingConfig.builder()
@@ -110,27 +112,44 @@ public final class FlowThroughput {
             .optListener(TrainingListener.NONE)
             .build();
     try (Trainer<Flow> run = Trainer.start(flow, new MaximumLikelihood(), List.of(data), config)) {
-      return eventsPerSecond(batch, seconds, run::step);
+      return measure(flow, batch, seconds, true, run::step);
     }
   }
 
-  /** The median of 3 windows of the given length, after one warm-up window. */
-  static double eventsPerSecond(int batch, double seconds, Runnable call) {
-    List<Double> rates = new ArrayList<>();
-    for (int window = 0; window < 4; window++) {
-      long start = System.nanoTime();
-      int calls = 0;
-      long elapsed;
-      do {
-        call.run();
-        calls++;
-        elapsed = System.nanoTime() - start;
-      } while (elapsed < seconds * 1e9);
-      if (window > 0) {
-        rates.add(calls * (double) batch / (elapsed / 1e9));
-      }
+  /**
+   * A warm-up window, then 3 windows each preceded by a {@link GemmBound} measurement, so that on a
+   * shared machine each window is compared with the limit of its own moment.
+   */
+  static Measured measure(Flow flow, int batch, double seconds, boolean training, Runnable call) {
+    window(batch, seconds, call);
+    double[] rates = new double[3];
+    double[] bounds = new double[3];
+    double[] fractions = new double[3];
+    GemmBound bound = null;
+    for (int w = 0; w < 3; w++) {
+      bound = GemmBound.measure(flow, batch);
+      bounds[w] = training ? bound.trainingEventsPerSecond() : bound.logProbEventsPerSecond();
+      rates[w] = window(batch, seconds, call);
+      fractions[w] = rates[w] / bounds[w];
     }
-    rates.sort(null);
-    return rates.get(1);
+    return new Measured(median(rates), median(bounds), median(fractions), bound);
+  }
+
+  private static double window(int batch, double seconds, Runnable call) {
+    long start = System.nanoTime();
+    int calls = 0;
+    long elapsed;
+    do {
+      call.run();
+      calls++;
+      elapsed = System.nanoTime() - start;
+    } while (elapsed < seconds * 1e9);
+    return calls * (double) batch / (elapsed / 1e9);
+  }
+
+  private static double median(double[] three) {
+    double[] sorted = three.clone();
+    Arrays.sort(sorted);
+    return sorted[1];
   }
 }

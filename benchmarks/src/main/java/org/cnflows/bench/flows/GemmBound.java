@@ -27,7 +27,7 @@ import org.cnflows.flows.Flow;
  */
 public final class GemmBound {
 
-  private static final double SECONDS_PER_SHAPE = 0.3;
+  private static final double SECONDS_PER_SHAPE = 0.1;
 
   private final int batch;
   private final double forwardFlopPerEvent;

@@ -1,0 +1,86 @@
+"""Runs cnflows and its PyTorch peer one after the other on this machine and prints the ratio table.
+
+For each workload the cnflows main (benchmarks/target/benchmarks.jar, built with
+`mvn -B -DskipTests package`) runs first, then the peer script with the same thread count, batch
+sizes and device; every figure comes from the RESULT lines both print. The table gives events/s,
+cnflows' fraction of the GEMM bound it measured in the same run, and cnflows / PyTorch.
+
+Usage: python3 benchmarks/peers/run.py [--batches 1024,8192] [--threads 2] [--seconds 4]
+           [--device cpu] [--phi-events 100000] [--only paper,spline,phi] [--python /usr/bin/python3] [--no-peer]
+Install the peer first: benchmarks/peers/install-peer.sh (Debian's python3-torch).
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+JAR = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
+
+
+def run(command):
+    print("$ " + " ".join(command), flush=True)
+    process = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    results = []
+    for line in process.stdout.splitlines():
+        if line.startswith("RESULT "):
+            results.append(dict(field.split("=", 1) for field in line.split()[1:]))
+        elif not line.startswith("["):
+            print("  " + line)
+    if process.returncode != 0:
+        sys.exit(f"failed ({process.returncode}): {' '.join(command)}")
+    return results
+
+
+def java(args, main, *arguments):
+    command = ["java", f"-Dai.djl.pytorch.num_threads={args.threads}", f"-Dcnflows.device={args.device}"]
+    return run(command + ["-cp", JAR, main] + [str(a) for a in arguments])
+
+
+def peer(args, script, *arguments):
+    if args.no_peer:
+        return []
+    return run([args.python, os.path.join(HERE, script)] + [str(a) for a in arguments])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--batches", default="1024,8192")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--device", default="cpu", help="cpu or gpu (cuda for the peer)")
+    parser.add_argument("--phi-events", type=int, default=100_000)
+    parser.add_argument("--only", default="paper,spline,phi")
+    parser.add_argument("--python", default="/usr/bin/python3")
+    parser.add_argument("--no-peer", action="store_true", help="run cnflows only (no PyTorch here)")
+    args = parser.parse_args()
+    if not os.path.exists(JAR):
+        sys.exit(f"{JAR} is missing: build it with mvn -B -DskipTests package")
+    torch_device = "cuda" if args.device.startswith("gpu") else "cpu"
+    rows = []
+    for flow in ("paper", "spline"):
+        if flow in args.only:
+            rows += java(args, "org.cnflows.bench.flows.FlowThroughput", flow, args.batches, args.seconds)
+            rows += peer(args, "flow_throughput.py", flow, args.batches, args.seconds, 28, args.threads, torch_device)
+    if "phi" in args.only:
+        batch = args.batches.split(",")[-1]
+        rows += java(args, "org.cnflows.bench.contrastive.PhiThroughput", args.phi_events, batch)
+        rows += peer(args, "phi_cnfs.py", args.phi_events, batch, args.threads, torch_device)
+    table = {}
+    for r in rows:
+        table.setdefault((r["flow"], r["op"], int(r["batch"])), {})[r["impl"]] = r
+    print(f"\n{args.threads} threads, device {args.device}\n")
+    print("| flow | operation | batch | cnflows events/s | of GEMM bound | PyTorch events/s | cnflows / PyTorch |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for (flow, op, batch), impls in table.items():
+        ours, theirs = impls.get("cnflows"), impls.get("pytorch")
+        rate = float(ours["events_per_s"]) if ours else None
+        fraction = f"{100 * rate / float(ours['gemm_bound']):.0f}%" if ours and "gemm_bound" in ours else ""
+        peer_rate = float(theirs["events_per_s"]) if theirs else None
+        ratio = f"{rate / peer_rate:.2f}" if rate and peer_rate else ""
+        print(f"| {flow} | {op} | {batch} | {rate or 0:,.0f} | {fraction} | {peer_rate or 0:,.0f} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
