@@ -15,6 +15,11 @@
 # SECONDS_PER_WINDOW (default 4), THREADS (PyTorch CPU threads, default 2), PEER_PYTHON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# glibc malloc keeps PyTorch's freed temporaries for reuse instead of returning them to the kernel
+# (benchmarks/README.md, "glibc malloc"); the host side of a GPU run allocates the same way.
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-67108864}
+export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-1073741824}
+export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-67108864}
 profile=${1:-cu121}
 device=gpu
 events=${EVENTS:-1000000}

@@ -7,6 +7,7 @@ cnflows' fraction of the GEMM bound it measured in the same run, and cnflows / P
 
 Usage: python3 benchmarks/peers/run.py [--batches 1024,8192] [--threads 2] [--seconds 4]
            [--device cpu] [--phi-events 100000] [--only paper,spline,phi] [--python /usr/bin/python3] [--no-peer]
+           [--default-malloc]
 Install the peer first: benchmarks/peers/install-peer.sh (Debian's python3-torch).
 """
 import argparse
@@ -17,11 +18,20 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 JAR = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
+# glibc malloc keeps freed blocks below 64 MB on its heap instead of unmapping them, so PyTorch's
+# per-operation temporaries (~2 MB at batch 8192 x 64 floats) are reused rather than faulted back
+# in zeroed pages on every operation (benchmarks/README.md, "glibc malloc"); set for both sides.
+MALLOC_TUNING = {
+    "MALLOC_MMAP_THRESHOLD_": "67108864",
+    "MALLOC_TRIM_THRESHOLD_": "1073741824",
+    "MALLOC_TOP_PAD_": "67108864",
+}
+ENV = dict(os.environ)
 
 
 def run(command):
     print("$ " + " ".join(command), flush=True)
-    process = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.run(command, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     results = []
     for line in process.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -54,9 +64,13 @@ def main():
     parser.add_argument("--only", default="paper,spline,phi")
     parser.add_argument("--python", default="/usr/bin/python3")
     parser.add_argument("--no-peer", action="store_true", help="run cnflows only (no PyTorch here)")
+    parser.add_argument("--default-malloc", action="store_true", help="keep glibc's malloc defaults")
     args = parser.parse_args()
     if not os.path.exists(JAR):
         sys.exit(f"{JAR} is missing: build it with mvn -B -DskipTests package")
+    if not args.default_malloc:
+        for key, value in MALLOC_TUNING.items():
+            ENV.setdefault(key, value)
     torch_device = "cuda" if args.device.startswith("gpu") else "cpu"
     rows = []
     for flow in ("paper", "spline"):
@@ -70,7 +84,8 @@ def main():
     table = {}
     for r in rows:
         table.setdefault((r["flow"], r["op"], int(r["batch"])), {})[r["impl"]] = r
-    print(f"\n{args.threads} threads, device {args.device}\n")
+    malloc = "glibc malloc defaults" if args.default_malloc else "tuned glibc malloc"
+    print(f"\n{args.threads} threads, device {args.device}, {malloc}\n")
     print("| flow | operation | batch | cnflows events/s | of GEMM bound | PyTorch events/s | cnflows / PyTorch |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for (flow, op, batch), impls in table.items():

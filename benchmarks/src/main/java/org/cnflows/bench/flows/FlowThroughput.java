@@ -38,7 +38,7 @@ public final class FlowThroughput {
   /**
    * Runs the measurement.
    *
-   * @param args {@code [flow [batches [seconds [dim]]]]}
+   * @param args {@code [flow [batches [seconds [dim [ops]]]]]}
    */
   public static void main(String[] args) {
     if (System.getProperty("ai.djl.offline") == null) {
@@ -51,12 +51,17 @@ public final class FlowThroughput {
             .toArray();
     double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 4;
     int dim = args.length > 3 ? Integer.parseInt(args[3]) : 28;
+    List<String> ops = List.of((args.length > 4 ? args[4] : "logProb,trainStep").split(","));
     Device device = Devices.fromSystemProperty();
     System.out.println(EngineInfo.current());
     for (int batch : batches) {
       try (Flow flow = FlowBenchmark.build(name, dim).optDevice(device).optSeed(1).build()) {
-        report(name, "logProb", batch, logProb(flow, batch, seconds));
-        report(name, "trainStep", batch, trainStep(flow, batch, seconds));
+        if (ops.contains("logProb")) {
+          report(name, "logProb", batch, logProb(flow, batch, seconds));
+        }
+        if (ops.contains("trainStep")) {
+          report(name, "trainStep", batch, trainStep(flow, batch, seconds));
+        }
       }
     }
   }
