@@ -7,11 +7,12 @@ cnflows' fraction of the GEMM bound it measured in the same run, and cnflows / P
 
 Usage: python3 benchmarks/peers/run.py [--batches 1024,8192] [--threads 2] [--seconds 4]
            [--device cpu] [--phi-events 100000] [--only paper,spline,phi] [--python /usr/bin/python3] [--no-peer]
-           [--default-malloc]
+           [--default-malloc] [--repeat N]
 Install the peer first: benchmarks/peers/install-peer.sh (Debian's python3-torch).
 """
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 
@@ -64,6 +65,7 @@ def main():
     parser.add_argument("--only", default="paper,spline,phi")
     parser.add_argument("--python", default="/usr/bin/python3")
     parser.add_argument("--no-peer", action="store_true", help="run cnflows only (no PyTorch here)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of cnflows-then-peer; medians reported")
     parser.add_argument("--default-malloc", action="store_true", help="keep glibc's malloc defaults")
     args = parser.parse_args()
     if not os.path.exists(JAR):
@@ -73,28 +75,34 @@ def main():
             ENV.setdefault(key, value)
     torch_device = "cuda" if args.device.startswith("gpu") else "cpu"
     rows = []
-    for flow in ("paper", "spline"):
-        if flow in args.only:
-            rows += java(args, "org.cnflows.bench.flows.FlowThroughput", flow, args.batches, args.seconds)
-            rows += peer(args, "flow_throughput.py", flow, args.batches, args.seconds, 28, args.threads, torch_device)
-    if "phi" in args.only:
-        batch = args.batches.split(",")[-1]
-        rows += java(args, "org.cnflows.bench.contrastive.PhiThroughput", args.phi_events, batch)
-        rows += peer(args, "phi_cnfs.py", args.phi_events, batch, args.threads, torch_device)
+    for _ in range(args.repeat):
+        for flow in ("paper", "spline"):
+            if flow in args.only:
+                rows += java(args, "org.cnflows.bench.flows.FlowThroughput", flow, args.batches, args.seconds)
+                rows += peer(args, "flow_throughput.py", flow, args.batches, args.seconds, 28, args.threads, torch_device)
+        if "phi" in args.only:
+            batch = args.batches.split(",")[-1]
+            rows += java(args, "org.cnflows.bench.contrastive.PhiThroughput", args.phi_events, batch)
+            rows += peer(args, "phi_cnfs.py", args.phi_events, batch, args.threads, torch_device)
     table = {}
     for r in rows:
-        table.setdefault((r["flow"], r["op"], int(r["batch"])), {})[r["impl"]] = r
+        table.setdefault((r["flow"], r["op"], int(r["batch"])), {}).setdefault(r["impl"], []).append(r)
     malloc = "glibc malloc defaults" if args.default_malloc else "tuned glibc malloc"
-    print(f"\n{args.threads} threads, device {args.device}, {malloc}\n")
+    print(f"\n{args.threads} threads, device {args.device}, {malloc}, median of {args.repeat} round(s)\n")
     print("| flow | operation | batch | cnflows events/s | of GEMM bound | PyTorch events/s | cnflows / PyTorch |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for (flow, op, batch), impls in table.items():
-        ours, theirs = impls.get("cnflows"), impls.get("pytorch")
-        rate = float(ours["events_per_s"]) if ours else None
-        fraction = f"{100 * rate / float(ours['gemm_bound']):.0f}%" if ours and "gemm_bound" in ours else ""
-        peer_rate = float(theirs["events_per_s"]) if theirs else None
+        ours, theirs = impls.get("cnflows", []), impls.get("pytorch", [])
+        rate = median([float(r["events_per_s"]) for r in ours])
+        fraction = median([float(r["events_per_s"]) / float(r["gemm_bound"]) for r in ours])
+        peer_rate = median([float(r["events_per_s"]) for r in theirs])
         ratio = f"{rate / peer_rate:.2f}" if rate and peer_rate else ""
+        fraction = f"{100 * fraction:.0f}%" if fraction else ""
         print(f"| {flow} | {op} | {batch} | {rate or 0:,.0f} | {fraction} | {peer_rate or 0:,.0f} | {ratio} |")
+
+
+def median(values):
+    return statistics.median(values) if values else None
 
 
 if __name__ == "__main__":

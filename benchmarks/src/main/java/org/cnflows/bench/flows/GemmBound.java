@@ -86,6 +86,17 @@ public final class GemmBound {
     return new GemmBound(batch, flop, forward, training);
   }
 
+  /**
+   * {@link #measure}, or null for a flow without dense layers (no conditioner products to bound).
+   */
+  public static GemmBound ofDenseLayers(Flow flow, int batch) {
+    try {
+      return measure(flow, batch);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** Mean seconds of one product, after warm-up, for at least {@value #SECONDS_PER_SHAPE} s. */
   private static double seconds(Device device, Supplier<NDArray> product) {
     for (int i = 0; i < 5; i++) {
