@@ -36,9 +36,10 @@ if ! nvidia-smi -L >/dev/null 2>&1; then
   echo "gpu-run: no GPU found: running the same steps on the CPU (CNFLOWS_GPU_RUN_FALLBACK=cpu)"
   device=cpu
   profile=""
-  events=${EVENTS:-20000}
-  batches=${BATCHES:-1024}
+  events=${EVENTS:-10000}
+  batches=${BATCHES:-256}
   seconds=${SECONDS_PER_WINDOW:-1}
+  threads=${THREADS:-1}
 else
   nvidia-smi -L
 fi
@@ -55,7 +56,8 @@ echo "gpu-run: ${build[*]}"
 java_opts=(-Dai.djl.pytorch.num_threads="$threads")
 echo "== flows, CNF training (JMH) on $device"
 java "${java_opts[@]}" -jar benchmarks/target/benchmarks.jar CnfBenchmark -p device="$device" \
-  -wi 1 -i 2 -w "${seconds}s" -r "${seconds}s" -f 1 | grep -E "^(Benchmark|CnfBenchmark)"
+  -p batch="${batches%%,*}" -wi 1 -i 2 -w "${seconds}s" -r "${seconds}s" -f 1 \
+  -jvmArgsAppend "${java_opts[*]}" | grep -E "^(Benchmark|CnfBenchmark)|GEMM bound"
 
 echo "== the analysis smoke preset on $device"
 out=$(mktemp -d)
