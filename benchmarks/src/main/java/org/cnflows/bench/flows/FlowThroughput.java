@@ -27,9 +27,9 @@ import org.cnflows.flows.TrainingListener;
  * measurement; the figures are the medians of the rates, the bounds and the per-window fractions.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar org.cnflows.bench.flows.FlowThroughput [flow
- * [batches [seconds [dim]]]]}, defaults {@code paper 1024,8192 4 28} (seconds per window); device
- * from {@code -Dcnflows.device}. Each result is also printed as one {@code RESULT} line (read by
- * {@code benchmarks/peers/run.py}).
+ * [batches [seconds [dim [ops]]]]]}, defaults {@code paper 1024,8192 4 28 logProb,trainStep}
+ * (seconds per window); device from {@code -Dcnflows.device}. Each result is also printed as one
+ * {@code RESULT} line (read by {@code benchmarks/peers/run.py}).
  */
 public final class FlowThroughput {
 
