@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.cnflows.flows.internal.PresetBlock;
 
 /**
@@ -234,7 +236,9 @@ public final class Flow implements Trainable, AutoCloseable {
     NDArray h = z;
     NDArray logDet = z.getManager().zeros(new Shape(z.getShape().get(0)), z.getDataType());
     for (int i = chain.layers.size() - 1; i >= 0; i--) {
-      Transformed t = chain.layers.get(i).inverse(h, context);
+      Bijection layer = chain.layers.get(i);
+      NDArray in = h;
+      Transformed t = Chain.scoped(() -> layer.inverse(in, context));
       h = t.value();
       logDet = logDet.add(t.logDet());
     }
@@ -301,7 +305,8 @@ public final class Flow implements Trainable, AutoCloseable {
       NDArray h = x;
       NDArray logDet = null;
       for (Bijection layer : layers) {
-        Transformed t = layer.forward(h, context);
+        NDArray in = h;
+        Transformed t = scoped(() -> layer.forward(in, context));
         h = t.value();
         logDet = logDet == null ? t.logDet() : logDet.add(t.logDet());
       }
@@ -309,6 +314,24 @@ public final class Flow implements Trainable, AutoCloseable {
         logDet = x.getManager().zeros(new Shape(x.getShape().get(0)), x.getDataType());
       }
       return new Transformed(h, logDet);
+    }
+
+    /**
+     * Applies one layer in its own native scope: its intermediates are released as soon as it
+     * returns, so the next layer's temporaries reuse their memory (autograd keeps natively what the
+     * backward pass needs, as for the sub-scope of {@link Flow#logProb}); z and log|det| move to
+     * the enclosing scope, if any.
+     */
+    static Transformed scoped(Supplier<Transformed> layer) {
+      Transformed t;
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        t = layer.get();
+        NDScope.unregister(t.value(), t.logDet());
+      }
+      NDScope.register(t.value());
+      NDScope.register(t.logDet());
+      return t;
     }
 
     @Override

@@ -3,6 +3,8 @@ package org.cnflows.bench.contrastive;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.cnflows.bench.flows.GemmBound;
+import org.cnflows.bench.flows.IterationRate;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.contrastive.ContrastiveLoss;
 import org.cnflows.flows.Devices;
@@ -31,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Adam steps per second of contrastive-flow training (Elsharkawy and Kahn 2025, Eq. 5, clamp k =
  * -50, App. A) for the paper's CNF ({@link Flows#contrastivePaper}: 30 layers, conditioners 5 x 64
  * GELU) on Gaussian events. Each step draws {@code batch} signal and {@code batch} background rows,
- * so events per second = 2 x batch x score.
+ * so events per second = 2 x batch x score; each iteration also prints its events/s as a fraction
+ * of the {@link GemmBound} for training (the products of a step run at batch rows, once per class).
  *
  * <p>Example: {@code java -jar benchmarks/target/benchmarks.jar CnfBenchmark}.
  */
@@ -62,12 +65,26 @@ public class CnfBenchmark {
 
   private Flow model;
   private List<FeatureMatrix> sources;
+  private IterationRate rate;
 
   /** Builds the CNF and 8 batches of events per class. */
   @Setup(Level.Trial)
   public void setup() {
     model = Flows.contrastivePaper(dim, 0).optDevice(Devices.resolve(device)).optSeed(1).build();
     sources = List.of(gaussian(8 * batch, dim, 0.5, 2), gaussian(8 * batch, dim, -0.5, 3));
+    rate = new IterationRate(GemmBound.ofDenseLayers(model, batch));
+  }
+
+  /** Starts counting this iteration's calls. */
+  @Setup(Level.Iteration)
+  public void startIteration() {
+    rate.start();
+  }
+
+  /** Prints the iteration's events/s as a fraction of the CNF's GEMM bound for training. */
+  @TearDown(Level.Iteration)
+  public void printFraction() {
+    rate.print(true, STEPS * 2.0 * batch);
   }
 
   /** n rows of N(shift, I) in dim features. */
@@ -90,6 +107,7 @@ public class CnfBenchmark {
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public TrainingResult trainStep() {
+    rate.count();
     return Trainer.train(
         model,
         ContrastiveLoss.signal(1),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.cnflows.bench.flows.GemmBound;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Standardization;
 import org.cnflows.contrastive.CnfSet;
@@ -19,7 +20,8 @@ import org.cnflows.flows.Flows;
  * Flows#contrastivePaper}, 30 layers; signal and background targets x c in {0.5, 1, 2, 4}) on N
  * events of 28 features (Elsharkawy and Kahn 2025, Sec. 6.2, step 3). The flows are untrained: a
  * pass costs the same for any parameter values. Events are processed in 10 chunks so progress is
- * printed; the figure is N / wall time (all 8 Phi columns per event).
+ * printed; the figure is N / wall time (all 8 Phi columns per event), printed with its fraction of
+ * the {@link GemmBound} of 8 CNFs measured after it.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar org.cnflows.bench.contrastive.PhiThroughput
  * [events [batch]]}, defaults 1,000,000 and 8192; device from {@code -Dcnflows.device}.
@@ -88,6 +90,15 @@ public final class PhiThroughput {
           seconds,
           events / seconds,
           events * (double) members.size() / seconds);
+      GemmBound bound = GemmBound.measure(members.get(0).flow(), batch);
+      double limit = bound.logProbEventsPerSecond() / members.size();
+      System.out.println(bound);
+      System.out.printf(
+          "Phi: %.0f%% of the GEMM bound of %d CNFs (%,.0f events/s, %.0f s for these events)%n",
+          100 * events / seconds / limit, members.size(), limit, events / limit);
+      System.out.printf(
+          "RESULT impl=cnflows flow=phi8 op=phi batch=%d events_per_s=%.1f gemm_bound=%.1f%n",
+          batch, events / seconds, limit);
     }
   }
 }

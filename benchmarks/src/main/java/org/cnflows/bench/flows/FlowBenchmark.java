@@ -34,11 +34,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Batches per second of log-density evaluation, the inverse pass (sampling direction) and Adam
  * training steps, for each layer type (a flow of 4 such layers, conditioners 2 x 64) and for the
- * CNF paper's 30-layer stack ({@link Flows#contrastivePaper}). Events per second = batch x score.
+ * CNF paper's 30-layer stack ({@link Flows#contrastivePaper}). Events per second = batch x score;
+ * each iteration also prints its events/s as a fraction of the flow's {@link GemmBound}.
  *
  * <p>Example: {@code java -jar benchmarks/target/benchmarks.jar FlowBenchmark -p flow=paper -p
  * batch=1024 -p dim=28}; {@code -p device=gpu} on a machine with a GPU (built with {@code -P
@@ -77,6 +79,7 @@ public class FlowBenchmark {
   private NDManager manager;
   private NDArray x;
   private FeatureMatrix samples;
+  private IterationRate rate;
 
   /** Builds the flow and one batch on the device. */
   @Setup(Level.Trial)
@@ -90,6 +93,20 @@ public class FlowBenchmark {
     }
     x = manager.create(values, new Shape(batch, dim));
     samples = FeatureMatrix.of(values, dim);
+    rate = new IterationRate(GemmBound.ofDenseLayers(model, batch));
+  }
+
+  /** Starts counting this iteration's calls. */
+  @Setup(Level.Iteration)
+  public void startIteration() {
+    rate.start();
+  }
+
+  /** Prints the iteration's events/s as a fraction of the flow's GEMM bound. */
+  @TearDown(Level.Iteration)
+  public void printFraction(BenchmarkParams params) {
+    boolean training = params.getBenchmark().endsWith("trainStep");
+    rate.print(training, (training ? STEPS : 1) * (double) batch);
   }
 
   static Flow.Builder build(String name, int dim) {
@@ -136,6 +153,7 @@ public class FlowBenchmark {
   /** log p(x) of one batch (normalizing direction), read back to the host. */
   @Benchmark
   public float[] logProb() {
+    rate.count();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       return model.logProbTrusted(x, null).toFloatArray();
@@ -145,6 +163,7 @@ public class FlowBenchmark {
   /** x = f^-1(z) of one batch (sampling direction), read back to the host. */
   @Benchmark
   public float[] inverse() {
+    rate.count();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       return model.inverse(x, null).value().toFloatArray();
@@ -155,6 +174,7 @@ public class FlowBenchmark {
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public TrainingResult trainStep() {
+    rate.count();
     return Trainer.fit(
         model,
         samples,
