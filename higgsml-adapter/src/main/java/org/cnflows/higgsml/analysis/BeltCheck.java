@@ -27,6 +27,9 @@ public final class BeltCheck {
 
   private BeltCheck() {}
 
+  /** The absolute tolerance in mu of the agreement of {@link Point#agrees()}. */
+  public static final double TOLERANCE = 1e-6;
+
   /**
    * The settings.
    *
@@ -83,12 +86,16 @@ public final class BeltCheck {
       return (double) covered / experiments;
     }
 
-    /** Whether both belt edges lie inside the 95% intervals of the event-level quantiles. */
+    /**
+     * Whether both belt edges lie inside the 95% intervals of the event-level quantiles, within
+     * {@link #TOLERANCE} (a mu-hat on the bound 0 is 0 only to the fit's precision: 7e-13 against
+     * 7.5e-13 must agree).
+     */
     public boolean agrees() {
-      return q16Low <= beltLower
-          && beltLower <= q16High
-          && q84Low <= beltUpper
-          && beltUpper <= q84High;
+      return q16Low - TOLERANCE <= beltLower
+          && beltLower <= q16High + TOLERANCE
+          && q84Low - TOLERANCE <= beltUpper
+          && beltUpper <= q84High + TOLERANCE;
     }
   }
 

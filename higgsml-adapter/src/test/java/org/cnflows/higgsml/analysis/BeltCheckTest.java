@@ -60,9 +60,20 @@ class BeltCheckTest {
       assertThat(p.q16()).isLessThanOrEqualTo(p.q16High());
       assertThat(p.q16()).isLessThanOrEqualTo(p.q84());
       assertThat(p.q84Low()).isLessThanOrEqualTo(p.q84()).isLessThanOrEqualTo(p.q84High());
+      double tol = BeltCheck.TOLERANCE;
       assertThat(p.agrees())
           .isEqualTo(
-              p.q16Low() <= 0.2 && 0.2 <= p.q16High() && p.q84Low() <= 3.4 && 3.4 <= p.q84High());
+              p.q16Low() - tol <= 0.2
+                  && 0.2 <= p.q16High() + tol
+                  && p.q84Low() - tol <= 3.4
+                  && 3.4 <= p.q84High() + tol);
+      // the quick run's mu = 0.5 point: edges on the bound 0 differing by fit noise agree
+      assertThat(
+              new BeltCheck.Point(0.5, 40, 5.3e-14, 0, 7.0e-13, 0.96, 0.47, 1.78, 7.5e-13, 1.37, 35)
+                  .agrees())
+          .isTrue();
+      assertThat(new BeltCheck.Point(1.5, 40, 0, 0, 0, 1.74, 1.24, 2.76, 0.39, 2.60, 24).agrees())
+          .isFalse();
       assertThat(p.covered()).isBetween(0, 10);
       assertThat(p.coverage()).isEqualTo(p.covered() / 10.0);
       assertThat(log.toString()).contains("belt-check pseudo-experiments");
