@@ -77,6 +77,12 @@ import org.cnflows.higgsml.internal.Poisson;
  * seed gives the same events; each process draws from its own split of the seed's generator.
  */
 public final class SyntheticGenerator {
+  /**
+   * The version of the generator's physics: raise it with every change that alters the events a
+   * seed produces, so that saved analysis stages trained on the old events are not reused.
+   */
+  public static final int PHYSICS_VERSION = 3;
+
   /** Expected events in 10 fb^-1 at mu = 1 per process (higgsml.md). */
   public static final Map<PhysicsProcess, Double> YIELDS_10FB =
       Map.of(

@@ -398,7 +398,11 @@ public final class HiggsMlAnalysis {
     String trainKey =
         data != null
             ? StageCache.key("user data", fingerprint(data))
-            : StageCache.key("synthetic", config.seed(), config.trainPerProcess());
+            : StageCache.key(
+                "synthetic",
+                SyntheticGenerator.PHYSICS_VERSION,
+                config.seed(),
+                config.trainPerProcess());
     String dataKey =
         StageCache.key(
             trainKey,
