@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
           + " grid, a Neyman belt, challenge-style pseudo-experiments -> mu-hat, p16, p84, coverage,"
           + " width, RMSE and the challenge score.",
       "Presets: smoke (CI: the pipeline's invariants at a tiny scale, not its physics), quick"
-          + " (the README's main job, about 20 minutes on 2 cores, 1 fb^-1), paper (the paper's"
+          + " (the README's main job, 1 fb^-1, meant for about 20 minutes on a quiet 2-core machine), paper (the paper's"
           + " configuration at 10 fb^-1, for a GPU).",
       "Every stage is saved in --out with the hash of its settings: a rerun reuses what did not"
           + " change. 'higgsml predict' applies the saved analysis to one dataset."

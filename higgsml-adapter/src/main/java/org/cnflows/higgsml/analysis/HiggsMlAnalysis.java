@@ -126,9 +126,11 @@ public final class HiggsMlAnalysis {
     }
 
     /**
-     * The README's main job: the whole analysis at a reduced scale that runs in about 20 minutes on
-     * 2 cores (small CNFs of 4 couplings, K = 100 sub-datasets, 1 fb^-1 instead of the challenge's
-     * 10, 10 x 20 pseudo-experiments); calibrated, not the paper's sensitivity.
+     * The README's main job: the whole analysis at a reduced scale meant for about 20 minutes on a
+     * quiet 2-core machine (small CNFs of 4 couplings, K = 100 sub-datasets, 1 fb^-1 instead of the
+     * challenge's 10, 10 x 20 pseudo-experiments), not the paper's sensitivity. Its last
+     * measurement (higgsml-adapter README) took 72 minutes on a machine shared by four builds and
+     * was not yet calibrated.
      */
     public static Config quick(long seed) {
       return new Config(
