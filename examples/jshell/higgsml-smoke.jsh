@@ -25,8 +25,8 @@ for (var o : result.outcomes()) {
 
 // The saved analysis as a user applies it: one dataset in, (mu-hat, p16, p84) out.
 var first = result.outcomes().get(0);
-var events = HiggsMlAnalysis.experiments(config, null)
-    .generate(first.trueMu(), first.nuisances(), first.seed()).events();
+var source = HiggsMlAnalysis.experiments(config, null);
+var events = source.generate(first.trueMu(), first.nuisances(), first.seed()).events();
 boolean same;
 try (var analysis = HiggsMlPredictor.load(out, device)) {
   var p = analysis.predict(events);
