@@ -15,7 +15,6 @@ import org.cnflows.flows.EngineInfo;
 import org.cnflows.higgsml.EventTable;
 import org.cnflows.higgsml.HiggsMlReader;
 import org.cnflows.higgsml.HiggsMlSamples;
-import org.cnflows.higgsml.analysis.BeltCheck;
 import org.cnflows.higgsml.analysis.EvaluationStage;
 import org.cnflows.higgsml.analysis.HiggsMlAnalysis;
 import org.cnflows.higgsml.analysis.HiggsMlPredictor;
@@ -149,16 +148,7 @@ final class HiggsMlCommand implements Callable<Integer> {
       config = config.withLuminosity(luminosity);
     }
     if (beltCheck != null) {
-      config =
-          config.withBeltCheck(
-              beltCheck == 0
-                  ? null
-                  : new BeltCheck.Config(
-                      config.beltCheck() != null
-                          ? config.beltCheck().mu()
-                          : new double[] {0.5, 1.5, 2.5},
-                      beltCheck,
-                      seed + 6));
+      config = config.withBeltCheckExperiments(beltCheck);
     }
     Device dev = Devices.resolve(device);
     console.printf(

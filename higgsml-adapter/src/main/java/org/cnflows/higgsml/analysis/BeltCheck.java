@@ -50,6 +50,14 @@ public final class BeltCheck {
       }
       mu = mu.clone();
     }
+
+    /**
+     * The check of the presets: {@code experiments} per mu at mu = 0.5, 1.5, 2.5 (low, middle and
+     * high in the challenge's range), seeded from the analysis's master seed.
+     */
+    public static Config standard(int experiments, long analysisSeed) {
+      return new Config(new double[] {0.5, 1.5, 2.5}, experiments, analysisSeed + 6);
+    }
   }
 
   /**

@@ -148,7 +148,7 @@ public final class HiggsMlAnalysis {
           grid(0, 6, 0.25),
           200,
           true,
-          new BeltCheck.Config(new double[] {0.5, 1.5, 2.5}, 40, seed + 6),
+          BeltCheck.Config.standard(40, seed),
           new EvaluationStage.Config(10, 20, seed));
     }
 
@@ -173,7 +173,7 @@ public final class HiggsMlAnalysis {
           grid(0, 4, 0.05),
           500,
           true,
-          new BeltCheck.Config(new double[] {0.5, 1.5, 2.5}, 200, seed + 6),
+          BeltCheck.Config.standard(200, seed),
           new EvaluationStage.Config(10, 100, seed));
     }
 
@@ -207,6 +207,11 @@ public final class HiggsMlAnalysis {
     /** These settings with another belt check (null: none). */
     public Config withBeltCheck(BeltCheck.Config check) {
       return with(luminosity, check, evaluation);
+    }
+
+    /** These settings with the standard belt check of {@code experiments} per mu (0: none). */
+    public Config withBeltCheckExperiments(int experiments) {
+      return withBeltCheck(experiments == 0 ? null : BeltCheck.Config.standard(experiments, seed));
     }
 
     /** These settings at another luminosity. */
