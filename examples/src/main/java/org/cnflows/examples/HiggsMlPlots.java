@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.contrastive.CnfSet;
 import org.cnflows.contrastive.PhiFeatures;
@@ -102,29 +103,32 @@ final class HiggsMlPlots {
   }
 
   /**
-   * A process's score template, normalized to unit sum, at jes = the grid's centre and every tes of
-   * the grid; bins of the one-jet head on [0, 1], of the two-plus head on [1, 2].
+   * A process's score template at every tes of the grid as a ratio to the template at the central
+   * tes, with jes at the grid's centre and soft_met at the first value of its axis (the nominal 0
+   * for the presets); bins of the one-jet head on [0, 1], of the two-plus head on [1, 2]; a bin
+   * empty at the central tes is left out.
    */
   static Path templates(TemplateStage.Templates templates, PhysicsProcess process, Path file) {
     TemplateStage.Config c = templates.config();
     int jes = c.jes().length / 2;
-    double[] x = new double[2 * c.bins()];
-    for (int b = 0; b < x.length; b++) {
-      x[b] = (b + 0.5) / c.bins();
-    }
+    int centre = c.tes().length / 2;
+    double[] nominal = templates.at(process, jes, centre, 0);
+    int[] filled = IntStream.range(0, nominal.length).filter(b -> nominal[b] > 0).toArray();
+    double[] x = Arrays.stream(filled).mapToDouble(b -> (b + 0.5) / c.bins()).toArray();
     Chart chart =
         Chart.titled(
             String.format(
                 Locale.ROOT,
-                "%s score template as tes varies (jes = %.3f)",
+                "%s score template as tes varies, ratio to tes = %.3f (jes = %.3f, soft_met = %.1f)",
                 process.name().toLowerCase(Locale.ROOT),
-                c.jes()[jes]),
+                c.tes()[centre],
+                c.jes()[jes],
+                c.softMet()[0]),
             "DNN score (1 jet: 0-1, >= 2 jets: 1-2)",
-            "fraction of events per bin");
+            "events per bin / events at the central tes");
     for (int t = 0; t < c.tes().length; t++) {
-      double[] h = templates.at(process, jes, t);
-      double sum = Arrays.stream(h).sum();
-      double[] y = Arrays.stream(h).map(v -> sum > 0 ? v / sum : 0).toArray();
+      double[] h = templates.at(process, jes, t, 0);
+      double[] y = Arrays.stream(filled).mapToDouble(b -> h[b] / nominal[b]).toArray();
       chart.line(String.format(Locale.ROOT, "tes = %.3f", c.tes()[t]), x, y);
     }
     return chart.save(file);

@@ -117,7 +117,12 @@ public final class HiggsMlAnalysis {
           4,
           2000,
           new ClassifierStage.Config(32, 2, 200, 256, 3e-3, seed),
-          TemplateStage.Config.square(0.97, 1.03, 3, 10, 6),
+          new TemplateStage.Config(
+              TemplateStage.Config.evenly(0.97, 1.03, 3),
+              TemplateStage.Config.evenly(0.97, 1.03, 3),
+              new double[] {0, 5},
+              10,
+              6),
           grid(0, 6, 0.5),
           40,
           false,
@@ -138,7 +143,7 @@ public final class HiggsMlAnalysis {
           seed,
           1.0,
           20_000,
-          4.0,
+          8.0,
           20_000,
           new CnfStage.Config(4, 32, 2, 300, 1024, 1e-3, seed),
           100,
@@ -313,7 +318,7 @@ public final class HiggsMlAnalysis {
       for (EvaluationStage.Outcome o : outcomes) {
         events += o.events() / (double) outcomes.size();
       }
-      int grid = config.templates().jes().length * config.templates().tes().length;
+      int grid = config.templates().points();
       return String.format(
           Locale.ROOT,
           "Throughput: CNF training %,.0f rows/s (8 flows x %d steps x 2 x %d); DNN training %,.0f"
@@ -512,20 +517,17 @@ public final class HiggsMlAnalysis {
                             templatePool.get(),
                             models,
                             config.templates(),
-                            new Progress(
-                                out,
-                                "template grid points",
-                                (long) config.templates().jes().length
-                                    * config.templates().tes().length)),
+                            new Progress(out, "template grid points", config.templates().points())),
                     TemplateStage.Templates::save,
                     TemplateStage.Templates::load),
                 seconds,
                 cached);
         out.printf(
             Locale.ROOT,
-            "[4/6] templates: %d x %d (jes, tes) grid, %d bins, %.1f s%n",
+            "[4/6] templates: %d x %d x %d (jes, tes, soft_met) grid, %d bins, %.1f s%n",
             config.templates().jes().length,
             config.templates().tes().length,
+            config.templates().softMet().length,
             2 * config.templates().bins(),
             seconds.get("templates"));
         Ablation ablated =

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Json;
-import org.cnflows.common.Seeds;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.contrastive.CnfSet;
 import org.cnflows.higgsml.EventTable;
@@ -29,23 +29,29 @@ import org.cnflows.stats.models.TemplateGrid;
 
 /**
  * Step 4 of the CNF paper's HiggsML analysis (Elsharkawy and Kahn 2025, Sec. 6.2): histograms of
- * the DNN score for signal and for background on a grid of (jes, tes), spline-interpolated into the
- * binned likelihood L({r_k} | mu, jes, tes).
+ * the DNN score for signal and for background on a grid of (jes, tes, soft_met),
+ * spline-interpolated into the binned likelihood L({r_k} | mu, jes, tes, soft_met). The paper's
+ * grid is (jes, tes); soft_met is added because its effect on the score is not small here (quick
+ * preset: a soft_met of 5 GeV moves mu-hat by about one standard deviation) and a likelihood
+ * without it under-covers.
  *
  * <p>The score histograms of the two jet categories are concatenated (each category's head gives
  * its own score, so a category's bins stay separate): {@code 2 x bins} bins, the first {@code bins}
- * for one jet. At each grid point the template pool is shifted by (tes, jes) with the other four
- * nuisances nominal, preprocessed, scored (CNF log p columns and the DNN) and histogrammed with the
- * events' weights, i.e. the expected yields at the pool's luminosity. The likelihood's parameters
- * are mu (the signal's normalization, floating in [0, muMax]) and jes, tes with the challenge's
- * priors as constraints ({@link Nuisance#parameter()}), bounded by the grid (templates are not
- * extrapolated: choose a grid that covers the priors, e.g. +-3 sigma = [0.97, 1.03]).
+ * for one jet. At each grid point the template pool is shifted by (tes, jes, soft_met) with the
+ * three normalizations nominal, preprocessed, scored (CNF log p columns and the DNN) and
+ * histogrammed with the events' weights, i.e. the expected yields at the pool's luminosity; the
+ * soft_met noise uses the same random numbers at every grid point, so neighbouring templates differ
+ * by the shift, not by fresh noise. The likelihood's parameters are mu (the signal's normalization,
+ * floating in [0, muMax]) and jes, tes, soft_met with the challenge's priors as constraints ({@link
+ * Nuisance#parameter()}), bounded by the grid (templates are not extrapolated: choose a grid that
+ * covers the priors, e.g. +-3 sigma = [0.97, 1.03] for jes and tes, soft_met's range [0, 5]), and
+ * the normalizations of the background processes.
  */
 public final class TemplateStage {
 
   private TemplateStage() {}
 
-  /** The seed of the soft_met draws (the same for every analysis: the templates' average). */
+  /** The seed of the soft_met noise (the same at every grid point: common random numbers). */
   private static final long SOFT_MET_SEED = 0x50f7;
 
   /**
@@ -53,48 +59,79 @@ public final class TemplateStage {
    *
    * @param jes the grid of jes values, strictly increasing
    * @param tes the grid of tes values, strictly increasing
+   * @param softMet the grid of soft_met values (GeV), strictly increasing, within soft_met's range
+   *     [0, 5]: soft_met is a parameter of the likelihood like jes and tes (its effect on the score
+   *     is not small: see the module README)
    * @param bins score bins per category, uniform on [0, 1]
    * @param muMax the upper bound of mu in fits
-   * @param softMetDraws soft_met is not a parameter of the likelihood, so the templates are its
-   *     average over the prior: the pool is split into this many parts (by row, the same at every
-   *     grid point), each shifted with its own soft_met drawn from the prior; 0 keeps soft_met at
-   *     its nominal 0
    */
-  public record Config(double[] jes, double[] tes, int bins, double muMax, int softMetDraws) {
+  public record Config(double[] jes, double[] tes, double[] softMet, int bins, double muMax) {
 
     /** Validates the grid and copies it. */
     public Config {
-      if (jes == null || tes == null || jes.length < 2 || tes.length < 2) {
-        throw new IllegalArgumentException("the (jes, tes) grid needs at least 2 values per axis");
-      }
-      if (bins < 1 || !(muMax > 0) || softMetDraws < 0) {
+      if (jes == null
+          || tes == null
+          || softMet == null
+          || jes.length < 2
+          || tes.length < 2
+          || softMet.length < 2) {
         throw new IllegalArgumentException(
-            "bins = "
-                + bins
-                + " must be >= 1, muMax = "
-                + muMax
-                + " > 0 and softMetDraws = "
-                + softMetDraws
-                + " >= 0");
+            "the (jes, tes, soft_met) grid needs at least 2 values per axis");
+      }
+      if (softMet[0] < Nuisance.SOFT_MET.min()
+          || softMet[softMet.length - 1] > Nuisance.SOFT_MET.max()) {
+        throw new IllegalArgumentException(
+            "the soft_met axis "
+                + Arrays.toString(softMet)
+                + " leaves soft_met's range ["
+                + Nuisance.SOFT_MET.min()
+                + ", "
+                + Nuisance.SOFT_MET.max()
+                + "]");
+      }
+      if (bins < 1 || !(muMax > 0)) {
+        throw new IllegalArgumentException(
+            "bins = " + bins + " must be >= 1 and muMax = " + muMax + " > 0");
       }
       jes = jes.clone();
       tes = tes.clone();
+      softMet = softMet.clone();
     }
 
     /**
-     * Evenly spaced axes from {@code low} to {@code high} for both nuisances, soft_met averaged
-     * over {@link #SOFT_MET_DRAWS} draws of its prior.
+     * Evenly spaced axes from {@code low} to {@code high} for jes and tes, soft_met on {@link
+     * #SOFT_MET_AXIS}.
      */
     public static Config square(double low, double high, int points, int bins, double muMax) {
+      double[] axis = evenly(low, high, points);
+      return new Config(axis, axis, SOFT_MET_AXIS, bins, muMax);
+    }
+
+    /** {@code points} evenly spaced values from {@code low} to {@code high}. */
+    public static double[] evenly(double low, double high, int points) {
       double[] axis = new double[points];
       for (int i = 0; i < points; i++) {
         axis[i] = low + (high - low) * i / (points - 1);
       }
-      return new Config(axis, axis, bins, muMax, SOFT_MET_DRAWS);
+      return axis;
     }
 
-    /** The soft_met draws of {@link #square}. */
-    public static final int SOFT_MET_DRAWS = 16;
+    /**
+     * The soft_met axis of {@link #square}: its whole range, denser at the top, where the score's
+     * response grows fastest (measured on the quick preset: mu-hat +0.12 from 0 to 1 GeV, +0.3 from
+     * 1 to 3, +1.3 from 3 to 5).
+     */
+    public static final double[] SOFT_MET_AXIS = {0, 1, 2, 3.5, 5};
+
+    /** The number of grid points. */
+    public int points() {
+      return jes.length * tes.length * softMet.length;
+    }
+
+    /** The row-major index of grid point (jes[i], tes[j], softMet[l]) (soft_met fastest). */
+    public int index(int i, int j, int l) {
+      return (i * tes.length + j) * softMet.length + l;
+    }
   }
 
   /**
@@ -105,8 +142,7 @@ public final class TemplateStage {
 
   /**
    * The stage's product: per physics process present in the pool, its score histogram ({@code 2 x
-   * bins} expected events) at every grid point, jes-major ({@code histograms.get(p)[i * tes.length
-   * + j]} at (jes[i], tes[j])).
+   * bins} expected events) at every grid point, in the order of {@link Config#index}.
    *
    * @param config the grid and binning
    * @param processes the physics processes, in {@link PhysicsProcess} order
@@ -119,7 +155,7 @@ public final class TemplateStage {
     public Templates {
       processes = List.copyOf(processes);
       histograms = List.copyOf(histograms);
-      int points = config.jes().length * config.tes().length;
+      int points = config.points();
       if (processes.size() != histograms.size()) {
         throw new IllegalArgumentException(
             processes.size() + " processes but " + histograms.size() + " template sets");
@@ -161,25 +197,27 @@ public final class TemplateStage {
           t -> t.config() != null);
     }
 
-    /** The templates of a process at a grid point (jes[i], tes[j]). */
-    public double[] at(PhysicsProcess process, int i, int j) {
-      return histograms.get(processes.indexOf(process))[i * config.tes().length + j];
+    /** The templates of a process at a grid point (jes[i], tes[j], softMet[l]). */
+    public double[] at(PhysicsProcess process, int i, int j, int l) {
+      return histograms.get(processes.indexOf(process))[config.index(i, j, l)];
     }
 
     /**
      * The binned likelihood: one process per physics process, each scaled by mu (signal) or its
      * normalization nuisances ({@link NuisanceParameters#normalizations}); the observed counts are
      * the nominal expectation (replace them with {@link BinnedTemplateNll#withObserved}).
-     * Parameters: mu, jes, tes, then bkg_scale, ttbar_scale, diboson_scale as far as a present
-     * process needs them.
+     * Parameters: mu, jes, tes, soft_met, then bkg_scale, ttbar_scale, diboson_scale as far as a
+     * present process needs them.
      */
     public BinnedTemplateNll likelihood() {
-      List<String> axesNames = List.of(Nuisance.JES.label(), Nuisance.TES.label());
-      List<double[]> axes = List.of(config.jes(), config.tes());
+      List<String> axesNames =
+          List.of(Nuisance.JES.label(), Nuisance.TES.label(), Nuisance.SOFT_MET.label());
+      List<double[]> axes = List.of(config.jes(), config.tes(), config.softMet());
       List<Parameter> parameters = new ArrayList<>();
       parameters.add(Parameter.of("mu", 1, 0, config.muMax()));
       parameters.add(onGrid(Nuisance.JES.parameter(), config.jes()));
       parameters.add(onGrid(Nuisance.TES.parameter(), config.tes()));
+      parameters.add(onGrid(Nuisance.SOFT_MET.parameter(), config.softMet()));
       List<Process> likelihoodProcesses = new ArrayList<>();
       for (int k = 0; k < processes.size(); k++) {
         PhysicsProcess p = processes.get(k);
@@ -222,48 +260,25 @@ public final class TemplateStage {
         present.add(p);
       }
     }
-    int points = config.jes().length * config.tes().length;
+    int points = config.points();
     List<double[][]> histograms = new ArrayList<>();
     present.forEach(p -> histograms.add(new double[points][]));
-    List<EventTable> parts = new ArrayList<>();
-    double[] softMet = new double[Math.max(1, config.softMetDraws())];
-    if (config.softMetDraws() == 0) {
-      parts.add(pool);
-    } else {
-      for (int part = 0; part < softMet.length; part++) {
-        softMet[part] = Nuisance.SOFT_MET.draw(Seeds.rng(SOFT_MET_SEED, part));
-        int first = part;
-        parts.add(
-            pool.select(
-                java.util.stream.IntStream.iterate(
-                        first, i -> i < pool.size(), i -> i + softMet.length)
-                    .toArray()));
-      }
-    }
     int g = 0;
     for (double jes : config.jes()) {
       for (double tes : config.tes()) {
-        Map<PhysicsProcess, double[]> byProcess = new EnumMap<>(PhysicsProcess.class);
-        for (int part = 0; part < parts.size(); part++) {
-          NuisanceParameters nu = new NuisanceParameters(tes, jes, softMet[part], 1, 1, 1);
+        for (double softMet : config.softMet()) {
+          NuisanceParameters nu = new NuisanceParameters(tes, jes, softMet, 1, 1, 1);
           EventTable shifted =
-              Systematics.apply(parts.get(part), nu, new SplittableRandom(part)).events();
-          histograms(shifted, models, config.bins())
-              .forEach(
-                  (p, h) -> {
-                    double[] sum = byProcess.computeIfAbsent(p, q -> new double[h.length]);
-                    for (int b = 0; b < h.length; b++) {
-                      sum[b] += h[b];
-                    }
-                  });
-        }
-        for (int k = 0; k < present.size(); k++) {
-          histograms.get(k)[g] =
-              byProcess.getOrDefault(present.get(k), new double[2 * config.bins()]);
-        }
-        g++;
-        if (progress != null) {
-          progress.step();
+              Systematics.apply(pool, nu, new SplittableRandom(SOFT_MET_SEED)).events();
+          Map<PhysicsProcess, double[]> byProcess = histograms(shifted, models, config.bins());
+          for (int k = 0; k < present.size(); k++) {
+            histograms.get(k)[g] =
+                byProcess.getOrDefault(present.get(k), new double[2 * config.bins()]);
+          }
+          g++;
+          if (progress != null) {
+            progress.step();
+          }
         }
       }
     }
@@ -305,8 +320,8 @@ public final class TemplateStage {
   static Scored score(EventTable events, Models models) {
     double[] score = new double[events.size()];
     int[] head = new int[events.size()];
-    java.util.Arrays.fill(score, Double.NaN);
-    java.util.Arrays.fill(head, -1);
+    Arrays.fill(score, Double.NaN);
+    Arrays.fill(head, -1);
     for (JetCategory cat : TrainingSets.ANALYSIS_CATEGORIES) {
       int[] rows = cat.rows(events);
       if (rows.length == 0) {

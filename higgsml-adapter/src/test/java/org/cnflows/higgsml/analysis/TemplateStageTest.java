@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The binned likelihood of the template stage, built with tiny models (the closure checks do not
- * need good ones): Asimov data at (mu, jes, tes) are fitted back, and the templates respond to tes.
+ * need good ones): Asimov data at (mu, jes, tes, soft_met) are fitted back, and the templates
+ * respond to tes and soft_met.
  */
 class TemplateStageTest {
 
@@ -46,12 +47,22 @@ class TemplateStageTest {
     tiny.close();
   }
 
-  /** Parameter values with mu, jes and tes set and the background scales nominal. */
+  /**
+   * The mode of soft_met's log-normal prior, e^(ln 1 - 1^2): where its constraint is smallest, so
+   * an Asimov dataset there is its own best fit.
+   */
+  private static final double SOFT_MET_MODE = Math.exp(-1);
+
+  /**
+   * Parameter values with mu, jes and tes set, soft_met at its prior's mode and the background
+   * scales nominal.
+   */
   private static double[] theta(double mu, double jes, double tes) {
     double[] t = likelihood.parameters().initialValues();
     t[likelihood.parameters().indexOf("mu")] = mu;
     t[likelihood.parameters().indexOf("jes")] = jes;
     t[likelihood.parameters().indexOf("tes")] = tes;
+    t[likelihood.parameters().indexOf("soft_met")] = SOFT_MET_MODE;
     return t;
   }
 
@@ -94,13 +105,17 @@ class TemplateStageTest {
             pool,
             tiny.models,
             new TemplateStage.Config(
-                new double[] {1.0, 1.01}, new double[] {0.99, 1.0, 1.01}, 10, 5, 0));
+                new double[] {1.0, 1.01},
+                new double[] {0.99, 1.0, 1.01},
+                new double[] {0, 5},
+                10,
+                5));
     for (boolean signal : new boolean[] {true, false}) {
       double[] y = new double[3];
       for (int j = 0; j < 3; j++) {
         for (PhysicsProcess p : t.processes()) {
           if (p.isSignal() == signal) {
-            double[] h = t.at(p, 0, j);
+            double[] h = t.at(p, 0, j, 0);
             for (int bin = 0; bin < h.length; bin++) {
               if (bin % 10 >= 5) {
                 y[j] += h[bin];
@@ -120,24 +135,38 @@ class TemplateStageTest {
   }
 
   @Test
-  void softMetIsAveragedOverItsPriorInTheTemplates() {
+  void softMetIsAnAxisOfTheTemplatesAndAParameterOfTheLikelihood() {
     double[] axis = {0.99, 1.01};
-    TemplateStage.Templates averaged =
-        TemplateStage.build(pool, tiny.models, new TemplateStage.Config(axis, axis, 10, 5, 4));
-    TemplateStage.Templates again =
-        TemplateStage.build(pool, tiny.models, new TemplateStage.Config(axis, axis, 10, 5, 4));
-    TemplateStage.Templates nominal =
-        TemplateStage.build(pool, tiny.models, new TemplateStage.Config(axis, axis, 10, 5, 0));
-    double[] a = averaged.at(PhysicsProcess.ZTAUTAU, 1, 0);
-    assertThat(again.at(PhysicsProcess.ZTAUTAU, 1, 0)).isEqualTo(a);
-    double[] n = nominal.at(PhysicsProcess.ZTAUTAU, 1, 0);
-    assertThat(a).isNotEqualTo(n);
+    TemplateStage.Config config = new TemplateStage.Config(axis, axis, new double[] {0, 5}, 10, 5);
+    TemplateStage.Templates t = TemplateStage.build(pool, tiny.models, config);
+    TemplateStage.Templates again = TemplateStage.build(pool, tiny.models, config);
+    double[] noNoise = t.at(PhysicsProcess.ZTAUTAU, 1, 0, 0);
+    double[] noise = t.at(PhysicsProcess.ZTAUTAU, 1, 0, 1);
+    assertThat(again.at(PhysicsProcess.ZTAUTAU, 1, 0, 1)).isEqualTo(noise);
+    assertThat(noise).isNotEqualTo(noNoise);
     // soft_met smears MET only: the yields in the analysed categories stay within 2%
-    double sumA = java.util.Arrays.stream(a).sum();
-    double sumN = java.util.Arrays.stream(n).sum();
-    assertThat(sumA).isCloseTo(sumN, within(0.02 * sumN));
-    assertThatThrownBy(() -> new TemplateStage.Config(axis, axis, 10, 5, -1))
-        .hasMessageContaining("softMetDraws = -1");
+    double sumNoise = java.util.Arrays.stream(noise).sum();
+    double sumNoNoise = java.util.Arrays.stream(noNoise).sum();
+    assertThat(sumNoise).isCloseTo(sumNoNoise, within(0.02 * sumNoNoise));
+    // the likelihood interpolates between the soft_met grid points and is bounded by the axis
+    BinnedTemplateNll model = t.likelihood();
+    int k = model.parameters().indexOf("soft_met");
+    assertThat(model.parameters().get(k).lower()).isEqualTo(0);
+    assertThat(model.parameters().get(k).upper()).isEqualTo(5);
+    double[] at = model.parameters().initialValues();
+    double[] middle = at.clone();
+    middle[k] = 2.5;
+    double[] low = model.expected(at);
+    double[] mid = model.expected(middle);
+    at[k] = 5;
+    double[] high = model.expected(at);
+    for (int b = 0; b < low.length; b++) {
+      assertThat(mid[b]).isCloseTo(0.5 * (low[b] + high[b]), within(1e-9 * (1 + high[b])));
+    }
+    assertThatThrownBy(() -> new TemplateStage.Config(axis, axis, new double[] {0, 6}, 10, 5))
+        .hasMessageContaining("soft_met axis [0.0, 6.0] leaves soft_met's range [0.0, 5.0]");
+    assertThatThrownBy(() -> new TemplateStage.Config(axis, axis, new double[] {1}, 10, 5))
+        .hasMessageContaining("at least 2 values per axis");
   }
 
   @Test
@@ -145,8 +174,8 @@ class TemplateStageTest {
     built.save(dir);
     TemplateStage.Templates loaded = TemplateStage.Templates.load(dir);
     assertThat(loaded.processes()).isEqualTo(built.processes());
-    assertThat(loaded.at(PhysicsProcess.ZTAUTAU, 2, 1))
-        .isEqualTo(built.at(PhysicsProcess.ZTAUTAU, 2, 1));
+    assertThat(loaded.at(PhysicsProcess.ZTAUTAU, 2, 1, 3))
+        .isEqualTo(built.at(PhysicsProcess.ZTAUTAU, 2, 1, 3));
     double[] t = theta(1.7, 0.99, 1.015);
     assertThat(loaded.likelihood().expected(t)).isEqualTo(likelihood.expected(t));
     assertThatThrownBy(
@@ -159,7 +188,8 @@ class TemplateStageTest {
   @Test
   void theModelHasAProcessPerPhysicsProcessWithTheChallengesNormalizations() {
     assertThat(likelihood.parameters().names())
-        .containsExactly("mu", "jes", "tes", "bkg_scale", "ttbar_scale", "diboson_scale");
+        .containsExactly(
+            "mu", "jes", "tes", "soft_met", "bkg_scale", "ttbar_scale", "diboson_scale");
     double[] nominal = likelihood.expected(theta(1, 1, 1));
     double[] t = theta(1, 1, 1);
     t[likelihood.parameters().indexOf("ttbar_scale")] = 1.1;
@@ -185,6 +215,7 @@ class TemplateStageTest {
       assertThat(fit.value("mu")).as("mu = %s", mu).isCloseTo(mu, within(1e-3));
       assertThat(fit.value("jes")).isCloseTo(1, within(1e-3));
       assertThat(fit.value("tes")).isCloseTo(1, within(1e-3));
+      assertThat(fit.value("soft_met")).isCloseTo(SOFT_MET_MODE, within(1e-2));
     }
   }
 
