@@ -206,6 +206,7 @@ final class ComparisonStages implements AutoCloseable {
         MleNu method =
             new MleNu(pre, mleNuClassifier.get(), templatePool.get(), mleNuConfig(), null);
         double[] grid = thin(config.beltGrid(), MLE_NU_BELT_POINTS);
+        int toys = Math.max(NeymanBelt.Config.minimumToys(0.6827), config.beltToys() / 4);
         yield method.withBelt(
             stage(
                 MLE_NU_BELT,
@@ -214,8 +215,9 @@ final class ComparisonStages implements AutoCloseable {
                     method.belt(
                         experiments,
                         grid,
-                        Math.max(NeymanBelt.Config.minimumToys(0.6827), config.beltToys() / 4),
-                        config.seed() + 8),
+                        toys,
+                        config.seed() + 8,
+                        new Progress(out, "mle-nu belt toys", (long) grid.length * toys)),
                 NeymanBelt::save,
                 NeymanBelt::load));
       }

@@ -373,14 +373,17 @@ public final class MleNu implements Method {
    * @param grid the true mu values
    * @param toys pseudo-experiments per mu
    * @param seed the master seed
+   * @param progress advanced per toy
    */
-  NeymanBelt belt(EvaluationStage.Source experiments, double[] grid, int toys, long seed) {
+  NeymanBelt belt(
+      EvaluationStage.Source experiments, double[] grid, int toys, long seed, Progress progress) {
     return NeymanBelt.build(
         new NeymanBelt.Config(grid, toys, 0.6827, NeymanBelt.Ordering.CENTRAL, 50, seed, 1),
         (mu, rng) -> {
           NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
-          return NeymanBelt.Estimate.of(
-              fit(experiments.generate(mu, nu, rng.nextLong()).events()).result(), "mu");
+          FitResult fit = fit(experiments.generate(mu, nu, rng.nextLong()).events()).result();
+          progress.step();
+          return NeymanBelt.Estimate.of(fit, "mu");
         });
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.higgsml.EventTable;
@@ -111,7 +113,13 @@ class MleNuTest {
     MleNu method = new MleNu(pre, dnn, templatePool, new MleNu.Config(5_000, 30_000, 10, 6), null);
     SyntheticExperiments source = new SyntheticExperiments(0.1);
     long start = System.nanoTime();
-    NeymanBelt belt = method.belt(source::generate, new double[] {0, 3, 6}, 7, 50);
+    NeymanBelt belt =
+        method.belt(
+            source::generate,
+            new double[] {0, 3, 6},
+            7,
+            50,
+            new Progress(new PrintStream(OutputStream.nullOutputStream()), "toys", 21));
     System.out.printf("mle-nu belt in %.1f s%n", (System.nanoTime() - start) / 1e9);
     HiggsMlPredictor.Prediction p =
         method
