@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cnflows.common.Json;
@@ -114,6 +115,17 @@ final class HiggsMlCommand implements Callable<Integer> {
   Integer beltCheck;
 
   @Option(
+      names = "--methods",
+      defaultValue = "cnf-dnn,baseline,counting,one-syst",
+      description =
+          "comma-separated methods predicting the same pseudo-experiments: cnf-dnn (this"
+              + " analysis, always run), baseline (the paper's MLE for mu only), counting and"
+              + " one-syst (the challenge's starting kits on our no-CNF DNN), mle-nu (the paper's"
+              + " MLE with nu, App. E: opt-in, its belt runs the whole method on event-level"
+              + " pseudo-experiments); default ${DEFAULT-VALUE}")
+  String methods;
+
+  @Option(
       names = "--seed",
       defaultValue = "1",
       description = "master seed (default ${DEFAULT-VALUE})")
@@ -166,11 +178,12 @@ final class HiggsMlCommand implements Callable<Integer> {
           config.luminosity(),
           Math.sqrt(10 / config.luminosity()));
     }
-    HiggsMlAnalysis.Result result = HiggsMlAnalysis.run(config, events, dev, console, out);
+    HiggsMlAnalysis.Result result = HiggsMlAnalysis.run(config, events, dev, console, out, methods);
     console.println();
     console.print(result.markdown());
     write(result);
-    console.printf("results written to %s (results.md, results.csv, results.json)%n", out);
+    console.printf(
+        "results written to %s (results.md, results.csv, results.json, methods.csv)%n", out);
     try (HiggsMlPredictor analysis = HiggsMlPredictor.load(out, dev)) {
       EvaluationStage.Outcome first = result.outcomes().get(0);
       EventTable pe =
@@ -272,23 +285,42 @@ final class HiggsMlCommand implements Callable<Integer> {
   private void write(HiggsMlAnalysis.Result result) throws IOException {
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.md"), result.markdown());
-    StringBuilder csv = new StringBuilder("set,true_mu,events,fit,mu_hat,p16,p84,status,covers\n");
-    for (EvaluationStage.Outcome o : result.outcomes()) {
-      csv.append(
-          String.format(
-              Locale.ROOT,
-              "%d,%.6f,%d,%s,%.6f,%.6f,%.6f,%s,%b%n",
-              o.set(),
-              o.trueMu(),
-              o.events(),
-              o.prediction().fit(),
-              o.prediction().muHat(),
-              o.prediction().p16(),
-              o.prediction().p84(),
-              o.prediction().belt(),
-              o.covers()));
-    }
-    Files.writeString(out.resolve("results.csv"), csv);
+    Files.writeString(
+        out.resolve("results.csv"), csv(result, List.of(HiggsMlPredictor.NAME), false));
+    Files.writeString(
+        out.resolve("methods.csv"),
+        csv(result, List.copyOf(result.outcomes().get(0).predictions().keySet()), true));
     Json.write(out.resolve("results.json"), result);
+  }
+
+  /**
+   * One CSV row per pseudo-experiment and method: set, true mu, events, fit status, mu-hat, p16,
+   * p84, belt status ("none" where a method has no fit or belt) and coverage, led by the method's
+   * name if {@code named}.
+   */
+  private static String csv(HiggsMlAnalysis.Result result, List<String> methods, boolean named) {
+    StringBuilder csv =
+        new StringBuilder(
+            (named ? "method," : "") + "set,true_mu,events,fit,mu_hat,p16,p84,status,covers\n");
+    for (String method : methods) {
+      for (EvaluationStage.Outcome o : result.outcomes()) {
+        HiggsMlPredictor.Prediction p = o.prediction(method);
+        csv.append(named ? method + "," : "")
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    "%d,%.6f,%d,%s,%.6f,%.6f,%.6f,%s,%b%n",
+                    o.set(),
+                    o.trueMu(),
+                    o.events(),
+                    p.fit() == null ? "none" : p.fit(),
+                    p.muHat(),
+                    p.p16(),
+                    p.p84(),
+                    p.belt() == null ? "none" : p.belt(),
+                    o.covers(method)));
+      }
+    }
+    return csv.toString();
   }
 }

@@ -17,8 +17,10 @@ import org.cnflows.higgsml.SyntheticGenerator;
 import org.cnflows.higgsml.analysis.EvaluationStage;
 import org.cnflows.higgsml.analysis.HiggsMlAnalysis;
 import org.cnflows.higgsml.analysis.HiggsMlPredictor;
+import org.cnflows.higgsml.analysis.MethodComparison;
 import org.cnflows.higgsml.analysis.TemplateStage;
 import org.cnflows.stats.Fitter;
+import org.cnflows.stats.coverage.HiggsMlScore;
 import org.cnflows.stats.intervals.NeymanBelt;
 import org.cnflows.stats.intervals.ProfileLikelihood;
 import org.cnflows.stats.models.BinnedTemplateNll;
@@ -26,7 +28,8 @@ import org.cnflows.stats.models.BinnedTemplateNll;
 /**
  * The figures of a HiggsML run, as the CNF paper shows them: the coverage plot (Fig. 4 right), the
  * Neyman belt (Fig. 6 right), the score templates as tes varies (Fig. 6 centre), the CNF densities
- * along one feature (Fig. 6 left) and the profile likelihood of one pseudo-experiment.
+ * along one feature (Fig. 6 left), the profile likelihood of one pseudo-experiment, and the
+ * methods' interval width against coverage (Table 2 as a figure).
  */
 final class HiggsMlPlots {
 
@@ -46,6 +49,9 @@ final class HiggsMlPlots {
       HiggsMlAnalysis.Result result, HiggsMlPredictor analysis, double[] observed, Path out) {
     List<Path> files = new ArrayList<>();
     files.add(coverage(result, out.resolve("coverage.png")));
+    if (result.comparison().rows().size() > 1) {
+      files.add(methods(result, out.resolve("methods.png")));
+    }
     files.add(belt(analysis.belt(), out.resolve("belt.png")));
     files.add(
         templates(
@@ -246,5 +252,51 @@ final class HiggsMlPlots {
 
   private static double[] scaled(double[] deltaNll) {
     return Arrays.stream(deltaNll).map(d -> 2 * d).toArray();
+  }
+
+  /**
+   * Mean interval width against coverage per method of the run, with the bootstrap standard
+   * deviation of the width, the paper's Table 2 points and the nominal coverage.
+   */
+  static Path methods(HiggsMlAnalysis.Result result, Path file) {
+    Chart chart =
+        Chart.titled(
+            String.format(
+                Locale.ROOT,
+                "Interval width vs coverage, %d pseudo-experiments at %.1f fb^-1",
+                result.report().pooled().size(),
+                result.config().luminosity()),
+            "coverage",
+            "mean interval width");
+    double top = 0;
+    for (MethodComparison.Row r : result.comparison().rows()) {
+      double w = r.report().pooled().width();
+      double e = r.report().widthBootstrap().std();
+      top = Math.max(top, w + e);
+      chart.errorBars(
+          r.method(),
+          new double[] {r.report().pooled().coverage()},
+          new double[] {w},
+          new double[] {w - e},
+          new double[] {w + e});
+    }
+    for (String method : HiggsMlAnalysis.METHODS) {
+      MethodComparison.Paper p = MethodComparison.PAPER.get(method);
+      if (p == null) {
+        continue;
+      }
+      top = Math.max(top, p.interval());
+      chart.points(
+          "paper, 10 fb^-1: " + p.label(),
+          new double[] {p.coverage()},
+          new double[] {p.interval()});
+    }
+    return chart
+        .dashed(
+            "nominal coverage 0.6827",
+            new double[] {HiggsMlScore.NOMINAL, HiggsMlScore.NOMINAL},
+            new double[] {0, 1.05 * top})
+        .xRange(0, 1)
+        .save(file);
   }
 }

@@ -40,6 +40,7 @@ class HiggsMlCommandTest {
     assertThat(help[1])
         .contains("--preset", "--data", "--out", "--device", "--sets", "--per-set")
         .contains("--luminosity", "--seed", "--belt-check", "smoke", "quick", "paper", "predict")
+        .contains("--methods", "mle-nu", "one-syst")
         .containsPattern("default\\s+quick");
     String[] predictHelp = run("higgsml", "predict", "--help");
     assertThat(predictHelp[1]).contains("--analysis", "DATA", "predict()");
@@ -74,7 +75,8 @@ class HiggsMlCommandTest {
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     assertThat(r[1])
         .contains("[1/6] data: user pool of 1,000 training events")
-        .contains("[6/6] evaluation: 4 pseudo-experiments", "| pooled | 4 |");
+        .contains("[6/6] evaluation: 4 pseudo-experiments", "| pooled | 4 |")
+        .contains("| one-syst |", "| counting |", "| baseline |");
     assertThat(Files.readString(out.resolve("results.md"))).contains("| pooled | 4 |");
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertThat(csv).hasSize(5);
@@ -83,6 +85,11 @@ class HiggsMlCommandTest {
         JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
     assertThat(json.getAsJsonObject("config").get("name").getAsString()).isEqualTo("smoke");
     assertThat(json.getAsJsonArray("outcomes")).hasSize(4);
+    assertThat(json.getAsJsonObject("comparison").getAsJsonArray("rows")).hasSize(4);
+    List<String> methodsCsv = Files.readAllLines(out.resolve("methods.csv"));
+    assertThat(methodsCsv).hasSize(1 + 4 * 4);
+    assertThat(methodsCsv.get(0)).startsWith("method,set,true_mu");
+    assertThat(methodsCsv).anyMatch(l -> l.startsWith("counting,0,"));
     assertThat(Files.readString(out.resolve("response.md")))
         .contains("| tes | background |", "this pool", "2025 sample");
     for (String png :
@@ -92,7 +99,8 @@ class HiggsMlCommandTest {
             "templates-signal.png",
             "templates-ztautau.png",
             "cnf-densities.png",
-            "profile-nll.png")) {
+            "profile-nll.png",
+            "methods.png")) {
       BufferedImage image = ImageIO.read(out.resolve(png).toFile());
       assertThat(image.getWidth()).as(png).isEqualTo(900);
     }

@@ -8,7 +8,6 @@ import java.util.Locale;
 import org.cnflows.common.Json;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.Fitter;
-import org.cnflows.stats.Parameters;
 import org.cnflows.stats.models.BinnedTemplateNll;
 
 /**
@@ -41,13 +40,8 @@ public record Ablation(
   static double[] sigmas(BinnedTemplateNll likelihood) {
     BinnedTemplateNll asimov = likelihood.asimov(likelihood.parameters().initialValues());
     FitResult profiled = Fitter.defaults().fit(asimov);
-    Parameters onlyMu = asimov.parameters();
-    for (String name : onlyMu.names()) {
-      if (!name.equals("mu")) {
-        onlyMu = onlyMu.with(name, q -> q.fixedAt(q.initial()));
-      }
-    }
-    FitResult stat = Fitter.defaults().fit(asimov.withParameters(onlyMu));
+    FitResult stat =
+        Fitter.defaults().fit(asimov.withParameters(Baseline.muOnly(asimov.parameters())));
     for (FitResult fit : List.of(profiled, stat)) {
       if (!fit.status().minimumFound()) {
         throw new IllegalStateException("the ablation's Asimov fit failed: " + fit.status());

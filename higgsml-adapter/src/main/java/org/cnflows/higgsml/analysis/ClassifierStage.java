@@ -140,7 +140,18 @@ public final class ClassifierStage {
       }
       parts.add(inputs(rows, cat, cnfs == null ? null : cnfs.get(cat), 8192));
     }
-    FeatureMatrix training = FeatureMatrix.concat(parts);
+    return train(FeatureMatrix.concat(parts), config, device, listener);
+  }
+
+  /**
+   * Trains the two-headed DNN on prepared inputs (labels, weights and heads set): the path of
+   * {@link #train(Map, Map, Config, Device, TrainingListener)}, and of {@link MleNu}, whose inputs
+   * carry nuisance blocks instead of CNF columns.
+   *
+   * @throws IllegalStateException if training diverged (naming the step)
+   */
+  static Classifier train(
+      FeatureMatrix training, Config config, Device device, TrainingListener listener) {
     Classifier model =
         Classifier.create(
             new Classifier.Architecture(

@@ -5,7 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +27,9 @@ import org.cnflows.stats.coverage.HiggsMlScore;
  * priors, Poisson multiplicities of the test pool's events, the systematics, soft_met included),
  * each turned into a score histogram ({@link TemplateStage#observed}), fitted ({@code mu-hat}) and
  * read off the Neyman belt ({@code p16, p84}) through {@link HiggsMlPredictor}; then coverage, mean
- * width, RMSE and the challenge's score per set and pooled ({@link HiggsMlScore}).
+ * width, RMSE and the challenge's score per set and pooled ({@link HiggsMlScore}). Every
+ * pseudo-experiment is generated once and predicted by each method of the run ({@link Method}), so
+ * all methods are scored on identical data.
  */
 public final class EvaluationStage {
 
@@ -57,7 +62,8 @@ public final class EvaluationStage {
    * @param nuisances its nuisances
    * @param seed the seed of its events (regenerates it through the stage's source)
    * @param events its event count (all jet categories, after the post-selection)
-   * @param prediction mu-hat, p16 and p84, the fit status and where mu-hat lay in the belt
+   * @param predictions per method, in the run's order: mu-hat, p16 and p84, the fit status and
+   *     where mu-hat lay in the belt
    */
   public record Outcome(
       int set,
@@ -65,29 +71,69 @@ public final class EvaluationStage {
       NuisanceParameters nuisances,
       long seed,
       int events,
-      HiggsMlPredictor.Prediction prediction) {
+      Map<String, HiggsMlPredictor.Prediction> predictions) {
 
-    /** Whether [p16, p84] contains the true mu. */
+    /** Copies the predictions, keeping their order. */
+    public Outcome {
+      predictions = Collections.unmodifiableMap(new LinkedHashMap<>(predictions));
+    }
+
+    /** The prediction of the analysis's own method ({@value HiggsMlPredictor#NAME}). */
+    public HiggsMlPredictor.Prediction prediction() {
+      return prediction(HiggsMlPredictor.NAME);
+    }
+
+    /**
+     * The prediction of a method.
+     *
+     * @throws IllegalArgumentException if the method did not predict this pseudo-experiment
+     */
+    public HiggsMlPredictor.Prediction prediction(String method) {
+      HiggsMlPredictor.Prediction p = predictions.get(method);
+      if (p == null) {
+        throw new IllegalArgumentException(
+            "method '" + method + "' was not run; the run's methods: " + predictions.keySet());
+      }
+      return p;
+    }
+
+    /** Whether the analysis's [p16, p84] contains the true mu. */
     public boolean covers() {
-      return prediction.p16() <= trueMu && trueMu <= prediction.p84();
+      return covers(HiggsMlPredictor.NAME);
+    }
+
+    /** Whether a method's [p16, p84] contains the true mu. */
+    public boolean covers(String method) {
+      HiggsMlPredictor.Prediction p = prediction(method);
+      return p.p16() <= trueMu && trueMu <= p.p84();
     }
   }
 
-  /** The outcomes of a run as one JSON document (the stage's product). */
-  record Outcomes(List<Outcome> list) {
-    static final String FILE = "outcomes.json";
+  /**
+   * One method's predictions of every pseudo-experiment of a run, in order (a stage's product).
+   *
+   * @param list per pseudo-experiment, its size and the method's prediction
+   * @param seconds the time the method's {@link Method#predict} calls took, generation excluded
+   */
+  public record Predictions(List<Predicted> list, double seconds) {
+    static final String FILE = "predictions.json";
+
+    /** Copies the list. */
+    public Predictions {
+      list = List.copyOf(list);
+    }
 
     void save(Path directory) throws IOException {
       Files.createDirectories(directory);
       Json.write(directory.resolve(FILE), this);
     }
 
-    static Outcomes load(Path directory) throws IOException {
+    static Predictions load(Path directory) throws IOException {
       return Json.read(
           directory.resolve(FILE),
-          Outcomes.class,
-          "list of pseudo-experiment outcomes",
-          o -> o.list() != null);
+          Predictions.class,
+          "list of pseudo-experiment predictions",
+          p -> p.list() != null);
     }
   }
 
@@ -101,6 +147,8 @@ public final class EvaluationStage {
    * @param linearity the straight line of mu-hat against the true mu
    * @param score the challenge's score of the pooled set
    * @param bootstrap the challenge's final-phase bootstrap of the score over sets (mean, std)
+   * @param coverageBootstrap the same resamples' coverage
+   * @param widthBootstrap the same resamples' mean width
    */
   public record Report(
       HiggsMlScore.Set pooled,
@@ -109,7 +157,9 @@ public final class EvaluationStage {
       double rmse,
       Linearity linearity,
       double score,
-      HiggsMlScore.Bootstrap bootstrap) {}
+      HiggsMlScore.Bootstrap bootstrap,
+      HiggsMlScore.Bootstrap coverageBootstrap,
+      HiggsMlScore.Bootstrap widthBootstrap) {}
 
   /**
    * Where test pseudo-experiments come from: {@link PseudoExperiments#generate} on a weighted pool
@@ -122,55 +172,128 @@ public final class EvaluationStage {
     PseudoExperiment generate(double mu, NuisanceParameters nu, long seed);
   }
 
-  /** Runs every pseudo-experiment, in order of set and index. */
-  public static List<Outcome> run(
-      Source experiments, HiggsMlPredictor analysis, Config config, PrintStream out) {
-    List<PseudoExperiments.Request> requests = new ArrayList<>();
-    List<Integer> setOf = new ArrayList<>();
+  /**
+   * A planned pseudo-experiment.
+   *
+   * @param set its set
+   * @param request its mu, nuisances and seed
+   */
+  record Planned(int set, PseudoExperiments.Request request) {}
+
+  /**
+   * The pseudo-experiments of the settings, in order of set and index: set s draws mu from stream
+   * (seed, s), its pseudo-experiment i the nuisances and the events' seed from (seed, s, i).
+   */
+  static List<Planned> plan(Config config) {
+    List<Planned> planned = new ArrayList<>();
     for (int s = 0; s < config.sets(); s++) {
       double mu = PseudoExperiments.drawMu(Seeds.rng(config.seed(), s));
       for (int i = 0; i < config.perSet(); i++) {
         SplittableRandom rng = Seeds.rng(config.seed(), s, i);
         NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
-        requests.add(new PseudoExperiments.Request(mu, nu, rng.nextLong()));
-        setOf.add(s);
+        planned.add(new Planned(s, new PseudoExperiments.Request(mu, nu, rng.nextLong())));
       }
     }
-    List<Predicted> predicted =
+    return planned;
+  }
+
+  /** Runs every pseudo-experiment with the analysis alone, in order of set and index. */
+  public static List<Outcome> run(
+      Source experiments, HiggsMlPredictor analysis, Config config, PrintStream out) {
+    return outcomes(config, predict(experiments, List.of(analysis), config, out));
+  }
+
+  /**
+   * Generates every pseudo-experiment of the settings once and predicts it with each method.
+   *
+   * @return per method (in the given order), its predictions
+   */
+  public static Map<String, Predictions> predict(
+      Source experiments, List<? extends Method> methods, Config config, PrintStream out) {
+    List<PseudoExperiments.Request> requests = plan(config).stream().map(Planned::request).toList();
+    double[] seconds = new double[methods.size()];
+    List<List<Predicted>> predicted =
         predictAll(
             experiments,
-            analysis,
+            methods,
             requests,
-            new Progress(out, "pseudo-experiments", requests.size()));
+            new Progress(out, "pseudo-experiments", requests.size()),
+            seconds);
+    Map<String, Predictions> byMethod = new LinkedHashMap<>();
+    for (int m = 0; m < methods.size(); m++) {
+      int at = m;
+      byMethod.put(
+          methods.get(m).name(),
+          new Predictions(predicted.stream().map(p -> p.get(at)).toList(), seconds[m]));
+    }
+    return byMethod;
+  }
+
+  /**
+   * The outcomes of the settings' pseudo-experiments from the methods' predictions of them.
+   *
+   * @throws IllegalArgumentException if a method's predictions are not one per pseudo-experiment
+   */
+  public static List<Outcome> outcomes(Config config, Map<String, Predictions> byMethod) {
+    List<Planned> planned = plan(config);
+    byMethod.forEach(
+        (method, p) -> {
+          if (p.list().size() != planned.size()) {
+            throw new IllegalArgumentException(
+                method
+                    + ": "
+                    + p.list().size()
+                    + " predictions for "
+                    + planned.size()
+                    + " pseudo-experiments");
+          }
+        });
     List<Outcome> outcomes = new ArrayList<>();
-    for (int k = 0; k < requests.size(); k++) {
-      PseudoExperiments.Request r = requests.get(k);
+    for (int k = 0; k < planned.size(); k++) {
+      PseudoExperiments.Request r = planned.get(k).request();
+      Map<String, HiggsMlPredictor.Prediction> predictions = new LinkedHashMap<>();
+      int events = -1;
+      for (Map.Entry<String, Predictions> e : byMethod.entrySet()) {
+        Predicted p = e.getValue().list().get(k);
+        predictions.put(e.getKey(), p.prediction());
+        events = p.events();
+      }
       outcomes.add(
-          new Outcome(
-              setOf.get(k),
-              r.mu(),
-              r.nuisances(),
-              r.seed(),
-              predicted.get(k).events(),
-              predicted.get(k).prediction()));
+          new Outcome(planned.get(k).set(), r.mu(), r.nuisances(), r.seed(), events, predictions));
     }
     return outcomes;
   }
 
-  /** A pseudo-experiment's size and what the analysis says of it. */
-  record Predicted(int events, HiggsMlPredictor.Prediction prediction) {}
+  /**
+   * A pseudo-experiment's size and what a method says of it.
+   *
+   * @param events the pseudo-experiment's event count
+   * @param prediction the method's prediction
+   */
+  public record Predicted(int events, HiggsMlPredictor.Prediction prediction) {}
+
+  /** {@link #predictAll(Source, List, List, Progress, double[])} with one method. */
+  static List<Predicted> predictAll(
+      Source source, Method method, List<PseudoExperiments.Request> requests, Progress progress) {
+    return predictAll(source, List.of(method), requests, progress, new double[1]).stream()
+        .map(p -> p.get(0))
+        .toList();
+  }
 
   /**
-   * The predictions of the requested pseudo-experiments, in order. The next pseudo-experiment is
-   * generated on a second thread while the current one is scored (the generator and the systematics
-   * are plain Java, the scoring runs in the engine), so the two overlap; every result depends on
-   * its request alone.
+   * The predictions of the requested pseudo-experiments, in order, each by every method. The next
+   * pseudo-experiment is generated on a second thread while the current one is scored (the
+   * generator and the systematics are plain Java, the scoring runs in the engine), so the two
+   * overlap; every result depends on its request alone.
+   *
+   * @param seconds per method, incremented by the time of its predict calls
    */
-  static List<Predicted> predictAll(
+  static List<List<Predicted>> predictAll(
       Source source,
-      HiggsMlPredictor analysis,
+      List<? extends Method> methods,
       List<PseudoExperiments.Request> requests,
-      Progress progress) {
+      Progress progress,
+      double[] seconds) {
     ExecutorService ahead =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -178,7 +301,7 @@ public final class EvaluationStage {
               t.setDaemon(true);
               return t;
             });
-    List<Predicted> results = new ArrayList<>();
+    List<List<Predicted>> results = new ArrayList<>();
     try {
       Future<PseudoExperiment> next = ahead.submit(() -> generate(source, requests.get(0)));
       for (int k = 0; k < requests.size(); k++) {
@@ -187,7 +310,13 @@ public final class EvaluationStage {
           PseudoExperiments.Request r = requests.get(k + 1);
           next = ahead.submit(() -> generate(source, r));
         }
-        results.add(new Predicted(pe.events().size(), analysis.predict(pe.events())));
+        List<Predicted> each = new ArrayList<>();
+        for (int m = 0; m < methods.size(); m++) {
+          long start = System.nanoTime();
+          each.add(new Predicted(pe.events().size(), methods.get(m).predict(pe.events())));
+          seconds[m] += (System.nanoTime() - start) / 1e9;
+        }
+        results.add(each);
         progress.step();
       }
       return results;
@@ -208,10 +337,19 @@ public final class EvaluationStage {
   }
 
   /**
-   * The report of a run: per set and pooled coverage and width, RMSE, the pooled score and the
-   * bootstrap over sets.
+   * The report of the analysis's own method ({@link #report(List, String, int, long)} of {@value
+   * HiggsMlPredictor#NAME}).
    */
   public static Report report(List<Outcome> outcomes, int bootstrapResamples, long seed) {
+    return report(outcomes, HiggsMlPredictor.NAME, bootstrapResamples, seed);
+  }
+
+  /**
+   * The report of one method: per set and pooled coverage and width, RMSE, the pooled score and the
+   * bootstrap over sets (the same resamples for every method of a seed).
+   */
+  public static Report report(
+      List<Outcome> outcomes, String method, int bootstrapResamples, long seed) {
     List<List<Outcome>> bySet = new ArrayList<>();
     for (Outcome o : outcomes) {
       if (bySet.isEmpty() || bySet.get(bySet.size() - 1).get(0).set() != o.set()) {
@@ -219,17 +357,21 @@ public final class EvaluationStage {
       }
       bySet.get(bySet.size() - 1).add(o);
     }
-    List<HiggsMlScore.Set> sets = bySet.stream().map(EvaluationStage::toSet).toList();
+    List<HiggsMlScore.Set> sets = bySet.stream().map(list -> toSet(list, method)).toList();
     HiggsMlScore.Set pooled = HiggsMlScore.pool(sets);
+    HiggsMlScore.Figures boot =
+        HiggsMlScore.bootstrapFigures(
+            sets, bootstrapResamples, HiggsMlScore.DEFAULT_EPS, Seeds.rng(seed, -1));
     return new Report(
         pooled,
         sets,
-        bySet.stream().map(EvaluationStage::rmse).toList(),
-        rmse(outcomes),
-        Linearity.of(outcomes),
+        bySet.stream().map(list -> rmse(list, method)).toList(),
+        rmse(outcomes, method),
+        Linearity.of(outcomes, method),
         HiggsMlScore.score(pooled, HiggsMlScore.DEFAULT_EPS),
-        HiggsMlScore.bootstrap(
-            sets, bootstrapResamples, HiggsMlScore.DEFAULT_EPS, Seeds.rng(seed, -1)));
+        boot.score(),
+        boot.coverage(),
+        boot.width());
   }
 
   /**
@@ -249,19 +391,19 @@ public final class EvaluationStage {
       return (slope - 1) / slopeError;
     }
 
-    static Linearity of(List<Outcome> outcomes) {
+    static Linearity of(List<Outcome> outcomes, String method) {
       int n = outcomes.size();
       double mx = 0;
       double my = 0;
       for (Outcome o : outcomes) {
         mx += o.trueMu() / n;
-        my += o.prediction().muHat() / n;
+        my += o.prediction(method).muHat() / n;
       }
       double sxx = 0;
       double sxy = 0;
       for (Outcome o : outcomes) {
         sxx += (o.trueMu() - mx) * (o.trueMu() - mx);
-        sxy += (o.trueMu() - mx) * (o.prediction().muHat() - my);
+        sxy += (o.trueMu() - mx) * (o.prediction(method).muHat() - my);
       }
       if (n < 3 || sxx == 0) {
         return new Linearity(Double.NaN, Double.NaN, Double.NaN);
@@ -270,32 +412,32 @@ public final class EvaluationStage {
       double intercept = my - slope * mx;
       double ssr = 0;
       for (Outcome o : outcomes) {
-        double r = o.prediction().muHat() - intercept - slope * o.trueMu();
+        double r = o.prediction(method).muHat() - intercept - slope * o.trueMu();
         ssr += r * r;
       }
       return new Linearity(slope, Math.sqrt(ssr / (n - 2) / sxx), intercept);
     }
   }
 
-  /** The root-mean-square error of mu-hat. */
-  static double rmse(List<Outcome> outcomes) {
+  /** The root-mean-square error of a method's mu-hat. */
+  static double rmse(List<Outcome> outcomes, String method) {
     double se = 0;
     for (Outcome o : outcomes) {
-      double d = o.prediction().muHat() - o.trueMu();
+      double d = o.prediction(method).muHat() - o.trueMu();
       se += d * d;
     }
     return Math.sqrt(se / outcomes.size());
   }
 
-  private static HiggsMlScore.Set toSet(List<Outcome> outcomes) {
+  private static HiggsMlScore.Set toSet(List<Outcome> outcomes, String method) {
     int n = outcomes.size();
     double[] truth = new double[n];
     double[] p16 = new double[n];
     double[] p84 = new double[n];
     for (int i = 0; i < n; i++) {
       truth[i] = outcomes.get(i).trueMu();
-      p16[i] = outcomes.get(i).prediction().p16();
-      p84[i] = outcomes.get(i).prediction().p84();
+      p16[i] = outcomes.get(i).prediction(method).p16();
+      p84[i] = outcomes.get(i).prediction(method).p84();
     }
     return new HiggsMlScore.Set(truth, p16, p84);
   }

@@ -293,6 +293,8 @@ public final class HiggsMlAnalysis {
    * @param shares the training pool's signal and background per jet category
    * @param outcomes every test pseudo-experiment
    * @param report the challenge's figures
+   * @param comparison every method's figures on the same pseudo-experiments (the analysis's own
+   *     first)
    * @param ablation the CNF columns' gain in sigma(mu) (null if the settings have none)
    * @param beltCheck the belt's binned toys against event-level pseudo-experiments (null if the
    *     settings have none)
@@ -305,6 +307,7 @@ public final class HiggsMlAnalysis {
       CategoryShares shares,
       List<EvaluationStage.Outcome> outcomes,
       EvaluationStage.Report report,
+      MethodComparison comparison,
       Ablation ablation,
       BeltCheck.Result beltCheck,
       Map<String, Double> seconds,
@@ -318,10 +321,15 @@ public final class HiggsMlAnalysis {
     }
 
     /**
-     * The results as Markdown: the {@link #table()} and a line with the preset and the stage times.
+     * The results as Markdown: the {@link #table()}, the comparison of methods (if the run had more
+     * than the analysis's own) and a line with the preset and the stage times.
      */
     public String markdown() {
       StringBuilder b = new StringBuilder(table());
+      if (comparison.rows().size() > 1) {
+        b.append("\nMethods on the same pseudo-experiments (the CNF paper's Table 2):\n\n");
+        b.append(comparison.markdown());
+      }
       if (ablation != null) {
         b.append('\n').append(ablation.markdown());
       }
@@ -423,9 +431,24 @@ public final class HiggsMlAnalysis {
   }
 
   /**
+   * Runs the six stages with the analysis's own method only ({@value HiggsMlPredictor#NAME}).
+   *
+   * @see #run(Config, EventTable, Device, PrintStream, Path, String)
+   */
+  public static Result run(
+      Config config, EventTable data, Device device, PrintStream out, Path directory) {
+    return run(config, data, device, out, directory, HiggsMlPredictor.NAME);
+  }
+
+  /** The names of every method a run can compare, in the order of reports. */
+  public static final List<String> METHODS = ComparisonStages.METHODS;
+
+  /**
    * Runs the six stages. With an output directory every stage's product is saved there with its key
    * ({@link StageCache}): a rerun reuses what its settings did not change, and {@link
-   * HiggsMlPredictor#load} reads the trained analysis back.
+   * HiggsMlPredictor#load} reads the trained analysis back. The methods to compare ({@link
+   * #METHODS}) are trained by their own cached stages ({@link ComparisonStages}) and predict the
+   * same pseudo-experiments as the analysis; their figures are {@link Result#comparison()}.
    *
    * @param config the settings
    * @param data the user's events as the one pool (weights = expected events at 10 fb^-1), or null
@@ -433,9 +456,18 @@ public final class HiggsMlAnalysis {
    * @param device where the models live
    * @param out progress and timings
    * @param directory the output directory, or null to keep nothing
+   * @param methods comma-separated names of {@link #METHODS}; the analysis's own ({@value
+   *     HiggsMlPredictor#NAME}) is always run
+   * @throws IllegalArgumentException naming an unknown method
    */
   public static Result run(
-      Config config, EventTable data, Device device, PrintStream out, Path directory) {
+      Config config,
+      EventTable data,
+      Device device,
+      PrintStream out,
+      Path directory,
+      String methods) {
+    List<String> selected = ComparisonStages.select(methods);
     StageCache cache = new StageCache(directory, out);
     Map<String, Double> seconds = new LinkedHashMap<>();
     Set<String> cached = new HashSet<>();
@@ -481,16 +513,16 @@ public final class HiggsMlAnalysis {
             seconds,
             cached);
     String cnfKey = StageCache.key("cnfs", preKey, config.cnf());
-    Supplier<Map<JetCategory, FeatureMatrix>> augmented =
+    Supplier<TrainingSets.Augmented> subsets =
         memoized(
             () ->
                 TrainingSets.augmented(
-                        train.get(),
-                        pre,
-                        config.subsets(),
-                        Math.min(config.eventsPerSubset(), train.get().size()),
-                        config.seed() + 3)
-                    .sets());
+                    train.get(),
+                    pre,
+                    config.subsets(),
+                    Math.min(config.eventsPerSubset(), train.get().size()),
+                    config.seed() + 3));
+    Supplier<Map<JetCategory, FeatureMatrix>> augmented = () -> subsets.get().sets();
     Supplier<EventTable> templatePool =
         memoized(
             () ->
@@ -519,23 +551,37 @@ public final class HiggsMlAnalysis {
           StageCache.key(
               "classifier", cnfKey, config.subsets(), config.eventsPerSubset(), config.dnn());
       Progress dnnProgress = new Progress(out, "DNN steps", config.dnn().steps());
-      try (Classifier dnn =
-          record(
-              "classifier",
-              cache.stage(
+      try (ComparisonStages comparisons =
+              new ComparisonStages(
+                  cache,
+                  config,
+                  pre,
+                  preKey,
+                  dataKey,
+                  subsets,
+                  experiments(config, data),
+                  templatePool,
+                  device,
+                  out,
+                  seconds,
+                  cached);
+          Classifier dnn =
+              record(
                   "classifier",
-                  dnnKey,
-                  () ->
-                      ClassifierStage.train(
-                          augmented.get(),
-                          cnfs,
-                          config.dnn(),
-                          device,
-                          dnnProgress.trainingListener(config.dnn().steps())),
-                  (model, dir) -> model.save(dir),
-                  dir -> Classifier.load(dir, device)),
-              seconds,
-              cached)) {
+                  cache.stage(
+                      "classifier",
+                      dnnKey,
+                      () ->
+                          ClassifierStage.train(
+                              augmented.get(),
+                              cnfs,
+                              config.dnn(),
+                              device,
+                              dnnProgress.trainingListener(config.dnn().steps())),
+                      (model, dir) -> model.save(dir),
+                      dir -> Classifier.load(dir, device)),
+                  seconds,
+                  cached)) {
         out.printf(
             Locale.ROOT,
             "[3/6] classifier: %d sub-datasets, %.1f s%n",
@@ -575,23 +621,7 @@ public final class HiggsMlAnalysis {
                     cache.stage(
                         "ablation",
                         StageCache.key("ablation", templatesKey),
-                        () -> {
-                          try (Classifier without =
-                              ClassifierStage.train(
-                                  augmented.get(),
-                                  null,
-                                  config.dnn(),
-                                  device,
-                                  new Progress(out, "ablation DNN steps", config.dnn().steps())
-                                      .trainingListener(config.dnn().steps()))) {
-                            return Ablation.compare(
-                                templates,
-                                TemplateStage.build(
-                                    templatePool.get(),
-                                    new TemplateStage.Models(pre, null, without),
-                                    config.templates()));
-                          }
-                        },
+                        () -> Ablation.compare(templates, comparisons.plainTemplates()),
                         Ablation::save,
                         Ablation::load),
                     seconds,
@@ -642,22 +672,54 @@ public final class HiggsMlAnalysis {
                         BeltCheck.Result::load),
                     seconds,
                     cached);
+        // ---- the methods compared on the same pseudo-experiments (CNF paper Table 2) ----
+        List<Method> methodList = new ArrayList<>();
+        methodList.add(analysis);
+        Map<String, String> evaluationKeys = new LinkedHashMap<>();
+        evaluationKeys.put(
+            HiggsMlPredictor.NAME,
+            StageCache.key("evaluation", beltKey, dataKey, config.evaluation()));
+        for (String name : selected.subList(1, selected.size())) {
+          methodList.add(comparisons.method(name));
+          evaluationKeys.put(
+              name,
+              StageCache.key(
+                  "evaluation-" + name, comparisons.key(name), dataKey, config.evaluation()));
+        }
+        List<Method> toPredict =
+            methodList.stream()
+                .filter(m -> !cache.has(evaluationStage(m.name()), evaluationKeys.get(m.name())))
+                .toList();
+        Supplier<Map<String, EvaluationStage.Predictions>> predicted =
+            memoized(
+                () -> EvaluationStage.predict(experiments, toPredict, config.evaluation(), out));
+        Map<String, EvaluationStage.Predictions> byMethod = new LinkedHashMap<>();
+        for (Method m : methodList) {
+          byMethod.put(
+              m.name(),
+              record(
+                  evaluationStage(m.name()),
+                  cache.stage(
+                      evaluationStage(m.name()),
+                      evaluationKeys.get(m.name()),
+                      () ->
+                          predicted.get().containsKey(m.name())
+                              ? predicted.get().get(m.name())
+                              : EvaluationStage.predict(
+                                      experiments, List.of(m), config.evaluation(), out)
+                                  .get(m.name()),
+                      EvaluationStage.Predictions::save,
+                      EvaluationStage.Predictions::load),
+                  seconds,
+                  cached));
+        }
+        methodList.subList(1, methodList.size()).forEach(Method::close);
         List<EvaluationStage.Outcome> outcomes =
-            record(
-                    "evaluation",
-                    cache.stage(
-                        "evaluation",
-                        StageCache.key("evaluation", beltKey, dataKey, config.evaluation()),
-                        () ->
-                            new EvaluationStage.Outcomes(
-                                EvaluationStage.run(
-                                    experiments, analysis, config.evaluation(), out)),
-                        EvaluationStage.Outcomes::save,
-                        EvaluationStage.Outcomes::load),
-                    seconds,
-                    cached)
-                .list();
-        EvaluationStage.Report report = EvaluationStage.report(outcomes, 1000, config.seed() + 5);
+            EvaluationStage.outcomes(config.evaluation(), byMethod);
+        MethodComparison comparison =
+            MethodComparison.of(outcomes, byMethod, seconds, 1000, config.seed() + 5);
+        // ---- end of the compared methods ----
+        EvaluationStage.Report report = comparison.row(HiggsMlPredictor.NAME).report();
         out.printf(
             Locale.ROOT,
             "[6/6] evaluation: %d pseudo-experiments at %.2f fb^-1, %.1f s%n",
@@ -665,7 +727,8 @@ public final class HiggsMlAnalysis {
             config.luminosity(),
             seconds.get("evaluation"));
         out.printf(Locale.ROOT, "total wall time of this run: %.1f s%n", lap(t));
-        return new Result(config, shares, outcomes, report, ablated, check, seconds, cached);
+        return new Result(
+            config, shares, outcomes, report, comparison, ablated, check, seconds, cached);
       }
     } finally {
       cnfs.values().forEach(CnfSet::close);
@@ -683,7 +746,8 @@ public final class HiggsMlAnalysis {
         : new SyntheticExperiments(config.luminosity())::generate;
   }
 
-  private static <T> T record(
+  /** The value of a stage, its time and whether it was cached noted in the run's maps. */
+  static <T> T record(
       String name, StageCache.Stage<T> stage, Map<String, Double> seconds, Set<String> cached) {
     seconds.put(name, stage.seconds());
     if (stage.cached()) {
@@ -708,7 +772,13 @@ public final class HiggsMlAnalysis {
     return DataFingerprint.ofColumns(names, columns);
   }
 
-  private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+  /** The stage name of a method's evaluation ("evaluation" for the analysis's own). */
+  private static String evaluationStage(String method) {
+    return method.equals(HiggsMlPredictor.NAME) ? "evaluation" : "evaluation-" + method;
+  }
+
+  /** A supplier that computes its value once, on first use. */
+  static <T> Supplier<T> memoized(Supplier<T> supplier) {
     return new Supplier<>() {
       private T value;
 

@@ -14,6 +14,7 @@ import org.cnflows.higgsml.Preprocessor;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.Fitter;
+import org.cnflows.stats.Parameters;
 import org.cnflows.stats.intervals.Interval;
 import org.cnflows.stats.intervals.NeymanBelt;
 import org.cnflows.stats.models.BinnedTemplateNll;
@@ -33,7 +34,10 @@ import org.cnflows.stats.models.BinnedTemplateNll;
  * }
  * }</pre>
  */
-public final class HiggsMlPredictor implements AutoCloseable {
+public final class HiggsMlPredictor implements Method {
+
+  /** The method's name in comparisons ({@link Method#name()}). */
+  public static final String NAME = "cnf-dnn";
 
   /**
    * What the analysis says of one dataset.
@@ -41,8 +45,10 @@ public final class HiggsMlPredictor implements AutoCloseable {
    * @param muHat the maximum-likelihood signal strength
    * @param p16 the lower end of the 68.27% interval from the belt
    * @param p84 the upper end
-   * @param fit the fit's status (a non-converged fit is reported, never hidden)
-   * @param belt where mu-hat lay relative to the belt ({@link Interval.Status})
+   * @param fit the fit's status (a non-converged fit is reported, never hidden); null for a method
+   *     without a fit (the challenge's counting model)
+   * @param belt where mu-hat lay relative to the belt ({@link Interval.Status}); null for a method
+   *     whose interval does not come from a belt
    * @param events the events in the analysed jet categories that entered the histogram
    * @param expectedEvents what the templates expect there at mu = 1 and nominal nuisances (far from
    *     {@code events}: the dataset is not at the analysis's luminosity)
@@ -62,9 +68,11 @@ public final class HiggsMlPredictor implements AutoCloseable {
     }
   }
 
+  private final String name;
   private final TemplateStage.Models models;
   private final TemplateStage.Templates templates;
   private final BinnedTemplateNll likelihood;
+  private final Parameters fitted;
   private final NeymanBelt belt;
   private final boolean owned;
   private final double expectedTotal;
@@ -75,17 +83,35 @@ public final class HiggsMlPredictor implements AutoCloseable {
    */
   public HiggsMlPredictor(
       TemplateStage.Models models, TemplateStage.Templates templates, NeymanBelt belt) {
-    this(models, templates, belt, false);
+    this(NAME, models, templates, belt, false, false);
   }
 
-  private HiggsMlPredictor(
+  /**
+   * The same fit-and-belt procedure as another method: {@code name}, the models and templates, and
+   * with {@code muOnly} every parameter but mu fixed at its nominal value in the fit ({@link
+   * Baseline}); the caller keeps ownership of the models.
+   */
+  HiggsMlPredictor(
+      String name,
       TemplateStage.Models models,
       TemplateStage.Templates templates,
       NeymanBelt belt,
+      boolean muOnly) {
+    this(name, models, templates, belt, muOnly, false);
+  }
+
+  private HiggsMlPredictor(
+      String name,
+      TemplateStage.Models models,
+      TemplateStage.Templates templates,
+      NeymanBelt belt,
+      boolean muOnly,
       boolean owned) {
+    this.name = name;
     this.models = models;
     this.templates = templates;
     this.likelihood = templates.likelihood();
+    this.fitted = muOnly ? Baseline.muOnly(likelihood.parameters()) : null;
     this.belt = belt;
     this.owned = owned;
     double sum = 0;
@@ -119,9 +145,11 @@ public final class HiggsMlPredictor implements AutoCloseable {
     try {
       Classifier dnn = Classifier.load(directory.resolve("classifier"), device);
       return new HiggsMlPredictor(
+          NAME,
           new TemplateStage.Models(pre, cnfs, dnn),
           TemplateStage.Templates.load(directory.resolve("templates")),
           NeymanBelt.load(directory.resolve("belt")),
+          false,
           true);
     } catch (IOException | RuntimeException e) {
       cnfs.values().forEach(CnfSet::close);
@@ -152,22 +180,23 @@ public final class HiggsMlPredictor implements AutoCloseable {
     }
   }
 
+  /** {@value #NAME}, or the name of the method this predictor serves. */
+  @Override
+  public String name() {
+    return name;
+  }
+
   /**
    * (mu-hat, p16, p84) of a dataset whose weights are event counts (1 for real or pseudo data).
    *
    * @throws IllegalArgumentException if no event falls in an analysed jet category
    */
+  @Override
   public Prediction predict(EventTable events) {
     double[] observed = TemplateStage.observed(events, models, templates.config().bins());
-    double total = 0;
-    for (double n : observed) {
-      total += n;
-    }
-    if (total == 0) {
-      throw new IllegalArgumentException(
-          "none of the " + events.size() + " events is in jet category 1 or >= 2: nothing to fit");
-    }
-    FitResult fit = Fitter.defaults().fit(likelihood.withObserved(observed));
+    double total = Method.analysedEvents(observed, events.size());
+    BinnedTemplateNll data = likelihood.withObserved(observed);
+    FitResult fit = Fitter.defaults().fit(fitted == null ? data : data.withParameters(fitted));
     Interval interval = belt.invert(fit.value("mu"));
     return new Prediction(
         interval.estimate(),

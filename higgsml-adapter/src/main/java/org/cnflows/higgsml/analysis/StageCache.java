@@ -107,6 +107,26 @@ public final class StageCache {
   }
 
   /**
+   * Whether the output directory holds a finished product of the stage with this key (one that
+   * {@link #stage} would load, unless it no longer loads).
+   */
+  public boolean has(String name, String key) {
+    Path dir = directory(name);
+    if (dir == null || !Files.exists(dir.resolve(MANIFEST))) {
+      return false;
+    }
+    try {
+      return key.equals(manifest(dir).key());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Manifest manifest(Path dir) throws IOException {
+    return Json.read(dir.resolve(MANIFEST), Manifest.class, "stage manifest", x -> x.key() != null);
+  }
+
+  /**
    * A stage's product: loaded when its directory holds a product of the same key, else produced,
    * saved and its manifest written.
    */
@@ -115,9 +135,7 @@ public final class StageCache {
     Path dir = directory(name);
     try {
       if (dir != null && Files.exists(dir.resolve(MANIFEST))) {
-        Manifest m =
-            Json.read(
-                dir.resolve(MANIFEST), Manifest.class, "stage manifest", x -> x.key() != null);
+        Manifest m = manifest(dir);
         if (m.key().equals(key)) {
           try {
             T value = loader.load(dir);

@@ -96,7 +96,12 @@ public final class TrainingSets {
               + "] (the pool's size)");
     }
     Map<JetCategory, List<FeatureMatrix>> parts = new EnumMap<>(JetCategory.class);
-    ANALYSIS_CATEGORIES.forEach(c -> parts.put(c, new ArrayList<>()));
+    Map<JetCategory, List<Integer>> subsetOf = new EnumMap<>(JetCategory.class);
+    ANALYSIS_CATEGORIES.forEach(
+        c -> {
+          parts.put(c, new ArrayList<>());
+          subsetOf.put(c, new ArrayList<>());
+        });
     List<NuisanceParameters> drawn = new ArrayList<>();
     for (int k = 0; k < subsets; k++) {
       SplittableRandom rng = Seeds.rng(seed, k);
@@ -106,12 +111,19 @@ public final class TrainingSets {
       SystematicsResult shifted = Systematics.apply(pool.select(rows), nu, rng);
       for (JetCategory cat : ANALYSIS_CATEGORIES) {
         String what = "sub-dataset " + k + " (" + nu + ")";
-        parts.get(cat).add(balanced(pre.transform(shifted.events(), cat), cat, what));
+        FeatureMatrix rowsOfK = balanced(pre.transform(shifted.events(), cat), cat, what);
+        parts.get(cat).add(rowsOfK);
+        for (int i = 0; i < rowsOfK.size(); i++) {
+          subsetOf.get(cat).add(k);
+        }
       }
     }
     Map<JetCategory, FeatureMatrix> sets = new EnumMap<>(JetCategory.class);
+    Map<JetCategory, int[]> rowSubsets = new EnumMap<>(JetCategory.class);
     parts.forEach((cat, list) -> sets.put(cat, FeatureMatrix.concat(list)));
-    return new Augmented(sets, drawn);
+    subsetOf.forEach(
+        (cat, list) -> rowSubsets.put(cat, list.stream().mapToInt(Integer::intValue).toArray()));
+    return new Augmented(sets, drawn, rowSubsets);
   }
 
   /**
@@ -119,14 +131,18 @@ public final class TrainingSets {
    *
    * @param sets per kept category, the rows of every sub-dataset
    * @param nuisances the nuisances of each sub-dataset, in order
+   * @param subsetOf per kept category, the sub-dataset of each row of {@code sets}
    */
   public record Augmented(
-      Map<JetCategory, FeatureMatrix> sets, List<NuisanceParameters> nuisances) {
+      Map<JetCategory, FeatureMatrix> sets,
+      List<NuisanceParameters> nuisances,
+      Map<JetCategory, int[]> subsetOf) {
 
     /** Copies the collections. */
     public Augmented {
       sets = Map.copyOf(sets);
       nuisances = List.copyOf(nuisances);
+      subsetOf = Map.copyOf(subsetOf);
     }
   }
 

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the generator ({@link SyntheticExperiments}). With templates from 3000 events per process and
  * pseudo-experiments resampled from another 12,000 (each event repeated about 8 times), the two
  * samples' fluctuations in the signal-like bins differed by more than the signal and mu-hat ran to
- * its bound in 6 of 8 pseudo-experiments (coverage 0 before, 7 of 8 after).
+ * its bound in 6 of 8 pseudo-experiments (coverage 0 before, 7 of 8 after). A rerun adds the
+ * comparison methods (their smoke test: each predicts every pseudo-experiment), and a third run
+ * with fewer methods reuses their cached stages.
  */
 class AnalysisPipelineTest {
 
@@ -62,7 +64,8 @@ class AnalysisPipelineTest {
     assertThat(again.outcomes()).isEqualTo(result.outcomes());
     assertThat(again.table()).isEqualTo(result.table());
 
-    // a rerun in the output directory with other test sets reuses every stage before them
+    // a rerun in the output directory with other test sets and the comparison methods reuses
+    // every stage of the analysis before them; every method predicts the same pseudo-experiments
     ByteArrayOutputStream rerunLog = new ByteArrayOutputStream();
     HiggsMlAnalysis.Result rerun =
         HiggsMlAnalysis.run(
@@ -70,16 +73,51 @@ class AnalysisPipelineTest {
             null,
             Device.cpu(),
             new PrintStream(rerunLog, true, StandardCharsets.UTF_8),
-            dir);
+            dir,
+            "one-syst, counting,baseline");
     assertThat(rerun.cached())
         .containsExactlyInAnyOrder("data", "cnfs", "classifier", "templates", "belt");
     assertThat(rerunLog.toString(StandardCharsets.UTF_8))
         .contains("evaluation: settings changed since");
     assertThat(rerun.outcomes()).hasSize(4);
-    assertThat(rerun.outcomes().get(0)).isEqualTo(result.outcomes().get(0));
+    assertThat(rerun.outcomes().get(0).prediction()).isEqualTo(first(result).prediction());
+    assertThat(rerun.outcomes().get(0).seed()).isEqualTo(first(result).seed());
+    assertThat(rerun.comparison().rows())
+        .extracting(MethodComparison.Row::method)
+        .containsExactly("cnf-dnn", "baseline", "counting", "one-syst");
+    for (EvaluationStage.Outcome o : rerun.outcomes()) {
+      for (HiggsMlPredictor.Prediction p : o.predictions().values()) {
+        assertThat(p.muHat()).isFinite();
+        assertThat(p.p16()).isLessThanOrEqualTo(p.p84());
+      }
+      assertThat(o.prediction("baseline").belt()).isNotNull();
+      assertThat(o.prediction("counting").fit()).isNull();
+      assertThat(o.prediction("one-syst").fit()).isNotNull();
+    }
+    for (MethodComparison.Row row : rerun.comparison().rows()) {
+      long hits = rerun.outcomes().stream().filter(o -> o.covers(row.method())).count();
+      assertThat(row.report().pooled().coverage()).isEqualTo(hits / 4.0);
+      assertThat(row.seconds()).isGreaterThanOrEqualTo(row.predictSeconds()).isPositive();
+    }
+    assertThat(rerun.markdown()).contains("| counting |", "Baseline MLE for mu only: -11.152");
+
+    // one method fewer: everything, its evaluation included, is reused
+    HiggsMlAnalysis.Result third =
+        HiggsMlAnalysis.run(
+            config.withEvaluation(2, 2),
+            null,
+            Device.cpu(),
+            new PrintStream(new ByteArrayOutputStream()),
+            dir,
+            "counting");
+    assertThat(third.cached())
+        .contains("plain-classifier", "counting", "evaluation", "evaluation-counting")
+        .doesNotContain("plain-templates", "baseline-belt");
+    assertThat(third.outcomes().get(3).prediction("counting"))
+        .isEqualTo(rerun.outcomes().get(3).prediction("counting"));
 
     // the saved analysis predicts what the evaluation scored
-    EvaluationStage.Outcome first = result.outcomes().get(0);
+    EvaluationStage.Outcome first = first(result);
     try (HiggsMlPredictor saved = HiggsMlPredictor.load(dir, Device.cpu())) {
       HiggsMlPredictor.Prediction p =
           saved.predict(
@@ -88,5 +126,9 @@ class AnalysisPipelineTest {
                   .events());
       assertThat(p).isEqualTo(first.prediction());
     }
+  }
+
+  private static EvaluationStage.Outcome first(HiggsMlAnalysis.Result result) {
+    return result.outcomes().get(0);
   }
 }

@@ -13,21 +13,29 @@ import org.cnflows.higgsml.SyntheticGenerator;
 /**
  * The analysis's trained models at a tiny scale for tests of the later stages' mechanics: 1500
  * synthetic events per process, CNFs of 2 couplings of width 16 (60 steps), a 2 x 32 DNN on 4
- * sub-datasets of 2000 events (200 steps). Closing it closes the models.
+ * sub-datasets of 2000 events (200 steps); or the same DNN without CNFs (the comparison methods').
+ * Closing it closes the models.
  */
 final class TinyModels implements AutoCloseable {
   final EventTable pool;
   final TemplateStage.Models models;
 
   TinyModels(long seed) {
+    this(seed, true);
+  }
+
+  /** The tiny models, with the CNFs and their columns or (withCnfs false) without. */
+  TinyModels(long seed, boolean withCnfs) {
     pool = SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(seed, 1500));
     Preprocessor pre = Preprocessor.fit(pool);
     Map<JetCategory, CnfSet> cnfs =
-        CnfStage.train(
-            TrainingSets.nominal(pool, pre),
-            new CnfStage.Config(2, 16, 1, 60, 256, 1e-3, 5),
-            Device.cpu(),
-            TrainingListener.NONE);
+        withCnfs
+            ? CnfStage.train(
+                TrainingSets.nominal(pool, pre),
+                new CnfStage.Config(2, 16, 1, 60, 256, 1e-3, 5),
+                Device.cpu(),
+                TrainingListener.NONE)
+            : null;
     Classifier dnn;
     try {
       dnn =
@@ -38,7 +46,9 @@ final class TinyModels implements AutoCloseable {
               Device.cpu(),
               TrainingListener.NONE);
     } catch (RuntimeException e) {
-      cnfs.values().forEach(CnfSet::close);
+      if (cnfs != null) {
+        cnfs.values().forEach(CnfSet::close);
+      }
       throw e;
     }
     models = new TemplateStage.Models(pre, cnfs, dnn);
@@ -47,6 +57,8 @@ final class TinyModels implements AutoCloseable {
   @Override
   public void close() {
     models.dnn().close();
-    models.cnfs().values().forEach(CnfSet::close);
+    if (models.cnfs() != null) {
+      models.cnfs().values().forEach(CnfSet::close);
+    }
   }
 }

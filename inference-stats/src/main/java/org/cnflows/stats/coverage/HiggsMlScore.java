@@ -142,13 +142,31 @@ public final class HiggsMlScore {
   /** The final-phase bootstrap over sets (see the class Javadoc). */
   public static Bootstrap bootstrap(
       List<Set> sets, int resamples, double eps, RandomGenerator rng) {
+    return bootstrapFigures(sets, resamples, eps, rng).score();
+  }
+
+  /**
+   * The bootstrap of {@link #bootstrap} with the coverage and the width of each resample beside its
+   * score.
+   *
+   * @param score the score over resamples
+   * @param coverage the resamples' average per-set coverage
+   * @param width the resamples' average per-set mean width
+   */
+  public record Figures(Bootstrap score, Bootstrap coverage, Bootstrap width) {}
+
+  /**
+   * The final-phase bootstrap over sets of the score, the coverage and the width (the same
+   * resamples, drawn from {@code rng} as {@link #bootstrap} draws them).
+   */
+  public static Figures bootstrapFigures(
+      List<Set> sets, int resamples, double eps, RandomGenerator rng) {
     Checks.positive("resamples", resamples);
     if (sets.isEmpty()) {
       throw new IllegalArgumentException("no sets");
     }
     int k = sets.size();
-    double sum = 0;
-    double sumSq = 0;
+    double[][] sums = new double[3][2];
     for (int r = 0; r < resamples; r++) {
       double c = 0;
       double w = 0;
@@ -159,12 +177,18 @@ public final class HiggsMlScore {
         w += s.width();
         n += s.size();
       }
-      double v = score(c / k, w / k, n, eps);
-      sum += v;
-      sumSq += v * v;
+      double[] v = {score(c / k, w / k, n, eps), c / k, w / k};
+      for (int f = 0; f < 3; f++) {
+        sums[f][0] += v[f];
+        sums[f][1] += v[f] * v[f];
+      }
     }
-    double mean = sum / resamples;
-    return new Bootstrap(mean, Math.sqrt(Math.max(0, sumSq / resamples - mean * mean)));
+    Bootstrap[] b = new Bootstrap[3];
+    for (int f = 0; f < 3; f++) {
+      double mean = sums[f][0] / resamples;
+      b[f] = new Bootstrap(mean, Math.sqrt(Math.max(0, sums[f][1] / resamples - mean * mean)));
+    }
+    return new Figures(b[0], b[1], b[2]);
   }
 
   /**
