@@ -43,15 +43,8 @@ public final class Baseline {
   public static NeymanBelt belt(BinnedTemplateNll model, BeltStage.Config config) {
     Parameters fitted = muOnly(model.parameters());
     int mu = fitted.indexOf("mu");
-    return NeymanBelt.build(
-        new NeymanBelt.Config(
-            config.muGrid(),
-            config.toys(),
-            config.cl(),
-            NeymanBelt.Ordering.CENTRAL,
-            50,
-            config.seed(),
-            config.threads()),
+    return BeltStage.build(
+        config,
         (trueMu, rng) -> {
           double[] theta = fitted.initialValues();
           theta[mu] = trueMu;

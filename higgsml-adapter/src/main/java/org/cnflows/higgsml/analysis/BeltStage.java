@@ -46,6 +46,20 @@ public final class BeltStage {
   public static NeymanBelt build(BinnedTemplateNll model, Config config) {
     Parameters parameters = model.parameters();
     int mu = parameters.indexOf("mu");
+    return build(
+        config,
+        (trueMu, rng) -> {
+          double[] theta = drawNuisances(parameters, rng);
+          theta[mu] = trueMu;
+          return NeymanBelt.Estimate.of(Fitter.defaults().fit(model.poissonToy(theta, rng)), "mu");
+        });
+  }
+
+  /**
+   * The belt of any estimator of mu on these settings (central ordering): the one place where the
+   * analysis's settings become a {@link NeymanBelt.Config}.
+   */
+  static NeymanBelt build(Config config, NeymanBelt.Estimator estimator) {
     return NeymanBelt.build(
         new NeymanBelt.Config(
             config.muGrid(),
@@ -56,11 +70,7 @@ public final class BeltStage {
             config.seed(),
             config.threads(),
             NeymanBelt.DEFAULT_MAX_FAILURE_FRACTION),
-        (trueMu, rng) -> {
-          double[] theta = drawNuisances(parameters, rng);
-          theta[mu] = trueMu;
-          return NeymanBelt.Estimate.of(Fitter.defaults().fit(model.poissonToy(theta, rng)), "mu");
-        });
+        estimator);
   }
 
   /**

@@ -377,8 +377,8 @@ public final class MleNu implements Method {
    */
   NeymanBelt belt(
       EvaluationStage.Source experiments, double[] grid, int toys, long seed, Progress progress) {
-    return NeymanBelt.build(
-        new NeymanBelt.Config(grid, toys, 0.6827, NeymanBelt.Ordering.CENTRAL, 50, seed, 1),
+    return BeltStage.build(
+        new BeltStage.Config(grid, toys, 0.6827, seed, 1),
         (mu, rng) -> {
           NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
           FitResult fit = fit(experiments.generate(mu, nu, rng.nextLong()).events()).result();
