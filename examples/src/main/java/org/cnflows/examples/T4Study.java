@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.cnflows.common.Directories;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Seeds;
 import org.cnflows.examples.plots.Chart;
@@ -784,10 +785,8 @@ final class T4Study {
 
   /** Removes the bootstrap's saved DOI (a temporary directory of a few files). */
   private static void deleteQuietly(Path dir) {
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      Directories.deleteRecursively(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the bootstrap's temporary " + dir, e);
     }

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
+import org.cnflows.common.Directories;
 
 /**
  * The real 1000-event sample of the FAIR Universe HiggsML Uncertainty Challenge that ships inside
@@ -61,11 +61,8 @@ public final class HiggsMlSamples {
 
   /** Deletes the temporary directory and its files, or leaves them for the JVM's exit. */
   private static void deleteQuietly(Path dir) {
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Files.deleteIfExists(f);
-      }
-      Files.deleteIfExists(dir);
+    try {
+      Directories.deleteRecursively(dir);
     } catch (IOException e) {
       dir.toFile().deleteOnExit();
     }

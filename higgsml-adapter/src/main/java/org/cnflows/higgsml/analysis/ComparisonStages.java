@@ -339,7 +339,12 @@ final class ComparisonStages implements AutoCloseable {
     return stage(
         PLAIN_TEMPLATES,
         plainTemplatesKey,
-        () -> TemplateStage.build(templatePool.get(), plainModels(), config.templates()),
+        () ->
+            TemplateStage.build(
+                templatePool.get(),
+                plainModels(),
+                config.templates(),
+                new Progress(out, "no-CNF template grid points", config.templates().points())),
         TemplateStage.Templates::save,
         TemplateStage.Templates::load);
   }

@@ -10,10 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.cnflows.common.Json;
 import org.cnflows.common.Seeds;
 import org.cnflows.higgsml.NuisanceParameters;
@@ -294,42 +290,20 @@ public final class EvaluationStage {
       List<PseudoExperiments.Request> requests,
       Progress progress,
       double[] seconds) {
-    ExecutorService ahead =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "pseudo-experiment generator");
-              t.setDaemon(true);
-              return t;
-            });
-    List<List<Predicted>> results = new ArrayList<>();
-    try {
-      Future<PseudoExperiment> next = ahead.submit(() -> generate(source, requests.get(0)));
-      for (int k = 0; k < requests.size(); k++) {
-        PseudoExperiment pe = next.get();
-        if (k + 1 < requests.size()) {
-          PseudoExperiments.Request r = requests.get(k + 1);
-          next = ahead.submit(() -> generate(source, r));
-        }
-        List<Predicted> each = new ArrayList<>();
-        for (int m = 0; m < methods.size(); m++) {
-          long start = System.nanoTime();
-          each.add(new Predicted(pe.events().size(), methods.get(m).predict(pe.events())));
-          seconds[m] += (System.nanoTime() - start) / 1e9;
-        }
-        results.add(each);
-        progress.step();
-      }
-      return results;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while generating pseudo-experiments", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r
-          ? r
-          : new IllegalStateException("pseudo-experiment generation failed", e.getCause());
-    } finally {
-      ahead.shutdownNow();
-    }
+    return Ahead.map(
+        requests,
+        r -> generate(source, r),
+        (r, pe) -> {
+          List<Predicted> each = new ArrayList<>();
+          for (int m = 0; m < methods.size(); m++) {
+            long start = System.nanoTime();
+            each.add(new Predicted(pe.events().size(), methods.get(m).predict(pe.events())));
+            seconds[m] += (System.nanoTime() - start) / 1e9;
+          }
+          progress.step();
+          return each;
+        },
+        "pseudo-experiment generator");
   }
 
   private static PseudoExperiment generate(Source source, PseudoExperiments.Request r) {

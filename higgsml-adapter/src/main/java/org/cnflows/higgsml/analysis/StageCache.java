@@ -9,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.stream.Stream;
+import org.cnflows.common.Directories;
 import org.cnflows.common.Json;
 import org.cnflows.common.Provenance;
 import org.cnflows.flows.EngineInfo;
@@ -157,7 +156,7 @@ public final class StageCache {
       T value = producer.produce();
       double seconds = (System.nanoTime() - start) / 1e9;
       if (dir != null) {
-        deleteRecursively(dir);
+        Directories.deleteRecursively(dir);
         saver.save(value, dir);
         Json.write(
             dir.resolve(MANIFEST),
@@ -166,17 +165,6 @@ public final class StageCache {
       return new Stage<>(value, seconds, false);
     } catch (IOException e) {
       throw new UncheckedIOException("stage " + name + " in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -263,23 +263,30 @@ public final class TemplateStage {
     int points = config.points();
     List<double[][]> histograms = new ArrayList<>();
     present.forEach(p -> histograms.add(new double[points][]));
-    int g = 0;
+    List<NuisanceParameters> grid = new ArrayList<>();
     for (double jes : config.jes()) {
       for (double tes : config.tes()) {
         for (double softMet : config.softMet()) {
-          NuisanceParameters nu = new NuisanceParameters(tes, jes, softMet, 1, 1, 1);
-          EventTable shifted =
-              Systematics.apply(pool, nu, new SplittableRandom(SOFT_MET_SEED)).events();
-          Map<PhysicsProcess, double[]> byProcess = histograms(shifted, models, config.bins());
-          for (int k = 0; k < present.size(); k++) {
-            histograms.get(k)[g] =
-                byProcess.getOrDefault(present.get(k), new double[2 * config.bins()]);
-          }
-          g++;
-          if (progress != null) {
-            progress.step();
-          }
+          grid.add(new NuisanceParameters(tes, jes, softMet, 1, 1, 1));
         }
+      }
+    }
+    List<Map<PhysicsProcess, double[]>> byPoint =
+        Ahead.map(
+            grid,
+            nu -> Systematics.apply(pool, nu, new SplittableRandom(SOFT_MET_SEED)).events(),
+            (nu, shifted) -> {
+              Map<PhysicsProcess, double[]> h = histograms(shifted, models, config.bins());
+              if (progress != null) {
+                progress.step();
+              }
+              return h;
+            },
+            "template systematics");
+    for (int g = 0; g < points; g++) {
+      for (int k = 0; k < present.size(); k++) {
+        histograms.get(k)[g] =
+            byPoint.get(g).getOrDefault(present.get(k), new double[2 * config.bins()]);
       }
     }
     return new Templates(config, present, histograms);
