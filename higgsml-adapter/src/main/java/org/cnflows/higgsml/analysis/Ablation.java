@@ -14,9 +14,9 @@ import org.cnflows.stats.models.BinnedTemplateNll;
  * Whether the CNF columns help: the same DNN (same sub-datasets, settings and seed) trained with
  * and without the CNFs' log p columns, each turned into templates on the same pool and grid, and
  * compared by the expected uncertainty of mu on the Asimov dataset at mu = 1 with the nuisances at
- * nominal: sigma(mu) from the Hessian with jes, tes and the normalizations profiled, and with them
- * fixed. The smaller sigma, the more the classifier separates signal from background where the
- * systematics leave it alone.
+ * nominal: sigma(mu) from the Hessian with jes, tes, soft_met and the normalizations profiled, and
+ * with them fixed. The smaller sigma, the more the classifier separates signal from background
+ * where the systematics leave it alone.
  *
  * @param sigmaWith profiled sigma(mu) with the CNF columns
  * @param sigmaWithout profiled sigma(mu) without them

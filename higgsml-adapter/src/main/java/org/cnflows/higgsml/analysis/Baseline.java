@@ -9,11 +9,11 @@ import org.cnflows.stats.models.BinnedTemplateNll;
  * The CNF paper's "baseline MLE for mu only" (Elsharkawy and Kahn 2025, Sec. 6.3, Table 2): the
  * two-headed DNN trained on the same perturbed sub-datasets but without the CNF columns ({@link
  * ClassifierStage#train} with no CNFs), its score templates built like the analysis's ({@link
- * TemplateStage#build}), and a binned likelihood in mu alone: jes, tes and the normalizations are
- * fixed at their nominal values. Its Neyman belt is built from toys at nominal nuisances, so it
- * knows only the statistical spread of mu-hat; when the nuisances of the data vary, mu-hat moves by
- * more than the belt allows and the intervals under-cover (the paper measured 0.431). This is the
- * method's point: it shows what ignoring the systematics costs.
+ * TemplateStage#build}), and a binned likelihood in mu alone: jes, tes, soft_met and the
+ * normalizations are fixed at their nominal values. Its Neyman belt is built from toys at nominal
+ * nuisances, so it knows only the statistical spread of mu-hat; when the nuisances of the data
+ * vary, mu-hat moves by more than the belt allows and the intervals under-cover (the paper measured
+ * 0.431). This is the method's point: it shows what ignoring the systematics costs.
  */
 public final class Baseline {
 

@@ -16,12 +16,12 @@ import org.cnflows.higgsml.PseudoExperiments;
 
 /**
  * Whether the belt's binned toys behave like real pseudo-experiments. The belt ({@link BeltStage})
- * draws its toys from the templates, which carry jes, tes and the normalizations but not soft_met
- * and not the events' own fluctuations; here, at a few true mu, event-level pseudo-experiments with
- * all six nuisances from their priors are fitted the same way and the 16% and 84% quantiles of
- * their mu-hat are compared with the belt's band at that mu. Agreement means each belt edge lies
- * inside the 95% confidence interval of the matching event-level quantile (from the order
- * statistics of the sample).
+ * draws its toys from the templates, which carry the six nuisances but not the templates' own Monte
+ * Carlo fluctuations nor anything the templates miss; here, at a few true mu, event-level
+ * pseudo-experiments with all six nuisances from their priors are fitted the same way and the 16%
+ * and 84% quantiles of their mu-hat are compared with the belt's band at that mu. Agreement means
+ * each belt edge lies inside the 95% confidence interval of the matching event-level quantile (from
+ * the order statistics of the sample).
  */
 public final class BeltCheck {
 

@@ -13,8 +13,8 @@ import org.cnflows.stats.models.BinnedTemplateNll;
  * of mu-hat. At each mu of a grid, toys are drawn from the binned model with every nuisance of the
  * model drawn from its challenge prior (clipped to the prior's range and to the template grid),
  * fitted by maximum likelihood, and the central {@code cl} band of mu-hat becomes the belt; so the
- * construction profiles the nuisances implicitly. The binned toys carry the nuisances the model has
- * (jes, tes and the background normalizations); soft_met acts on events only and is not in them.
+ * construction profiles the nuisances implicitly. The binned toys carry the nuisances the model
+ * has: jes, tes, soft_met and the background normalizations, i.e. all six.
  */
 public final class BeltStage {
 
