@@ -111,7 +111,9 @@ public final class DerivedFeatures {
       float x = lx + hx;
       float y = ly + hy;
       float z = lz + hz;
-      mVis[i] = (float) Math.sqrt(e * e - x * x - y * y - z * z);
+      // guarded like mT and m_jj: for a nearly collinear pair of nearly massless momenta float32
+      // rounding can make e^2 < |p|^2 (1 event in the 7.4 million of a 10 fb^-1 template pool)
+      mVis[i] = sqrtGuarded(e * e - x * x - y * y - z * z);
       float sx = hx + lx + mx;
       float sy = hy + ly + my;
       ptH[i] = (float) Math.sqrt(sx * sx + sy * sy);

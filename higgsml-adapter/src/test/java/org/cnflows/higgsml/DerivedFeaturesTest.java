@@ -35,6 +35,32 @@ class DerivedFeaturesTest {
    */
   private static final double MASS_SQUARE_ULPS = 8;
 
+  /**
+   * A lepton and a hadronic tau flying the same way: their visible mass is 0 up to float32
+   * rounding, which can make e^2 - |p|^2 negative; the mass must stay finite and non-negative (an
+   * unguarded square root gave NaN, which the preprocessing refuses).
+   */
+  @Test
+  void theVisibleMassOfCollinearMasslessPairsIsFiniteAndNonNegative() {
+    EventTable t = TestData.sample2025().copy();
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    for (int i = 0; i < t.size(); i++) {
+      float eta = (float) rng.nextDouble(-2.5, 2.5);
+      float phi = (float) rng.nextDouble(-Math.PI, Math.PI);
+      t.column(Columns.PRI_LEP_ETA)[i] = eta;
+      t.column(Columns.PRI_HAD_ETA)[i] = eta;
+      t.column(Columns.PRI_LEP_PHI)[i] = phi;
+      t.column(Columns.PRI_HAD_PHI)[i] = phi;
+      t.column(Columns.PRI_LEP_PT)[i] = (float) rng.nextDouble(20, 200);
+      t.column(Columns.PRI_HAD_PT)[i] = (float) rng.nextDouble(20, 200);
+    }
+    DerivedFeatures.compute(t);
+    for (float m : t.column(Columns.DER_MASS_VIS)) {
+      // 0 up to sqrt(ulp(E^2)) of float32, E up to 400 GeV x cosh(2.5)
+      assertThat(m).isFinite().isGreaterThanOrEqualTo(0f).isLessThan(2f);
+    }
+  }
+
   @Test
   void recomputingFromPrimaryReproducesTheOfficialValuesOnTheRealSample() {
     EventTable stored = TestData.sample2025();
