@@ -81,7 +81,8 @@ final class ComparisonStages implements AutoCloseable {
    * @param cache the run's output directory
    * @param config the run's settings
    * @param pre the preprocessor
-   * @param preKey the preprocessor's stage key
+   * @param preKey the key of the DNNs' training events (the preprocessor's stage key and the half
+   *     of the pool they come from)
    * @param dataKey the key of the template pool and luminosity
    * @param augmented the DNN's augmented training sub-datasets
    * @param experiments where pseudo-experiments come from (the mle-nu belt's toys)

@@ -513,15 +513,20 @@ public final class HiggsMlAnalysis {
                 Preprocessor::load),
             seconds,
             cached);
-    String cnfKey = StageCache.key("cnfs", preKey, config.cnf());
+    // the CNFs' log p are inputs of the DNNs, so the two are trained on disjoint halves of the
+    // pool: on the events a flow was fitted to its log p is higher than on new events, and a DNN
+    // trained on those events learns a relation that the templates' and the data's events break
+    String cnfKey = StageCache.key("cnfs", preKey, CNF_HALF, config.cnf());
+    String dnnPoolKey = StageCache.key(preKey, DNN_HALF);
+    Supplier<EventTable> dnnEvents = memoized(() -> half(train.get(), 1));
     Supplier<TrainingSets.Augmented> subsets =
         memoized(
             () ->
                 TrainingSets.augmented(
-                    train.get(),
+                    dnnEvents.get(),
                     pre,
                     config.subsets(),
-                    Math.min(config.eventsPerSubset(), train.get().size()),
+                    Math.min(config.eventsPerSubset(), dnnEvents.get().size()),
                     config.seed() + 3));
     Supplier<Map<JetCategory, FeatureMatrix>> augmented = () -> subsets.get().sets();
     Supplier<EventTable> templatePool =
@@ -538,7 +543,7 @@ public final class HiggsMlAnalysis {
                 cnfKey,
                 () ->
                     CnfStage.train(
-                        TrainingSets.nominal(train.get(), pre),
+                        TrainingSets.nominal(half(train.get(), 0), pre),
                         config.cnf(),
                         device,
                         cnfProgress.trainingListener(config.cnf().steps())),
@@ -550,14 +555,19 @@ public final class HiggsMlAnalysis {
       out.printf(Locale.ROOT, "[2/6] CNFs: 8 flows, %.1f s%n", seconds.get("cnfs"));
       String dnnKey =
           StageCache.key(
-              "classifier", cnfKey, config.subsets(), config.eventsPerSubset(), config.dnn());
+              "classifier",
+              cnfKey,
+              dnnPoolKey,
+              config.subsets(),
+              config.eventsPerSubset(),
+              config.dnn());
       Progress dnnProgress = new Progress(out, "DNN steps", config.dnn().steps());
       try (ComparisonStages comparisons =
               new ComparisonStages(
                   cache,
                   config,
                   pre,
-                  preKey,
+                  dnnPoolKey,
                   dataKey,
                   subsets,
                   experiments(config, data),
@@ -791,6 +801,18 @@ public final class HiggsMlAnalysis {
         return value;
       }
     };
+  }
+
+  /** The half of the training pool the CNFs are trained on (even rows). */
+  static final String CNF_HALF = "CNFs: even rows of the training pool";
+
+  /** The half the DNNs' sub-datasets are drawn from (odd rows). */
+  static final String DNN_HALF = "DNNs: odd rows of the training pool";
+
+  /** The rows of a table with the given parity (0: even, 1: odd). */
+  static EventTable half(EventTable events, int parity) {
+    return events.select(
+        java.util.stream.IntStream.iterate(parity, i -> i < events.size(), i -> i + 2).toArray());
   }
 
   /**
