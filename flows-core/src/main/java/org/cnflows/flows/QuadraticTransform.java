@@ -58,7 +58,7 @@ public record QuadraticTransform(double bound, double minDerivative)
     Coefficients q = coefficients(params);
     NDArray d0 = q.d0(), d1 = q.d1(), c = q.c(), a = q.a(), b = q.b();
     NDArray uc = u.clip(-bound, bound);
-    NDArray tailSlope = NDArrays.where(u.gt(0), d1, d0);
+    NDArray tailSlope = NDArrays.where(u.gt(Scalars.of(u, 0)), d1, d0);
     NDArray y = Scalars.times(a, 0.5).mul(uc).add(b).mul(uc).add(c).add(tailSlope.mul(u.sub(uc)));
     NDArray logSlope = a.mul(uc).add(b).log();
     return new Transformed(y, logSlope.sum(new int[] {1}));
