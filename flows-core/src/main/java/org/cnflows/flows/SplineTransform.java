@@ -2,6 +2,7 @@ package org.cnflows.flows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.cnflows.flows.internal.Positive;
@@ -74,7 +75,7 @@ public record SplineTransform(
     Shape edge = new Shape(logits.getShape().get(0), logits.getShape().get(1), 1);
     NDArray zeros = logits.getManager().zeros(edge, logits.getDataType());
     NDArray ones = logits.getManager().ones(edge, logits.getDataType());
-    NDArray inner = cumulative.get(":, :, 0:" + (bins - 1));
+    NDArray inner = Slices.widths(cumulative, 2, bins - 1, 1).get(0);
     return Scalars.times(
             NDArrays.concat(new ai.djl.ndarray.NDList(zeros, inner, ones), 2), 2 * bound)
         .sub(Scalars.of(logits, bound));
@@ -88,15 +89,16 @@ public record SplineTransform(
   }
 
   private Bin bin(NDArray params, NDArray value, boolean byHeight) {
-    NDArray xk = knots(params.get(":, :, 0:" + bins), minBinWidth);
-    NDArray yk = knots(params.get(":, :, " + bins + ":" + 2 * bins), minBinHeight);
-    NDArray inner = Positive.derivative(params.get(":, :, " + 2 * bins + ":"), minDerivative);
+    NDList parts = Slices.widths(params, 2, bins, bins, bins - 1);
+    NDArray xk = knots(parts.get(0), minBinWidth);
+    NDArray yk = knots(parts.get(1), minBinHeight);
+    NDArray inner = Positive.derivative(parts.get(2), minDerivative);
     Shape edge = new Shape(params.getShape().get(0), params.getShape().get(1), 1);
     NDArray one = params.getManager().ones(edge, params.getDataType());
     NDArray dk = NDArrays.concat(new ai.djl.ndarray.NDList(one, inner, one), 2);
 
     NDArray knots = byHeight ? yk : xk;
-    NDArray innerKnots = knots.get(":, :, 1:" + bins);
+    NDArray innerKnots = Slices.widths(knots, 2, 1, bins - 1, 1).get(1);
     NDArray index =
         value.expandDims(2).gte(innerKnots).toType(DataType.INT64, false).sum(new int[] {2});
     NDArray at = index.expandDims(2);
