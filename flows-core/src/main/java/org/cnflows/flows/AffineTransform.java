@@ -29,15 +29,15 @@ public record AffineTransform(double scaleClamp) implements ElementwiseTransform
 
   @Override
   public Transformed forward(NDArray u, NDArray params) {
-    NDArray s = softClamp(params.get(":, :, 0"), scaleClamp);
-    NDArray t = params.get(":, :, 1");
-    return new Transformed(u.mul(s.exp()).add(t), s.sum(new int[] {1}));
+    NDArray[] p = Slices.perFeature(params);
+    NDArray s = softClamp(p[0], scaleClamp);
+    return new Transformed(u.mul(s.exp()).add(p[1]), s.sum(new int[] {1}));
   }
 
   @Override
   public Transformed inverse(NDArray y, NDArray params) {
-    NDArray s = softClamp(params.get(":, :, 0"), scaleClamp);
-    NDArray t = params.get(":, :, 1");
-    return new Transformed(y.sub(t).mul(s.neg().exp()), s.sum(new int[] {1}).neg());
+    NDArray[] p = Slices.perFeature(params);
+    NDArray s = softClamp(p[0], scaleClamp);
+    return new Transformed(y.sub(p[1]).mul(s.neg().exp()), s.sum(new int[] {1}).neg());
   }
 }

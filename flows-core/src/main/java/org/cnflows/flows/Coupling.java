@@ -85,8 +85,19 @@ public final class Coupling extends Bijection {
   }
 
   private Transformed apply(NDArray x, NDArray context, boolean forward) {
-    NDArray first = split == 0 ? null : x.get(":, 0:" + split);
-    NDArray second = split == dim() ? null : x.get(":, " + split + ":");
+    NDArray first;
+    NDArray second;
+    if (split == 0) {
+      first = null;
+      second = x;
+    } else if (split == dim()) {
+      first = x;
+      second = null;
+    } else {
+      NDList halves = Slices.widths(x, 1, split, dim() - split);
+      first = halves.get(0);
+      second = halves.get(1);
+    }
     NDArray identity = transformFirst ? second : first;
     NDArray changing = transformFirst ? first : second;
     NDArray theta = parameters(identity, context);

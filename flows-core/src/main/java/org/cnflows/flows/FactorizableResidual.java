@@ -3,6 +3,8 @@ package org.cnflows.flows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The factorizable normalizing-flow layer of Valsecchi, Donega and Wallny (arXiv 2602.13184, Fig.
@@ -113,27 +115,34 @@ public final class FactorizableResidual extends Bijection {
    */
   NDArray parameters(NDArray x, NDArray context) {
     int conditioning = contextDim() - nuisances;
-    NDArray condition = conditioning == 0 ? null : context.get(":, 0:" + conditioning);
-    NDArray nu = context.get(":, " + conditioning + ":");
+    int first = conditioning == 0 ? 0 : 1;
+    long[] widths = new long[first + nuisances];
+    Arrays.fill(widths, 1);
+    if (first == 1) {
+      widths[0] = conditioning;
+    }
+    NDList columns = Slices.widths(context, 1, widths);
+    NDArray condition = first == 0 ? null : columns.get(0);
+    List<NDArray> nu = columns.subList(first, columns.size());
     NDArray s = null;
     NDArray t = null;
     for (int k = 0; k < nuisances; k++) {
-      NDArray nuK = nu.get(":, " + k + ":" + (k + 1));
+      NDArray nuK = nu.get(k);
       NDArray powers = NDArrays.concat(new NDList(nuK, damped(nuK.square())), 1).expandDims(1);
       NDArray out = single[k].apply(x, condition);
-      NDArray sK = out.get(":, :, 0:2").mul(powers).sum(new int[] {2});
-      NDArray tK = out.get(":, :, 2:4").mul(powers).sum(new int[] {2});
+      NDList halves = Slices.widths(out, 2, 2, 2);
+      NDArray sK = halves.get(0).mul(powers).sum(new int[] {2});
+      NDArray tK = halves.get(1).mul(powers).sum(new int[] {2});
       s = s == null ? sK : s.add(sK);
       t = t == null ? tK : t.add(tK);
     }
     for (int p = 0; p < pairs.length; p++) {
       int k = pairIndices[p][0];
       int l = pairIndices[p][1];
-      NDArray product =
-          damped(nu.get(":, " + k + ":" + (k + 1)).mul(nu.get(":, " + l + ":" + (l + 1))));
-      NDArray out = pairs[p].apply(x, condition);
-      s = s.add(out.get(":, :, 0").mul(product));
-      t = t.add(out.get(":, :, 1").mul(product));
+      NDArray product = damped(nu.get(k).mul(nu.get(l)));
+      NDArray[] out = Slices.perFeature(pairs[p].apply(x, condition));
+      s = s.add(out[0].mul(product));
+      t = t.add(out[1].mul(product));
     }
     return NDArrays.stack(new NDList(s, t), 2);
   }

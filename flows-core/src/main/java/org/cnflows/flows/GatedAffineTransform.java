@@ -31,10 +31,12 @@ public record GatedAffineTransform(double scaleClamp) implements ElementwiseTran
   }
 
   private NDArray[] slopeAndShift(NDArray params) {
-    NDArray s = AffineTransform.softClamp(params.get(":, :, 0"), scaleClamp);
-    NDArray g = ai.djl.nn.Activation.sigmoid(params.get(":, :, 2"));
-    NDArray slope = g.mul(s.exp().sub(1)).add(1);
-    NDArray shift = g.mul(params.get(":, :, 1"));
+    NDArray[] p = Slices.perFeature(params);
+    NDArray s = AffineTransform.softClamp(p[0], scaleClamp);
+    NDArray g = ai.djl.nn.Activation.sigmoid(p[2]);
+    NDArray one = Scalars.of(s, 1);
+    NDArray slope = g.mul(s.exp().sub(one)).add(one);
+    NDArray shift = g.mul(p[1]);
     return new NDArray[] {slope, shift};
   }
 

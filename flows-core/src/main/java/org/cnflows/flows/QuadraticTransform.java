@@ -43,14 +43,11 @@ public record QuadraticTransform(double bound, double minDerivative)
   private record Coefficients(NDArray d0, NDArray d1, NDArray c, NDArray a, NDArray b) {}
 
   private Coefficients coefficients(NDArray params) {
-    NDArray d0 = Positive.derivative(params.get(":, :, 0"), minDerivative);
-    NDArray d1 = Positive.derivative(params.get(":, :, 1"), minDerivative);
+    NDArray[] p = Slices.perFeature(params);
+    NDArray d0 = Positive.derivative(p[0], minDerivative);
+    NDArray d1 = Positive.derivative(p[1], minDerivative);
     return new Coefficients(
-        d0,
-        d1,
-        params.get(":, :, 2"),
-        Scalars.over(d1.sub(d0), 2 * bound),
-        Scalars.over(d0.add(d1), 2));
+        d0, d1, p[2], Scalars.over(d1.sub(d0), 2 * bound), Scalars.over(d0.add(d1), 2));
   }
 
   @Override
@@ -58,7 +55,7 @@ public record QuadraticTransform(double bound, double minDerivative)
     Coefficients q = coefficients(params);
     NDArray d0 = q.d0(), d1 = q.d1(), c = q.c(), a = q.a(), b = q.b();
     NDArray uc = u.clip(-bound, bound);
-    NDArray tailSlope = NDArrays.where(u.gt(0), d1, d0);
+    NDArray tailSlope = NDArrays.where(u.gt(Scalars.of(u, 0)), d1, d0);
     NDArray y = Scalars.times(a, 0.5).mul(uc).add(b).mul(uc).add(c).add(tailSlope.mul(u.sub(uc)));
     NDArray logSlope = a.mul(uc).add(b).log();
     return new Transformed(y, logSlope.sum(new int[] {1}));

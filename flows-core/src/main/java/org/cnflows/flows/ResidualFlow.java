@@ -125,7 +125,10 @@ public final class ResidualFlow implements Trainable {
    */
   public NDArray logProbTrusted(NDArray x, NDArray context) {
     Transformed r = transform(x, context);
-    NDArray baseContext = base.contextDim() == 0 ? null : context.get(":, 0:" + base.contextDim());
+    NDArray baseContext =
+        base.contextDim() == 0
+            ? null
+            : Slices.widths(context, 1, base.contextDim(), nuisances()).get(0);
     return base.logProbTrusted(r.value(), baseContext).add(r.logDet());
   }
 

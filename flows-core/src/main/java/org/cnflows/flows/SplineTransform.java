@@ -2,6 +2,7 @@ package org.cnflows.flows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.cnflows.flows.internal.Positive;
@@ -67,15 +68,17 @@ public record SplineTransform(
 
   /** Knot positions -B = k_0 < ... < k_K = B from softmax logits, shape (N, d, K + 1). */
   private NDArray knots(NDArray logits, double minFraction) {
-    NDArray fractions = Scalars.times(logits.softmax(2), 1 - minFraction * bins).add(minFraction);
+    NDArray fractions =
+        Scalars.times(logits.softmax(2), 1 - minFraction * bins)
+            .add(Scalars.of(logits, minFraction));
     NDArray cumulative = fractions.cumSum(2);
     Shape edge = new Shape(logits.getShape().get(0), logits.getShape().get(1), 1);
     NDArray zeros = logits.getManager().zeros(edge, logits.getDataType());
     NDArray ones = logits.getManager().ones(edge, logits.getDataType());
-    NDArray inner = cumulative.get(":, :, 0:" + (bins - 1));
+    NDArray inner = Slices.widths(cumulative, 2, bins - 1, 1).get(0);
     return Scalars.times(
             NDArrays.concat(new ai.djl.ndarray.NDList(zeros, inner, ones), 2), 2 * bound)
-        .sub(bound);
+        .sub(Scalars.of(logits, bound));
   }
 
   /** The bin geometry gathered at each input's bin. */
@@ -86,19 +89,20 @@ public record SplineTransform(
   }
 
   private Bin bin(NDArray params, NDArray value, boolean byHeight) {
-    NDArray xk = knots(params.get(":, :, 0:" + bins), minBinWidth);
-    NDArray yk = knots(params.get(":, :, " + bins + ":" + 2 * bins), minBinHeight);
-    NDArray inner = Positive.derivative(params.get(":, :, " + 2 * bins + ":"), minDerivative);
+    NDList parts = Slices.widths(params, 2, bins, bins, bins - 1);
+    NDArray xk = knots(parts.get(0), minBinWidth);
+    NDArray yk = knots(parts.get(1), minBinHeight);
+    NDArray inner = Positive.derivative(parts.get(2), minDerivative);
     Shape edge = new Shape(params.getShape().get(0), params.getShape().get(1), 1);
     NDArray one = params.getManager().ones(edge, params.getDataType());
     NDArray dk = NDArrays.concat(new ai.djl.ndarray.NDList(one, inner, one), 2);
 
     NDArray knots = byHeight ? yk : xk;
-    NDArray innerKnots = knots.get(":, :, 1:" + bins);
+    NDArray innerKnots = Slices.widths(knots, 2, 1, bins - 1, 1).get(1);
     NDArray index =
         value.expandDims(2).gte(innerKnots).toType(DataType.INT64, false).sum(new int[] {2});
     NDArray at = index.expandDims(2);
-    NDArray next = at.add(1);
+    NDArray next = at.add(Scalars.of(at, 1));
     NDArray x0 = xk.gather(at, 2).squeeze(2);
     NDArray y0 = yk.gather(at, 2).squeeze(2);
     return new Bin(
@@ -113,25 +117,25 @@ public record SplineTransform(
   /** log dy/du at theta in the bin. */
   private static NDArray logSlope(Bin b, NDArray theta) {
     NDArray s = b.slope();
-    NDArray t1 = theta.mul(theta.neg().add(1));
+    NDArray t1 = theta.mul(theta.neg().add(Scalars.of(theta, 1)));
     NDArray denominator = b.d1().add(b.d0()).sub(Scalars.times(s, 2)).mul(t1).add(s);
     NDArray numerator =
         b.d1()
             .mul(theta.square())
             .add(Scalars.times(s, 2).mul(t1))
-            .add(b.d0().mul(theta.neg().add(1).square()))
+            .add(b.d0().mul(theta.neg().add(Scalars.of(theta, 1)).square()))
             .mul(s.square());
     return numerator.log().sub(Scalars.times(denominator.log(), 2));
   }
 
   @Override
   public Transformed forward(NDArray u, NDArray params) {
-    NDArray inside = u.gte(-bound).logicalAnd(u.lte(bound));
+    NDArray inside = u.gte(Scalars.of(u, -bound)).logicalAnd(u.lte(Scalars.of(u, bound)));
     NDArray uc = u.clip(-bound, bound);
     Bin b = bin(params, uc, false);
     NDArray s = b.slope();
     NDArray theta = uc.sub(b.x()).div(b.w());
-    NDArray t1 = theta.mul(theta.neg().add(1));
+    NDArray t1 = theta.mul(theta.neg().add(Scalars.of(theta, 1)));
     NDArray numerator = b.h().mul(s.mul(theta.square()).add(b.d0().mul(t1)));
     NDArray denominator = b.d1().add(b.d0()).sub(Scalars.times(s, 2)).mul(t1).add(s);
     NDArray y = b.y().add(numerator.div(denominator));
@@ -143,7 +147,7 @@ public record SplineTransform(
 
   @Override
   public Transformed inverse(NDArray y, NDArray params) {
-    NDArray inside = y.gte(-bound).logicalAnd(y.lte(bound));
+    NDArray inside = y.gte(Scalars.of(y, -bound)).logicalAnd(y.lte(Scalars.of(y, bound)));
     NDArray yc = y.clip(-bound, bound);
     Bin b = bin(params, yc, true);
     NDArray s = b.slope();
@@ -155,7 +159,7 @@ public record SplineTransform(
     NDArray discriminant = Scalars.atLeast(qb.square().sub(Scalars.times(qa.mul(qc), 4)), 0);
     // q = -(b + sign(b) sqrt(disc)) / 2 adds terms of equal sign; the root in [0, 1] is c / q for
     // b >= 0 and q / a for b < 0. Unused branches divide by 1 so their gradients stay finite.
-    NDArray nonNegative = qb.gte(0);
+    NDArray nonNegative = qb.gte(Scalars.of(qb, 0));
     NDArray root = discriminant.sqrt();
     NDArray q = Scalars.times(NDArrays.where(nonNegative, qb.add(root), qb.sub(root)), -0.5);
     NDArray one = q.onesLike();

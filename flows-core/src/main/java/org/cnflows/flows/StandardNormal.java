@@ -32,7 +32,7 @@ public final class StandardNormal {
   /** log N(z; 0, I) for each row of z (shape (N, D)). */
   public NDArray logProb(NDArray z) {
     return Scalars.times(z.square().sum(new int[] {1}), -0.5)
-        .sub(0.5 * dim * Math.log(2 * Math.PI));
+        .sub(Scalars.of(z, 0.5 * dim * Math.log(2 * Math.PI)));
   }
 
   /**

@@ -5,6 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -29,6 +36,29 @@ public final class FlowTesting {
       }
       array.set(values);
     }
+  }
+
+  /**
+   * The comma-separated fields of each line of a test resource, skipping comment lines ({@code #}).
+   */
+  public static List<String[]> csvRows(String resource) throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    try (InputStream in = FlowTesting.class.getResourceAsStream(resource);
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (!line.startsWith("#")) {
+          rows.add(line.split(","));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** |actual - expected|, relative to |expected| above 1. */
+  public static double deviation(double actual, double expected) {
+    return Math.abs(actual - expected) / Math.max(1, Math.abs(expected));
   }
 
   /** An (n, d) array of N(0, sigma^2) values. */

@@ -6,11 +6,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,30 +48,18 @@ class SplineReferenceTest {
 
   private static Map<List<Double>, List<Row>> read() throws IOException {
     Map<List<Double>, List<Row>> byConfig = new LinkedHashMap<>();
-    try (InputStream in = SplineReferenceTest.class.getResourceAsStream("/spline_reference.csv");
-        BufferedReader reader =
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.startsWith("#")) {
-          continue;
-        }
-        double[] v = Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray();
-        float[] params = new float[v.length - 10];
-        for (int i = 0; i < params.length; i++) {
-          params[i] = (float) v[10 + i];
-        }
-        List<Double> config = List.of(v[0], v[1], v[2], v[3], v[4]);
-        byConfig
-            .computeIfAbsent(config, k -> new ArrayList<>())
-            .add(new Row(v[5], v[6], v[7], v[8], v[9], params));
+    for (String[] fields : FlowTesting.csvRows("/spline_reference.csv")) {
+      double[] v = Arrays.stream(fields).mapToDouble(Double::parseDouble).toArray();
+      float[] params = new float[v.length - 10];
+      for (int i = 0; i < params.length; i++) {
+        params[i] = (float) v[10 + i];
       }
+      List<Double> config = List.of(v[0], v[1], v[2], v[3], v[4]);
+      byConfig
+          .computeIfAbsent(config, k -> new ArrayList<>())
+          .add(new Row(v[5], v[6], v[7], v[8], v[9], params));
     }
     return byConfig;
-  }
-
-  private static double deviation(double actual, double expected) {
-    return Math.abs(actual - expected) / Math.max(1, Math.abs(expected));
   }
 
   @Test
@@ -111,18 +95,20 @@ class SplineReferenceTest {
         for (int r = 0; r < n; r++) {
           Row row = rows.get(r);
           String where = c + " row " + r + ": " + row;
-          assertThat(deviation(y[r], row.y())).as("y, %s", where).isLessThan(TOLERANCE);
-          assertThat(deviation(ld[r], row.logDet())).as("log det, %s", where).isLessThan(TOLERANCE);
+          assertThat(FlowTesting.deviation(y[r], row.y())).as("y, %s", where).isLessThan(TOLERANCE);
+          assertThat(FlowTesting.deviation(ld[r], row.logDet()))
+              .as("log det, %s", where)
+              .isLessThan(TOLERANCE);
           // An error e in y moves the inverse by e / slope: compare the backward error.
           double slope = row.slopeAtInverse();
-          assertThat(deviation(x[r], row.xInverse()) * Math.min(1, slope))
+          assertThat(FlowTesting.deviation(x[r], row.xInverse()) * Math.min(1, slope))
               .as("inverse times slope, %s", where)
               .isLessThan(TOLERANCE);
-          assertThat(deviation(-ldInv[r], ldAtX[r]))
+          assertThat(FlowTesting.deviation(-ldInv[r], ldAtX[r]))
               .as("inverse log det = -forward log det at the inverse, %s", where)
               .isLessThan(TOLERANCE);
           if (slope >= WELL_CONDITIONED) {
-            assertThat(deviation(ldInv[r], row.logDetInverse()))
+            assertThat(FlowTesting.deviation(ldInv[r], row.logDetInverse()))
                 .as("inverse log det, %s", where)
                 .isLessThan(INVERSE_LOG_DET_TOLERANCE);
           }

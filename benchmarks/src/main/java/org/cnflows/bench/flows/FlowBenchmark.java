@@ -39,8 +39,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * Batches per second of log-density evaluation, the inverse pass (sampling direction) and Adam
  * training steps, for each layer type (a flow of 4 such layers, conditioners 2 x 64) and for the
- * CNF paper's 30-layer stack ({@link Flows#contrastivePaper}). Events per second = batch x score;
- * each iteration also prints its events/s as a fraction of the flow's {@link GemmBound}.
+ * CNF paper's 30-layer stack ({@link Flows#contrastivePaper}); {@code -p flow=quick} (not in the
+ * default matrix) is the HiggsML analysis's quick-preset CNF, {@code Flows.gatedQuadratic(dim, 0,
+ * 4, 32, 2)}. Events per second = batch x score; each iteration also prints its events/s as a
+ * fraction of the flow's {@link GemmBound}.
  *
  * <p>Example: {@code java -jar benchmarks/target/benchmarks.jar FlowBenchmark -p flow=paper -p
  * batch=1024 -p dim=28}; {@code -p device=gpu} on a machine with a GPU (built with {@code -P
@@ -112,6 +114,9 @@ public class FlowBenchmark {
   static Flow.Builder build(String name, int dim) {
     if (name.equals("paper")) {
       return Flows.contrastivePaper(dim, 0);
+    }
+    if (name.equals("quick")) {
+      return Flows.gatedQuadratic(dim, 0, 4, 32, 2);
     }
     Flow.Builder b = Flow.builder().setDim(dim);
     for (int i = 0; i < 4; i++) {

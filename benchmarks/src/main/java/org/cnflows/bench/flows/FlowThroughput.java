@@ -23,7 +23,8 @@ import org.cnflows.flows.TrainingListener;
  * reached. The flows are those of {@link FlowBenchmark} ({@code paper}: the CNF paper's 30-layer
  * stack); the log-density is {@link Flow#logProbTrusted} on one uploaded batch read back to the
  * host, the training step {@link Trainer#step} on maximum likelihood (batches drawn from 8 batches
- * of standard normal rows). After a warm-up window, each of 3 windows is preceded by a GEMM-bound
+ * of standard normal rows); {@code quick} is the HiggsML analysis's quick-preset CNF (4 couplings,
+ * conditioners 2 x 32). After a warm-up window, each of 3 windows is preceded by a GEMM-bound
  * measurement; the figures are the medians of the rates, the bounds and the per-window fractions.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar org.cnflows.bench.flows.FlowThroughput [flow

@@ -2,6 +2,7 @@ package org.cnflows.flows.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import org.cnflows.flows.Scalars;
 
 /** Maps unconstrained parameters to derivatives bounded below, equal to 1 at zero. */
 public final class Positive {
@@ -16,7 +17,7 @@ public final class Positive {
    */
   public static NDArray derivative(NDArray raw, double minimum) {
     double shift = Math.log(Math.expm1(1 - minimum));
-    return Activation.softPlus(raw.add(shift)).add(minimum);
+    return Activation.softPlus(raw.add(Scalars.of(raw, shift))).add(Scalars.of(raw, minimum));
   }
 
   /** Checks that a lower bound is in [0, upper). */
