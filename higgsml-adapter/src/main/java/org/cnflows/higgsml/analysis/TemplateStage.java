@@ -99,8 +99,8 @@ public final class TemplateStage {
     }
 
     /**
-     * Evenly spaced axes from {@code low} to {@code high} for jes and tes, soft_met on {@link
-     * #SOFT_MET_AXIS}.
+     * Evenly spaced axes from {@code low} to {@code high} for jes and tes, soft_met at 0, 1, 2, 3.5
+     * and 5 GeV.
      */
     public static Config square(double low, double high, int points, int bins, double muMax) {
       double[] axis = evenly(low, high, points);
@@ -121,7 +121,7 @@ public final class TemplateStage {
      * response grows fastest (measured on the quick preset: mu-hat +0.12 from 0 to 1 GeV, +0.3 from
      * 1 to 3, +1.3 from 3 to 5).
      */
-    public static final double[] SOFT_MET_AXIS = {0, 1, 2, 3.5, 5};
+    private static final double[] SOFT_MET_AXIS = {0, 1, 2, 3.5, 5};
 
     /** The number of grid points. */
     public int points() {
