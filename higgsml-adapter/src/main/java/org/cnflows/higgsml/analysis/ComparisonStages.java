@@ -278,7 +278,9 @@ final class ComparisonStages implements AutoCloseable {
               plainTemplatesKey,
               config.beltGrid(),
               config.beltToys(),
-              config.seed());
+              config.seed(),
+              BeltStage.ORDERING,
+              config.templates().muRange());
       case CountingModel.NAME -> StageCache.key(COUNTING, plainKey, dataKey);
       case OneSystematicModel.NAME ->
           StageCache.key(
@@ -296,7 +298,8 @@ final class ComparisonStages implements AutoCloseable {
               mleNuConfig(),
               config.beltGrid(),
               config.beltToys(),
-              config.seed());
+              config.seed(),
+              BeltStage.ORDERING);
       default -> throw unknown(method);
     };
   }
