@@ -2,7 +2,6 @@ package org.cnflows.higgsml.analysis;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,7 +125,6 @@ public final class BeltCheck {
     }
 
     void save(Path directory) throws IOException {
-      Files.createDirectories(directory);
       Json.write(directory.resolve(FILE), this);
     }
 

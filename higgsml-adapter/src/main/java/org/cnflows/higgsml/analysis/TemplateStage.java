@@ -1,7 +1,6 @@
 package org.cnflows.higgsml.analysis;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -199,7 +198,6 @@ public final class TemplateStage {
 
     /** Writes the templates as JSON into the directory (created if needed). */
     public void save(Path directory) throws IOException {
-      Files.createDirectories(directory);
       Json.write(directory.resolve(FILE), this);
     }
 
