@@ -575,7 +575,7 @@ public final class MleNu implements Method {
      * The calibration of {@code method} from its template pool's background.
      *
      * @throws IllegalArgumentException if the pool has no background event in the analysed
-     *     categories
+     *     categories (from {@link #prepare})
      */
     static Calibration of(MleNu method) {
       EventTable pool = method.templatePool;
@@ -597,13 +597,6 @@ public final class MleNu implements Method {
         EventTable shifted =
             Systematics.apply(background, block(new double[] {tes, jes}), new SplittableRandom(0))
                 .events();
-        if (shifted.size() == 0) {
-          throw new IllegalArgumentException(
-              "mle-nu calibration: no background event of the template pool passes at tes = "
-                  + tes
-                  + ", jes = "
-                  + jes);
-        }
         Prepared prepared = method.prepare(shifted);
         Moments moments = Moments.of(method.rowGradients(prepared, tes, jes), prepared.weights());
         double[] grad = moments.mean();

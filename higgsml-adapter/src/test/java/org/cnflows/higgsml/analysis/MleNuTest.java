@@ -110,6 +110,22 @@ class MleNuTest {
   }
 
   @Test
+  void rowGradientMomentsAreTheWeightedMeanAndTheCovarianceOfThatMean() {
+    double[][] g = {{1, 3}, {2, 6}};
+    for (float w : new float[] {1, 3}) {
+      MleNu.Moments m = MleNu.Moments.of(g, new float[] {w, w});
+      assertThat(m.mean()).containsExactly(2, 4);
+      // row variances 1 and 4, covariance 2, over the effective number of rows, 2
+      assertThat(m.covariance()[0]).containsExactly(0.5, 1);
+      assertThat(m.covariance()[1]).containsExactly(1, 2);
+    }
+    // a row of weight 3 against 1: mean (2.5, 5), effective rows 16 / 10
+    MleNu.Moments m = MleNu.Moments.of(g, new float[] {1, 3});
+    assertThat(m.mean()).containsExactly(2.5, 5);
+    assertThat(m.covariance()[0][0]).isCloseTo(0.75 / 1.6, within(1e-12));
+  }
+
+  @Test
   void nuHatRecoversAnInjectedTesAndJesOnBackgroundOnlyData() {
     // a background-rich calibration pool (100k Z -> tau tau): its own statistical error enters
     // nu-hat's error and is of the order of the data's at this size
