@@ -309,6 +309,9 @@ final class ComparisonStages implements AutoCloseable {
               mleNuClassifierKey,
               dataKey,
               mleNuConfig(),
+              MleNu.CALIBRATION_POINTS,
+              MleNu.STEP,
+              MleNu.SEARCH,
               config.beltGrid(),
               config.beltToys(),
               config.seed());
