@@ -32,8 +32,12 @@ public final class Json {
 
   private Json() {}
 
-  /** Writes a value as pretty-printed JSON, replacing the file. */
+  /** Writes a value as pretty-printed JSON, replacing the file and creating its directory. */
   public static void write(Path file, Object value) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
     Files.writeString(file, GSON.toJson(value), StandardCharsets.UTF_8);
   }
 

@@ -214,7 +214,7 @@ class StatsReliabilityTest {
     assertThatThrownBy(
             () ->
                 new NeymanBelt.Config(
-                    new double[] {0, 1, 2}, 1, 0.6827, NeymanBelt.Ordering.CENTRAL, 20, 3, 1))
+                    new double[] {0, 1, 2}, 1, 0.6827, NeymanBelt.Ordering.CENTRAL, 3, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "toys = 1 too few for cl = 0.6827: each tail (1 - cl)/2 must hold a toy, so toys >= 7");
@@ -225,7 +225,7 @@ class StatsReliabilityTest {
   void anEstimatorReturningNanNamesMuToyAndValue() {
     NeymanBelt.Config config =
         new NeymanBelt.Config(
-            new double[] {0, 1, 2}, 7, 0.6827, NeymanBelt.Ordering.LIKELIHOOD_RATIO, 20, 3, 1);
+            new double[] {0, 1, 2}, 7, 0.6827, NeymanBelt.Ordering.LIKELIHOOD_RATIO, 3, 1);
     assertThatThrownBy(
             () ->
                 NeymanBelt.build(

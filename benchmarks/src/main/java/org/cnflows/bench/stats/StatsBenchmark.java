@@ -61,7 +61,6 @@ public class StatsBenchmark {
             1000,
             0.6827,
             NeymanBelt.Ordering.CENTRAL,
-            100,
             7,
             Runtime.getRuntime().availableProcessors());
   }

@@ -1,7 +1,6 @@
 package org.cnflows.higgsml.analysis;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +68,6 @@ public record Ablation(
   }
 
   void save(Path directory) throws IOException {
-    Files.createDirectories(directory);
     Json.write(directory.resolve(FILE), this);
   }
 

@@ -2,7 +2,6 @@ package org.cnflows.higgsml.analysis;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,10 +17,14 @@ import org.cnflows.higgsml.PseudoExperiments;
  * Whether the belt's binned toys behave like real pseudo-experiments. The belt ({@link BeltStage})
  * draws its toys from the templates, which carry the six nuisances but not the templates' own Monte
  * Carlo fluctuations nor anything the templates miss; here, at a few true mu, event-level
- * pseudo-experiments with all six nuisances from their priors are fitted the same way and the 16%
- * and 84% quantiles of their mu-hat are compared with the belt's band at that mu. Agreement means
- * each belt edge lies inside the 95% confidence interval of the matching event-level quantile (from
- * the order statistics of the sample).
+ * pseudo-experiments with all six nuisances from their priors are fitted the same way and their
+ * mu-hat is compared with the belt's acceptance interval [lo(mu), hi(mu)] at that mu: the belt's
+ * binned toys leave a fraction a below lo and b above hi (a = b = 15.87% for a central belt; for
+ * the likelihood-ratio ordering a is small near the bound mu = 0), so the event-level quantiles at
+ * levels a and 1 - b should be lo and hi. Agreement means each belt edge lies inside the 95%
+ * confidence interval of the matching event-level quantile (from the order statistics of the
+ * sample; a level outside the sample's resolution, e.g. a = 0 at the bound, is the sample's
+ * extreme, whose interval is the whole tail).
  */
 public final class BeltCheck {
 
@@ -65,26 +68,31 @@ public final class BeltCheck {
    *
    * @param mu the true mu
    * @param experiments the event-level pseudo-experiments
-   * @param q16 their mu-hat's 16% quantile with its 95% interval {@code [q16Low, q16High]}
-   * @param q16Low lower end of that interval
-   * @param q16High upper end
-   * @param q84 the 84% quantile
-   * @param q84Low lower end of its 95% interval
-   * @param q84High upper end
-   * @param beltLower the belt's lower edge at mu (the binned toys' 16% quantile)
-   * @param beltUpper the belt's upper edge (84%)
+   * @param lowerLevel the fraction of the belt's toys below its lower edge at mu
+   * @param upperLevel one minus the fraction above its upper edge
+   * @param qLower the event-level mu-hat's quantile at {@code lowerLevel}, with its 95% interval
+   *     {@code [qLowerLow, qLowerHigh]}
+   * @param qLowerLow lower end of that interval
+   * @param qLowerHigh upper end
+   * @param qUpper the quantile at {@code upperLevel}
+   * @param qUpperLow lower end of its 95% interval
+   * @param qUpperHigh upper end
+   * @param beltLower the belt's lower edge at mu
+   * @param beltUpper the belt's upper edge
    * @param covered how many of the experiments' [p16, p84] from the belt contain mu (the belt's
    *     coverage at fixed mu, nuisances from their priors)
    */
   public record Point(
       double mu,
       int experiments,
-      double q16,
-      double q16Low,
-      double q16High,
-      double q84,
-      double q84Low,
-      double q84High,
+      double lowerLevel,
+      double upperLevel,
+      double qLower,
+      double qLowerLow,
+      double qLowerHigh,
+      double qUpper,
+      double qUpperLow,
+      double qUpperHigh,
       double beltLower,
       double beltUpper,
       int covered) {
@@ -96,14 +104,14 @@ public final class BeltCheck {
 
     /**
      * Whether both belt edges lie inside the 95% intervals of the event-level quantiles, within
-     * {@link #TOLERANCE} (a mu-hat on the bound 0 is 0 only to the fit's precision: 7e-13 against
-     * 7.5e-13 must agree).
+     * {@link #TOLERANCE} (a mu-hat on a bound is the bound only to the fit's precision: 7e-13
+     * against 7.5e-13 must agree).
      */
     public boolean agrees() {
-      return q16Low - TOLERANCE <= beltLower
-          && beltLower <= q16High + TOLERANCE
-          && q84Low - TOLERANCE <= beltUpper
-          && beltUpper <= q84High + TOLERANCE;
+      return qLowerLow - TOLERANCE <= beltLower
+          && beltLower <= qLowerHigh + TOLERANCE
+          && qUpperLow - TOLERANCE <= beltUpper
+          && beltUpper <= qUpperHigh + TOLERANCE;
     }
   }
 
@@ -117,7 +125,6 @@ public final class BeltCheck {
     }
 
     void save(Path directory) throws IOException {
-      Files.createDirectories(directory);
       Json.write(directory.resolve(FILE), this);
     }
 
@@ -130,23 +137,27 @@ public final class BeltCheck {
     public String markdown() {
       StringBuilder b =
           new StringBuilder(
-              "| true mu | event-level PEs | mu-hat 16% (95% CI) | belt 16% | mu-hat 84% (95% CI)"
-                  + " | belt 84% | agree | coverage |\n"
-                  + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+              "| true mu | event-level PEs | belt's levels | mu-hat at the lower level (95% CI) |"
+                  + " belt lower edge | mu-hat at the upper level (95% CI) | belt upper edge |"
+                  + " agree | coverage |\n"
+                  + "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
       for (Point p : points) {
         b.append(
             String.format(
                 Locale.ROOT,
-                "| %.2f | %d | %.3f (%.3f-%.3f) | %.3f | %.3f (%.3f-%.3f) | %.3f | %s | %.3f |%n",
+                "| %.2f | %d | %.3f, %.3f | %.3f (%.3f to %.3f) | %.3f | %.3f (%.3f to %.3f) | %.3f"
+                    + " | %s | %.3f |%n",
                 p.mu(),
                 p.experiments(),
-                p.q16(),
-                p.q16Low(),
-                p.q16High(),
+                p.lowerLevel(),
+                p.upperLevel(),
+                p.qLower(),
+                p.qLowerLow(),
+                p.qLowerHigh(),
                 p.beltLower(),
-                p.q84(),
-                p.q84Low(),
-                p.q84High(),
+                p.qUpper(),
+                p.qUpperLow(),
+                p.qUpperHigh(),
                 p.beltUpper(),
                 p.agrees() ? "yes" : "no",
                 p.coverage()));
@@ -189,18 +200,22 @@ public final class BeltCheck {
         }
       }
       Arrays.sort(hat);
-      double[] q16 = quantileWithInterval(hat, 0.16);
-      double[] q84 = quantileWithInterval(hat, 0.84);
+      double lowerLevel = analysis.belt().fractionBelow()[at];
+      double upperLevel = 1 - analysis.belt().fractionAbove()[at];
+      double[] qLower = quantileWithInterval(hat, lowerLevel);
+      double[] qUpper = quantileWithInterval(hat, upperLevel);
       points.add(
           new Point(
               mu,
               hat.length,
-              q16[0],
-              q16[1],
-              q16[2],
-              q84[0],
-              q84[1],
-              q84[2],
+              lowerLevel,
+              upperLevel,
+              qLower[0],
+              qLower[1],
+              qLower[2],
+              qUpper[0],
+              qUpper[1],
+              qUpper[2],
               analysis.belt().lower()[at],
               analysis.belt().upper()[at],
               covered));
@@ -209,19 +224,36 @@ public final class BeltCheck {
   }
 
   /**
-   * The q-quantile of a sorted sample and the order statistics that bracket it with 95% confidence
-   * (normal approximation of the binomial count below the quantile).
+   * The q-quantile of a sorted sample (linear between order statistics) and the order statistics
+   * X_(l) &lt;= X_(u) that bracket it with at least 95% confidence: with B ~ Binomial(n, q) the
+   * count at or below the true quantile, l is the largest rank with P(B &lt; l) &lt;= 0.025 and u
+   * the smallest with P(B &gt;= u) &lt;= 0.025 (exact, not the normal approximation, so that levels
+   * near 0 or 1 are right). Where no rank qualifies, the sample cannot bound the quantile on that
+   * side and the end is infinite (e.g. the 0.5% quantile from 40 values has no lower end).
    */
   static double[] quantileWithInterval(double[] sorted, double q) {
     int n = sorted.length;
     double centre = q * (n - 1);
-    double half = 1.96 * Math.sqrt(n * q * (1 - q));
-    int lo = (int) Math.max(0, Math.floor(centre - half));
-    int hi = (int) Math.min(n - 1, Math.ceil(centre + half));
     int below = (int) Math.floor(centre);
     double frac = centre - below;
     double value =
         below + 1 < n ? sorted[below] * (1 - frac) + sorted[below + 1] * frac : sorted[below];
-    return new double[] {value, sorted[lo], sorted[hi]};
+    double[] cdf = new double[n + 1];
+    double pmf = Math.pow(1 - q, n);
+    double sum = 0;
+    for (int k = 0; k <= n; k++) {
+      sum += q == 1 ? (k == n ? 1 : 0) : pmf;
+      cdf[k] = Math.min(1, sum);
+      pmf *= q / (1 - q) * (n - k) / (k + 1);
+    }
+    double lower = Double.NEGATIVE_INFINITY;
+    for (int l = 1; l <= n && cdf[l - 1] <= 0.025; l++) {
+      lower = sorted[l - 1];
+    }
+    double upper = Double.POSITIVE_INFINITY;
+    for (int u = n; u >= 1 && 1 - cdf[u - 1] <= 0.025; u--) {
+      upper = sorted[u - 1];
+    }
+    return new double[] {value, lower, upper};
   }
 }

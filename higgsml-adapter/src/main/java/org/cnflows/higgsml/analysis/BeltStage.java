@@ -12,13 +12,21 @@ import org.cnflows.stats.models.BinnedTemplateNll;
  * Step 5 of the CNF paper's HiggsML analysis (Elsharkawy and Kahn 2025, Sec. 6.2): the Neyman belt
  * of mu-hat. At each mu of a grid, toys are drawn from the binned model with every nuisance of the
  * model drawn from its challenge prior (clipped to the prior's range and to the template grid),
- * fitted by maximum likelihood, and the central {@code cl} band of mu-hat becomes the belt; so the
- * construction profiles the nuisances implicitly. The binned toys carry the nuisances the model
- * has: jes, tes, soft_met and the background normalizations, i.e. all six.
+ * fitted by maximum likelihood, and the acceptance interval holding {@code cl} of mu-hat in Feldman
+ * and Cousins' ordering ({@link #ORDERING}) becomes the belt; so the construction profiles the
+ * nuisances implicitly. The binned toys carry the nuisances the model has: jes, tes, soft_met and
+ * the background normalizations, i.e. all six.
  */
 public final class BeltStage {
 
   private BeltStage() {}
+
+  /**
+   * The ordering of every belt of the analysis: Feldman and Cousins' likelihood ratio, so that an
+   * estimate near the physical bound mu = 0 gets an upper limit instead of an empty interval, and
+   * the belt covers there as elsewhere (a central belt of a bounded mu-hat over-covers at low mu).
+   */
+  public static final NeymanBelt.Ordering ORDERING = NeymanBelt.Ordering.LIKELIHOOD_RATIO;
 
   /**
    * The settings of the stage.
@@ -56,7 +64,7 @@ public final class BeltStage {
   }
 
   /**
-   * The belt of any estimator of mu on these settings (central ordering): the one place where the
+   * The belt of any estimator of mu on these settings ({@link #ORDERING}): the one place where the
    * analysis's settings become a {@link NeymanBelt.Config}.
    */
   static NeymanBelt build(Config config, NeymanBelt.Estimator estimator) {
@@ -65,8 +73,7 @@ public final class BeltStage {
             config.muGrid(),
             config.toys(),
             config.cl(),
-            NeymanBelt.Ordering.CENTRAL,
-            50,
+            ORDERING,
             config.seed(),
             config.threads(),
             NeymanBelt.DEFAULT_MAX_FAILURE_FRACTION),

@@ -293,7 +293,9 @@ final class ComparisonStages implements AutoCloseable {
               plainTemplatesKey,
               config.beltGrid(),
               config.beltToys(),
-              config.seed());
+              config.seed(),
+              BeltStage.ORDERING,
+              config.templates().muRange());
       case CountingModel.NAME -> StageCache.key(COUNTING, plainKey, dataKey);
       case OneSystematicModel.NAME ->
           StageCache.key(
@@ -314,7 +316,8 @@ final class ComparisonStages implements AutoCloseable {
               MleNu.SEARCH,
               config.beltGrid(),
               config.beltToys(),
-              config.seed());
+              config.seed(),
+              BeltStage.ORDERING);
       default -> throw unknown(method);
     };
   }

@@ -1,7 +1,6 @@
 package org.cnflows.higgsml.analysis;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.cnflows.common.Json;
@@ -56,7 +55,6 @@ public final class CountingModel implements Method {
     static final String FILE = "counting.json";
 
     void save(Path directory) throws IOException {
-      Files.createDirectories(directory);
       Json.write(directory.resolve(FILE), this);
     }
 

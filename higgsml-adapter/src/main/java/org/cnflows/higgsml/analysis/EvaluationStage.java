@@ -2,7 +2,6 @@ package org.cnflows.higgsml.analysis;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -120,7 +119,6 @@ public final class EvaluationStage {
     }
 
     void save(Path directory) throws IOException {
-      Files.createDirectories(directory);
       Json.write(directory.resolve(FILE), this);
     }
 

@@ -644,7 +644,13 @@ public final class HiggsMlAnalysis {
         }
         String beltKey =
             StageCache.key(
-                "belt", templatesKey, config.beltGrid(), config.beltToys(), config.seed());
+                "belt",
+                templatesKey,
+                config.beltGrid(),
+                config.beltToys(),
+                config.seed(),
+                BeltStage.ORDERING,
+                config.templates().muRange());
         NeymanBelt belt =
             record(
                 "belt",

@@ -1,7 +1,6 @@
 package org.cnflows.higgsml.analysis;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -89,7 +88,6 @@ public final class OneSystematicModel implements Method {
     static final String FILE = "one-syst.json";
 
     void save(Path directory) throws IOException {
-      Files.createDirectories(directory);
       Json.write(directory.resolve(FILE), this);
     }
 

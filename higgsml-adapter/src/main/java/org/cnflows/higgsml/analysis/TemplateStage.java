@@ -1,7 +1,6 @@
 package org.cnflows.higgsml.analysis;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,10 +41,10 @@ import org.cnflows.stats.models.TemplateGrid;
  * histogrammed with the events' weights, i.e. the expected yields at the pool's luminosity; the
  * soft_met noise uses the same random numbers at every grid point, so neighbouring templates differ
  * by the shift, not by fresh noise. The likelihood's parameters are mu (the signal's normalization,
- * floating in [0, muMax]) and jes, tes, soft_met with the challenge's priors as constraints ({@link
- * Nuisance#parameter()}), bounded by the grid (templates are not extrapolated: choose a grid that
- * covers the priors, e.g. +-3 sigma = [0.97, 1.03] for jes and tes, soft_met's range [0, 5]), and
- * the normalizations of the background processes.
+ * floating in {@link Config#muRange()}) and jes, tes, soft_met with the challenge's priors as
+ * constraints ({@link Nuisance#parameter()}), bounded by the grid (templates are not extrapolated:
+ * choose a grid that covers the priors, e.g. +-3 sigma = [0.97, 1.03] for jes and tes, soft_met's
+ * range [0, 5]), and the normalizations of the background processes.
  */
 public final class TemplateStage {
 
@@ -96,6 +95,21 @@ public final class TemplateStage {
       jes = jes.clone();
       tes = tes.clone();
       softMet = softMet.clone();
+    }
+
+    /**
+     * The range of the likelihood's mu, [-muMax, muMax]: below zero too, so that mu-hat has no
+     * point mass on a bound, which a belt would have to cover by over-covering; the expected counts
+     * must stay positive, which bounds it in practice.
+     */
+    public double[] muRange() {
+      return new double[] {-muMax, muMax};
+    }
+
+    /** The likelihood's mu: from 1, floating in {@link #muRange()}. */
+    public Parameter mu() {
+      double[] range = muRange();
+      return Parameter.of("mu", 1, range[0], range[1]);
     }
 
     /**
@@ -184,7 +198,6 @@ public final class TemplateStage {
 
     /** Writes the templates as JSON into the directory (created if needed). */
     public void save(Path directory) throws IOException {
-      Files.createDirectories(directory);
       Json.write(directory.resolve(FILE), this);
     }
 
@@ -214,7 +227,7 @@ public final class TemplateStage {
           List.of(Nuisance.JES.label(), Nuisance.TES.label(), Nuisance.SOFT_MET.label());
       List<double[]> axes = List.of(config.jes(), config.tes(), config.softMet());
       List<Parameter> parameters = new ArrayList<>();
-      parameters.add(Parameter.of("mu", 1, 0, config.muMax()));
+      parameters.add(config.mu());
       parameters.add(onGrid(Nuisance.JES.parameter(), config.jes()));
       parameters.add(onGrid(Nuisance.TES.parameter(), config.tes()));
       parameters.add(onGrid(Nuisance.SOFT_MET.parameter(), config.softMet()));

@@ -11,6 +11,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
+import org.apache.commons.math3.analysis.polynomials.PolynomialFunction;
+import org.apache.commons.math3.fitting.PolynomialCurveFitter;
+import org.apache.commons.math3.fitting.WeightedObservedPoints;
 import org.cnflows.common.ModelDirectory;
 import org.cnflows.common.Seeds;
 import org.cnflows.stats.FitResult;
@@ -26,11 +29,15 @@ import org.cnflows.stats.internal.Checks;
  * <ul>
  *   <li>{@link Ordering#CENTRAL}: the (1 - CL)/2 and (1 + CL)/2 empirical quantiles;
  *   <li>{@link Ordering#LIKELIHOOD_RATIO}: Feldman and Cousins' ordering (Phys. Rev. D 57 (1998)
- *       3873, Eq. 4.1) applied to the estimator's distribution: with mu-hat histogrammed in common
- *       bins, R = f(bin|mu) / max_mu' f(bin|mu') (mu' over the grid, the physically allowed
- *       values); the interval grows from the most probable bin, adding whichever neighbour has the
- *       larger R, until it holds CL. For a unimodal R this is FC's ranking; growing a contiguous
- *       interval keeps sparse tail bins, whose R is noise, from entering early.
+ *       3873, Eq. 4.1) applied to the estimator's distribution: a toy x at mu ranks by R = f(x|mu)
+ *       / max_mu' f(x|mu') (mu' over the grid, the physically allowed values), and the acceptance
+ *       interval is the range of the ceil(CL n) toys of highest R. f(.|mu) is the normal density
+ *       with the toys' median and half their 15.87-84.13% quantile range at that mu: the model only
+ *       ranks the toys, so the interval holds CL of the toys themselves whatever their shape, and a
+ *       smooth ranking does not let the noise of a histogram of a few hundred toys pick them. For
+ *       an estimator without a bound (mu-hat below zero allowed) at a physical bound of mu (the
+ *       grid starts at 0), this is FC's unified interval: an upper limit where the estimate is low,
+ *       never an empty interval, two-sided above.
  * </ul>
  *
  * The confidence interval for an observed mu-hat is {mu : lo(mu) &lt;= mu-hat &lt;= hi(mu)} on the
@@ -128,7 +135,6 @@ public final class NeymanBelt {
    * @param toys pseudo-experiments per grid point, at least {@link #minimumToys} of cl
    * @param cl the confidence level, in (0, 1)
    * @param ordering how acceptance intervals are chosen
-   * @param bins histogram bins of mu-hat for the likelihood-ratio ordering
    * @param seed the master seed
    * @param threads worker threads for the toys
    * @param maxFailureFraction the largest fraction of failed toys accepted at a grid point, in [0,
@@ -139,7 +145,6 @@ public final class NeymanBelt {
       int toys,
       double cl,
       Ordering ordering,
-      int bins,
       long seed,
       int threads,
       double maxFailureFraction) {
@@ -158,7 +163,6 @@ public final class NeymanBelt {
                 + ": each tail (1 - cl)/2 must hold a toy, so toys >= "
                 + minimumToys(cl));
       }
-      Checks.positive("bins", bins);
       Checks.positive("threads", threads);
       if (!(maxFailureFraction >= 0 && maxFailureFraction < 1)) {
         throw new IllegalArgumentException(
@@ -167,9 +171,8 @@ public final class NeymanBelt {
     }
 
     /** The settings with {@link #DEFAULT_MAX_FAILURE_FRACTION}. */
-    public Config(
-        double[] muGrid, int toys, double cl, Ordering ordering, int bins, long seed, int threads) {
-      this(muGrid, toys, cl, ordering, bins, seed, threads, DEFAULT_MAX_FAILURE_FRACTION);
+    public Config(double[] muGrid, int toys, double cl, Ordering ordering, long seed, int threads) {
+      this(muGrid, toys, cl, ordering, seed, threads, DEFAULT_MAX_FAILURE_FRACTION);
     }
 
     /** The fewest toys whose tails (1 - cl)/2 each hold one toy: ceil(2 / (1 - cl)). */
@@ -187,14 +190,21 @@ public final class NeymanBelt {
   private final double[] lo;
   private final double[] hi;
   private final int[] failed;
+  private final double[][] tails;
   private final Map<String, String> metadata;
 
   private NeymanBelt(
-      double[] mu, double[] lo, double[] hi, int[] failed, Map<String, String> metadata) {
+      double[] mu,
+      double[] lo,
+      double[] hi,
+      int[] failed,
+      double[][] tails,
+      Map<String, String> metadata) {
     this.mu = mu;
     this.lo = lo;
     this.hi = hi;
     this.failed = failed;
+    this.tails = tails;
     this.metadata = Map.copyOf(metadata);
   }
 
@@ -259,13 +269,21 @@ public final class NeymanBelt {
     } else {
       likelihoodRatioBelt(usable, config, lo, hi);
     }
+    double[] below = new double[n];
+    double[] above = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (double x : usable[i]) {
+        below[i] += x < lo[i] ? 1.0 / usable[i].length : 0;
+        above[i] += x > hi[i] ? 1.0 / usable[i].length : 0;
+      }
+    }
     Map<String, String> meta = new HashMap<>();
     meta.put("cl", Double.toString(config.cl()));
     meta.put("ordering", config.ordering().name());
     meta.put("toys", Integer.toString(config.toys()));
     meta.put("seed", Long.toString(config.seed()));
     meta.put("maxFailureFraction", Double.toString(config.maxFailureFraction()));
-    return new NeymanBelt(grid, lo, hi, failed, meta);
+    return new NeymanBelt(grid, lo, hi, failed, new double[][] {below, above}, meta);
   }
 
   /**
@@ -329,6 +347,35 @@ public final class NeymanBelt {
   /** hi(mu) at each grid point. */
   public double[] upper() {
     return hi.clone();
+  }
+
+  /**
+   * The fraction of the usable toys below lo(mu) at each grid point: (1 - CL)/2 up to rounding for
+   * the central ordering, anything from 0 to 1 - CL for the likelihood-ratio ordering; with {@link
+   * #fractionAbove}, the quantile levels at which real pseudo-experiments should meet the belt's
+   * edges.
+   *
+   * @throws IllegalStateException for a belt made from its edges ({@link #of}), whose toys are
+   *     unknown
+   */
+  public double[] fractionBelow() {
+    return tail(0);
+  }
+
+  /**
+   * The fraction of the usable toys above hi(mu) at each grid point.
+   *
+   * @throws IllegalStateException for a belt made from its edges ({@link #of})
+   */
+  public double[] fractionAbove() {
+    return tail(1);
+  }
+
+  private double[] tail(int side) {
+    if (tails == null) {
+      throw new IllegalStateException("a belt made from its edges does not know its toys' tails");
+    }
+    return tails[side].clone();
   }
 
   /** The number of failed toys (left out of the belt) at each grid point. */
@@ -433,7 +480,13 @@ public final class NeymanBelt {
 
   /** The configuration of a saved belt. */
   record Saved(
-      double[] mu, double[] lower, double[] upper, int[] failed, Map<String, String> metadata) {}
+      double[] mu,
+      double[] lower,
+      double[] upper,
+      int[] failed,
+      double[] fractionBelow,
+      double[] fractionAbove,
+      Map<String, String> metadata) {}
 
   /**
    * A belt from its acceptance bounds (e.g. computed elsewhere or from a table), without toy
@@ -443,7 +496,7 @@ public final class NeymanBelt {
    *     least 2 points, or a bound is NaN or lower &gt; upper
    */
   public static NeymanBelt of(double[] mu, double[] lower, double[] upper) {
-    return checked(mu, lower, upper, new int[mu.length], Map.of(), "belt");
+    return checked(mu, lower, upper, new int[mu.length], null, Map.of(), "belt");
   }
 
   private static NeymanBelt checked(
@@ -451,6 +504,7 @@ public final class NeymanBelt {
       double[] lower,
       double[] upper,
       int[] failed,
+      double[][] tails,
       Map<String, String> metadata,
       String what) {
     Checks.increasing(what + " mu", mu, 2);
@@ -473,12 +527,25 @@ public final class NeymanBelt {
             what + " at mu = " + mu[i] + ": lower = " + lower[i] + ", upper = " + upper[i]);
       }
     }
-    return new NeymanBelt(mu.clone(), lower.clone(), upper.clone(), failed.clone(), metadata);
+    if (tails != null && (tails[0].length != mu.length || tails[1].length != mu.length)) {
+      throw new IllegalArgumentException(
+          what
+              + ": "
+              + mu.length
+              + " mu values, "
+              + tails[0].length
+              + " fractions below and "
+              + tails[1].length
+              + " above the belt");
+    }
+    return new NeymanBelt(
+        mu.clone(), lower.clone(), upper.clone(), failed.clone(), tails, metadata);
   }
 
   /**
    * Writes the belt in the one saved-model format ({@link ModelDirectory}, type {@value #TYPE}):
-   * grid, bounds, failed-toy counts and the build metadata (cl, ordering, toys, seed).
+   * grid, bounds, failed-toy counts, the toys' fractions outside the bounds and the build metadata
+   * (cl, ordering, toys, seed).
    *
    * @throws IOException if the directory cannot be written
    */
@@ -487,7 +554,14 @@ public final class NeymanBelt {
     ModelDirectory.write(
         directory,
         TYPE,
-        new Saved(mu, lo, hi, failed, metadata),
+        new Saved(
+            mu,
+            lo,
+            hi,
+            failed,
+            tails == null ? null : tails[0],
+            tails == null ? null : tails[1],
+            metadata),
         new ModelDirectory.Record(
             seed == null ? 0 : Long.parseLong(seed), null, List.of(), "none"));
   }
@@ -508,6 +582,9 @@ public final class NeymanBelt {
         b.lower(),
         b.upper(),
         b.failed(),
+        b.fractionBelow() == null || b.fractionAbove() == null
+            ? null
+            : new double[][] {b.fractionBelow(), b.fractionAbove()},
         b.metadata() == null ? Map.of() : b.metadata(),
         directory.toString());
   }
@@ -519,43 +596,64 @@ public final class NeymanBelt {
     return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
   }
 
+  /** The ordering of {@link Ordering#LIKELIHOOD_RATIO} (see the class comment). */
   private static void likelihoodRatioBelt(
       double[][] toys, Config config, double[] lo, double[] hi) {
-    double min = Arrays.stream(toys).flatMapToDouble(Arrays::stream).min().orElseThrow();
-    double max = Arrays.stream(toys).flatMapToDouble(Arrays::stream).max().orElseThrow();
-    int nb = config.bins();
-    double width = max > min ? (max - min) / nb : 1;
-    double[][] f = new double[toys.length][nb];
-    for (int i = 0; i < toys.length; i++) {
-      for (double e : toys[i]) {
-        f[i][Math.min((int) ((e - min) / width), nb - 1)] += 1.0 / toys[i].length;
+    int n = toys.length;
+    double[] grid = config.muGrid();
+    WeightedObservedPoints medians = new WeightedObservedPoints();
+    WeightedObservedPoints spreads = new WeightedObservedPoints();
+    for (int i = 0; i < n; i++) {
+      double[] s = toys[i].clone();
+      Arrays.sort(s);
+      medians.add(grid[i], quantile(s, 0.5));
+      spreads.add(grid[i], (quantile(s, 0.8413) - quantile(s, 0.1587)) / 2);
+    }
+    int degree = Math.min(2, n - 1);
+    PolynomialFunction centreOf =
+        new PolynomialFunction(PolynomialCurveFitter.create(degree).fit(medians.toList()));
+    PolynomialFunction scaleOf =
+        new PolynomialFunction(PolynomialCurveFitter.create(degree).fit(spreads.toList()));
+    double[] centre = new double[n];
+    double[] scale = new double[n];
+    for (int i = 0; i < n; i++) {
+      centre[i] = centreOf.value(grid[i]);
+      scale[i] = scaleOf.value(grid[i]);
+      if (!(scale[i] > 0)) {
+        throw new IllegalStateException(
+            "at mu = "
+                + grid[i]
+                + " the smoothed half-range of the toys' 15.87-84.13% quantiles is "
+                + scale[i]
+                + ": the likelihood-ratio ordering needs a spread (use CENTRAL)");
       }
     }
-    double[] best = new double[nb];
-    for (double[] fi : f) {
-      for (int b = 0; b < nb; b++) {
-        best[b] = Math.max(best[b], fi[b]);
+    for (int i = 0; i < n; i++) {
+      int m = toys[i].length;
+      double[] rank = new double[m];
+      Integer[] order = new Integer[m];
+      for (int t = 0; t < m; t++) {
+        double x = toys[i][t];
+        double best = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+          best = Math.max(best, logNormal(x, centre[j], scale[j]));
+        }
+        rank[t] = logNormal(x, centre[i], scale[i]) - best;
+        order[t] = t;
       }
-    }
-    for (int i = 0; i < toys.length; i++) {
-      double[] fi = f[i];
-      int bLo = 0;
-      for (int b = 1; b < nb; b++) {
-        bLo = fi[b] > fi[bLo] ? b : bLo;
+      Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
+      int keep = (int) Math.ceil(config.cl() * m - 1e-9);
+      lo[i] = Double.POSITIVE_INFINITY;
+      hi[i] = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < keep; k++) {
+        lo[i] = Math.min(lo[i], toys[i][order[k]]);
+        hi[i] = Math.max(hi[i], toys[i][order[k]]);
       }
-      int bHi = bLo;
-      double sum = fi[bLo];
-      while (sum < config.cl() - 1e-12 && (bLo > 0 || bHi < nb - 1)) {
-        double left = bLo > 0 ? ratio(fi[bLo - 1], best[bLo - 1]) : -1;
-        double right = bHi < nb - 1 ? ratio(fi[bHi + 1], best[bHi + 1]) : -1;
-        sum += left >= right ? fi[--bLo] : fi[++bHi];
-      }
-      lo[i] = min + bLo * width;
-      hi[i] = min + (bHi + 1) * width;
     }
   }
 
-  private static double ratio(double f, double best) {
-    return best > 0 ? f / best : 0;
+  private static double logNormal(double x, double centre, double scale) {
+    double z = (x - centre) / scale;
+    return -0.5 * z * z - Math.log(scale);
   }
 }

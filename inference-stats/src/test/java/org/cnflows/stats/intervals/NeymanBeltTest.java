@@ -35,7 +35,7 @@ class NeymanBeltTest {
   }
 
   private static NeymanBelt.Config config(NeymanBelt.Ordering o, double cl, int threads) {
-    return new NeymanBelt.Config(grid(0, 6, 61), 4000, cl, o, 120, 99, threads);
+    return new NeymanBelt.Config(grid(0, 6, 61), 4000, cl, o, 99, threads);
   }
 
   @Test
@@ -45,6 +45,9 @@ class NeymanBeltTest {
     assertThat(iv.lower()).isCloseTo(2.0, within(0.06));
     assertThat(iv.upper()).isCloseTo(4.0, within(0.06));
     assertThat(belt.lower()[30]).isCloseTo(2.0, within(0.06));
+    // 4000 toys: the central quantiles leave (1 - cl)/2 on each side up to a toy
+    assertThat(belt.fractionBelow()[30]).isCloseTo(0.15865, within(1.0 / 4000));
+    assertThat(belt.fractionAbove()[30]).isCloseTo(0.15865, within(1.0 / 4000));
   }
 
   @Test
@@ -59,12 +62,59 @@ class NeymanBeltTest {
     }
   }
 
+  /**
+   * The analysis's regime: a few hundred toys per point of a heteroscedastic, unbounded estimator
+   * (mu-hat = 0.9 mu + (1.5 + 0.1 mu) z) near the physical bound mu = 0. A central belt leaves an
+   * estimate below lo(0) without any interval; the likelihood-ratio belt gives an upper limit
+   * there, and covers at the bound as in the middle of the grid.
+   */
+  @Test
+  void likelihoodRatioBeltOfFewToysCoversAtTheBoundWithoutEmptyIntervals() {
+    NeymanBelt.Estimator estimator =
+        NeymanBelt.Estimator.ofValue((mu, rng) -> 0.9 * mu + (1.5 + 0.1 * mu) * rng.nextGaussian());
+    double[] grid = grid(0, 6, 25);
+    NeymanBelt central =
+        NeymanBelt.build(
+            new NeymanBelt.Config(grid, 200, 0.6827, NeymanBelt.Ordering.CENTRAL, 5, 2), estimator);
+    NeymanBelt ratio =
+        NeymanBelt.build(
+            new NeymanBelt.Config(grid, 200, 0.6827, NeymanBelt.Ordering.LIKELIHOOD_RATIO, 5, 2),
+            estimator);
+    assertThat(central.invert(-2.5).status()).isEqualTo(Interval.Status.BELOW_BELT);
+    Interval low = ratio.invert(-2.5);
+    assertThat(low.status()).isEqualTo(Interval.Status.INSIDE);
+    assertThat(low.lower()).isEqualTo(0.0);
+    assertThat(low.upper()).isBetween(0.05, 1.0);
+    // at the bound the acceptance holds the whole lower tail: an upper limit, not a central band
+    assertThat(ratio.fractionBelow()[0]).isLessThan(0.01);
+    assertThat(ratio.fractionAbove()[0]).isCloseTo(1 - 0.6827, within(0.01));
+    for (int i = 0; i < grid.length; i++) {
+      assertThat(1 - ratio.fractionBelow()[i] - ratio.fractionAbove()[i])
+          .isBetween(0.6827, 0.6827 + 2.0 / 200);
+    }
+    SplittableRandom rng = new SplittableRandom(11);
+    for (double truth : new double[] {0.1, 2.0}) {
+      int n = 4000;
+      int covered = 0;
+      for (int j = 0; j < n; j++) {
+        covered +=
+            ratio.invert(0.9 * truth + (1.5 + 0.1 * truth) * rng.nextGaussian()).contains(truth)
+                ? 1
+                : 0;
+      }
+      // the binomial 3-sigma band of 4000 draws (0.022) plus the belt's own toy noise (200 toys)
+      assertThat(covered / (double) n)
+          .as("coverage at mu = " + truth)
+          .isCloseTo(0.6827, within(0.05));
+    }
+  }
+
   @Test
   void toysDoNotDependOnTheNumberOfThreads() {
     NeymanBelt.Config one =
-        new NeymanBelt.Config(grid(0, 2, 5), 300, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1);
+        new NeymanBelt.Config(grid(0, 2, 5), 300, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 1);
     NeymanBelt.Config two =
-        new NeymanBelt.Config(grid(0, 2, 5), 300, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 2);
+        new NeymanBelt.Config(grid(0, 2, 5), 300, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 2);
     assertThat(NeymanBelt.toyEstimates(two, GAUSSIAN))
         .isDeepEqualTo(NeymanBelt.toyEstimates(one, GAUSSIAN));
     assertThat(NeymanBelt.build(two, GAUSSIAN).upper())
@@ -75,7 +125,7 @@ class NeymanBeltTest {
   void savesAndLoadsTheBelt(@TempDir Path dir) throws IOException {
     NeymanBelt belt =
         NeymanBelt.build(
-            new NeymanBelt.Config(grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1),
+            new NeymanBelt.Config(grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 1),
             GAUSSIAN);
     Path saved = dir.resolve("belt");
     belt.save(saved);
@@ -87,13 +137,15 @@ class NeymanBeltTest {
     assertThat(back.upper()).containsExactly(belt.upper());
     assertThat(back.metadata()).containsEntry("seed", "7").containsEntry("ordering", "CENTRAL");
     assertThat(back.invert(1.0)).isEqualTo(belt.invert(1.0));
+    assertThat(back.fractionBelow()).containsExactly(belt.fractionBelow());
+    assertThat(back.fractionAbove()).containsExactly(belt.fractionAbove());
   }
 
   @Test
   void outsideTheBeltIsTheNearestEdgeFlagged() {
     NeymanBelt belt =
         NeymanBelt.build(
-            new NeymanBelt.Config(grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1),
+            new NeymanBelt.Config(grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 1),
             GAUSSIAN);
     assertThat(belt.invert(40.0))
         .isEqualTo(new Interval(40.0, 2.0, 2.0, false, true, Interval.Status.ABOVE_BELT));
@@ -114,6 +166,8 @@ class NeymanBeltTest {
     assertThat(belt.failedToys()).containsExactly(0, 0, 0);
     assertThatThrownBy(belt::failedFractions)
         .hasMessage("belt metadata {} does not state its toys");
+    assertThatThrownBy(belt::fractionBelow)
+        .hasMessage("a belt made from its edges does not know its toys' tails");
     Interval iv = belt.invert(1.0);
     double tol = NeymanBelt.EDGE_TOLERANCE * (4 + 1 + 4 + 1);
     assertThat(iv.lower()).isCloseTo(1.0 / 3, within(tol)).isLessThanOrEqualTo(1.0 / 3);
@@ -146,8 +200,7 @@ class NeymanBeltTest {
   @Test
   void settingsAreValidated() {
     assertThatThrownBy(
-            () ->
-                new NeymanBelt.Config(grid(0, 2, 5), 1, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1))
+            () -> new NeymanBelt.Config(grid(0, 2, 5), 1, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "toys = 1 too few for cl = 0.9: each tail (1 - cl)/2 must hold a toy, so toys >= 20");
@@ -155,12 +208,10 @@ class NeymanBeltTest {
     assertThatThrownBy(
             () ->
                 new NeymanBelt.Config(
-                    grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1, 1.0))
+                    grid(0, 2, 5), 200, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 1, 1.0))
         .hasMessage("maxFailureFraction = 1.0 outside [0, 1)");
     assertThatThrownBy(
-            () ->
-                new NeymanBelt.Config(
-                    grid(0, 2, 5), 200, 1.5, NeymanBelt.Ordering.CENTRAL, 50, 7, 1))
+            () -> new NeymanBelt.Config(grid(0, 2, 5), 200, 1.5, NeymanBelt.Ordering.CENTRAL, 7, 1))
         .hasMessageContaining("cl = 1.5");
   }
 
@@ -188,8 +239,7 @@ class NeymanBeltTest {
         };
     NeymanBelt belt =
         NeymanBelt.build(
-            new NeymanBelt.Config(
-                grid(0, 3, 16), 300, 0.6827, NeymanBelt.Ordering.CENTRAL, 50, 3, 2),
+            new NeymanBelt.Config(grid(0, 3, 16), 300, 0.6827, NeymanBelt.Ordering.CENTRAL, 3, 2),
             fitMu);
     BinnedTemplateNll asimov = model.asimov(new double[] {1.5, 1});
     Interval neyman = belt.invert(fitter.minimize(asimov).value("mu"));
@@ -210,7 +260,7 @@ class NeymanBeltTest {
     NeymanBelt belt =
         NeymanBelt.build(
             new NeymanBelt.Config(
-                grid(-4, 10, 71), 20000, 0.6827, NeymanBelt.Ordering.CENTRAL, 120, 17, 2),
+                grid(-4, 10, 71), 20000, 0.6827, NeymanBelt.Ordering.CENTRAL, 17, 2),
             NeymanBelt.Estimator.ofValue(withNuisance));
     java.util.random.RandomGenerator rng = new SplittableRandom(2024);
     for (double truth : new double[] {1.0, 3.0}) {
@@ -248,7 +298,7 @@ class NeymanBeltTest {
   @Test
   void failedToysAreCountedPerGridPointAndLeftOut(@TempDir Path dir) throws IOException {
     NeymanBelt.Config config =
-        new NeymanBelt.Config(grid(0, 2, 5), 500, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 2, 0.05);
+        new NeymanBelt.Config(grid(0, 2, 5), 500, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 2, 0.05);
     NeymanBelt belt = NeymanBelt.build(config, FLAKY);
     int[] expected = new int[5];
     for (int i = 0; i < 5; i++) {
@@ -281,7 +331,7 @@ class NeymanBeltTest {
   @Test
   void tooManyFailedToysRefuseTheBeltNamingMuAndCounts() {
     NeymanBelt.Config strict =
-        new NeymanBelt.Config(grid(0, 2, 5), 500, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 2);
+        new NeymanBelt.Config(grid(0, 2, 5), 500, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 2);
     int first = 0;
     while (!flaky(7, 0, first)) {
       first++;
@@ -311,7 +361,7 @@ class NeymanBeltTest {
             () ->
                 NeymanBelt.build(
                     new NeymanBelt.Config(
-                        grid(0, 2, 5), 20, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1),
+                        grid(0, 2, 5), 20, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 1),
                     nanAtHalf))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
@@ -333,7 +383,7 @@ class NeymanBeltTest {
             () ->
                 NeymanBelt.toyEstimates(
                     new NeymanBelt.Config(
-                        grid(0, 2, 5), 20, 0.9, NeymanBelt.Ordering.CENTRAL, 50, 7, 1),
+                        grid(0, 2, 5), 20, 0.9, NeymanBelt.Ordering.CENTRAL, 7, 1),
                     throwing))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("estimator threw at mu = 1.0, toy 0: java.lang.ArithmeticException: no events")
