@@ -314,6 +314,8 @@ final class ComparisonStages implements AutoCloseable {
               MleNu.CALIBRATION_POINTS,
               MleNu.STEP,
               MleNu.SEARCH,
+              BeltStage.ORDERING,
+              mleNuConfig().muRange(),
               config.beltGrid(),
               config.beltToys(),
               config.seed(),

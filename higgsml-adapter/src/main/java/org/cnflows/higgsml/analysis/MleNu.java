@@ -51,9 +51,10 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * and scored with both blocks at nu-hat, giving the signal and background templates S(r | nu-hat)
  * and B(r | nu-hat) ({@code 2 x bins} bins, one set per head, as the analysis's); the dataset is
  * scored with both blocks at nu-hat (Eq. 28) and mu-hat maximizes the binned Poisson likelihood of
- * mu S + B with mu in [0, muMax]; the interval comes from a Neyman belt of this whole procedure on
- * event-level pseudo-experiments ({@link #belt}), nuisances from their priors, as the paper's ("the
- * Neyman construction once mu-hat is estimated").
+ * mu S + B with mu in [-muMax, muMax] (free below zero as the analysis's, {@link
+ * TemplateStage.Config#muRange}, so that mu-hat has no point mass at 0); the interval comes from a
+ * Neyman belt of this whole procedure on event-level pseudo-experiments ({@link #belt}), nuisances
+ * from their priors, as the paper's ("the Neyman construction once mu-hat is estimated").
  *
  * <p>What is ours: the reference block (the priors' medians: every scale 1, soft_met 1 GeV), the
  * search space of nu-hat (two of six nuisances), the summed score as a logit ({@link #nuHat}), the
@@ -84,7 +85,7 @@ public final class MleNu implements Method {
    * @param nuEvents the most events of a dataset the nu-hat search scores
    * @param templateEvents the most template-pool events shifted and scored per dataset
    * @param bins score bins per head
-   * @param muMax the upper bound of mu
+   * @param muMax the bound of mu, which floats in [-muMax, muMax]
    */
   public record Config(int nuEvents, int templateEvents, int bins, double muMax) {
 
@@ -99,6 +100,11 @@ public final class MleNu implements Method {
       if (!(muMax > 0)) {
         throw new IllegalArgumentException("mle-nu: muMax = " + muMax + " must be > 0");
       }
+    }
+
+    /** The range of the fit's mu, [-muMax, muMax], as the analysis's. */
+    public double[] muRange() {
+      return new double[] {-muMax, muMax};
     }
   }
 
@@ -681,7 +687,7 @@ public final class MleNu implements Method {
     }
     BinnedTemplateNll likelihood =
         new BinnedTemplateNll(
-            Parameters.of(Parameter.of("mu", 1, 0, config.muMax())),
+            Parameters.of(Parameter.of("mu", 1, config.muRange()[0], config.muRange()[1])),
             List.of(
                 new Process("signal", TemplateGrid.fixed(t[1]), List.of("mu")),
                 new Process("background", TemplateGrid.fixed(t[0]), List.of())),

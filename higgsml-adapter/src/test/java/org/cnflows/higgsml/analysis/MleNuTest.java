@@ -175,7 +175,7 @@ class MleNuTest {
             .predict(source.generate(1.5, NuisanceParameters.NOMINAL, 51).events());
     System.out.println(p);
     assertThat(p.fit().minimumFound()).isTrue();
-    assertThat(p.muHat()).isBetween(0.0, 6.0);
+    assertThat(p.muHat()).isBetween(-6.0, 6.0);
     assertThat(p.p16()).isLessThanOrEqualTo(p.p84());
     assertThat(p.belt()).isNotNull();
     assertThat(belt.muGrid()).containsExactly(0, 3, 6);
