@@ -61,6 +61,7 @@ final class ComparisonStages implements AutoCloseable {
   private final HiggsMlAnalysis.Config config;
   private final Preprocessor pre;
   private final Supplier<TrainingSets.Augmented> augmented;
+  private final Supplier<EventTable> dnnEvents;
   private final EvaluationStage.Source experiments;
   private final Supplier<EventTable> templatePool;
   private final Device device;
@@ -85,6 +86,7 @@ final class ComparisonStages implements AutoCloseable {
    *     of the pool they come from)
    * @param dataKey the key of the template pool and luminosity
    * @param augmented the DNN's augmented training sub-datasets
+   * @param dnnEvents the events they were drawn from (mle-nu draws its own sub-datasets)
    * @param experiments where pseudo-experiments come from (the mle-nu belt's toys)
    * @param templatePool the template pool (expected events at the run's luminosity)
    * @param device where the models live
@@ -99,6 +101,7 @@ final class ComparisonStages implements AutoCloseable {
       String preKey,
       String dataKey,
       Supplier<TrainingSets.Augmented> augmented,
+      Supplier<EventTable> dnnEvents,
       EvaluationStage.Source experiments,
       Supplier<EventTable> templatePool,
       Device device,
@@ -109,6 +112,7 @@ final class ComparisonStages implements AutoCloseable {
     this.config = config;
     this.pre = pre;
     this.augmented = augmented;
+    this.dnnEvents = dnnEvents;
     this.experiments = experiments;
     this.templatePool = templatePool;
     this.device = device;
@@ -128,6 +132,8 @@ final class ComparisonStages implements AutoCloseable {
             preKey,
             config.subsets(),
             config.eventsPerSubset(),
+            MleNu.SUBSET_EVENTS,
+            "tes-jes-uniform",
             config.dnn(),
             config.seed());
     this.mleNuClassifier = HiggsMlAnalysis.memoized(this::trainMleNu);
@@ -250,7 +256,16 @@ final class ComparisonStages implements AutoCloseable {
             mleNuClassifierKey,
             "mle-nu DNN steps",
             listener ->
-                MleNu.train(augmented.get(), config.dnn(), config.seed() + 9, device, listener));
+                MleNu.train(
+                    MleNu.trainingSets(
+                        dnnEvents.get(),
+                        pre,
+                        (long) config.subsets() * config.eventsPerSubset(),
+                        config.seed() + 10),
+                    config.dnn(),
+                    config.seed() + 9,
+                    device,
+                    listener));
     return mleNuOpened;
   }
 
@@ -296,6 +311,11 @@ final class ComparisonStages implements AutoCloseable {
               mleNuClassifierKey,
               dataKey,
               mleNuConfig(),
+              MleNu.CALIBRATION_POINTS,
+              MleNu.STEP,
+              MleNu.SEARCH,
+              BeltStage.ORDERING,
+              mleNuConfig().muRange(),
               config.beltGrid(),
               config.beltToys(),
               config.seed(),

@@ -571,6 +571,7 @@ public final class HiggsMlAnalysis {
                   dnnPoolKey,
                   dataKey,
                   subsets,
+                  dnnEvents,
                   experiments(config, data),
                   templatePool,
                   device,

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Seeds;
 import org.cnflows.higgsml.EventTable;
@@ -85,6 +86,20 @@ public final class TrainingSets {
    */
   public static Augmented augmented(
       EventTable pool, Preprocessor pre, int subsets, int eventsPerSubset, long seed) {
+    return augmented(pool, pre, subsets, eventsPerSubset, seed, NuisanceParameters::drawFromPriors);
+  }
+
+  /**
+   * {@link #augmented(EventTable, Preprocessor, int, int, long)} with the nuisances of each
+   * sub-dataset drawn by {@code draw} from the sub-dataset's stream instead of from the priors.
+   */
+  public static Augmented augmented(
+      EventTable pool,
+      Preprocessor pre,
+      int subsets,
+      int eventsPerSubset,
+      long seed,
+      Function<SplittableRandom, NuisanceParameters> draw) {
     if (subsets < 1 || eventsPerSubset < 2 || eventsPerSubset > pool.size()) {
       throw new IllegalArgumentException(
           "subsets = "
@@ -105,7 +120,7 @@ public final class TrainingSets {
     List<NuisanceParameters> drawn = new ArrayList<>();
     for (int k = 0; k < subsets; k++) {
       SplittableRandom rng = Seeds.rng(seed, k);
-      NuisanceParameters nu = NuisanceParameters.drawFromPriors(rng);
+      NuisanceParameters nu = draw.apply(rng);
       drawn.add(nu);
       int[] rows = Arrays.copyOf(Seeds.shuffled(pool.size(), rng), eventsPerSubset);
       SystematicsResult shifted = Systematics.apply(pool.select(rows), nu, rng);
