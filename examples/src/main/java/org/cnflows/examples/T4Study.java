@@ -253,12 +253,12 @@ final class T4Study {
             1,
             100_000,
             50_000,
-            100_000,
+            intArg(args, 7, 100_000),
             intArg(args, 1, 4000),
             intArg(args, 2, 2000),
             intArg(args, 3, 3000),
             intArg(args, 4, 3000),
-            1024,
+            intArg(args, 8, 1024),
             2,
             9,
             intArg(args, 5, 8),
@@ -629,21 +629,47 @@ final class T4Study {
       for (int k = 0; k < 2; k++) {
         halfWidths[k] = 4 * (frozenFit.status().isValid() ? frozen.error(k) : 2 * steps[k + 1]);
       }
-      profile = residual(2 + 2 + 2, device, seed + 60);
-      DoiModel amortized = model.profiled(profile, halfWidths);
+      DoiModel amortized = null;
+      NegLogLikelihood amortizedNll = null;
+      FitResult amortizedFit = null;
       t0 = System.nanoTime();
-      train(
-          amortized,
-          DoiModel.profilingObjective(),
-          amortized.profilingEvents(events, PROFILING_NODES),
-          s,
-          s.profileSteps(),
-          2e-3,
-          seed + 61,
-          out);
-      NegLogLikelihood amortizedNll = FlowMixtureNll.of(amortized, events, evaluator, NAMES);
-      FitResult amortizedFit =
-          newton(amortizedNll, amortizedNll.parameters().initialValues(), steps, s.newtonSteps());
+      for (int attempt = 0; attempt < 2; attempt++) {
+        if (profile != null) {
+          profile.close();
+        }
+        profile = residual(2 + 2 + 2, device, seed + 60 + attempt);
+        amortized = model.profiled(profile, halfWidths);
+        train(
+            amortized,
+            DoiModel.profilingObjective(),
+            amortized.profilingEvents(events, PROFILING_NODES),
+            s,
+            s.profileSteps(),
+            2e-3,
+            seed + 61 + attempt,
+            out);
+        amortizedNll = FlowMixtureNll.of(amortized, events, evaluator, NAMES);
+        amortizedFit =
+            newton(amortizedNll, amortizedNll.parameters().initialValues(), steps, s.newtonSteps());
+        double[] center = amortized.center();
+        double[] moved = {amortizedFit.values()[1], amortizedFit.values()[2]};
+        boolean outer =
+            Math.abs(moved[0] - center[0]) > halfWidths[0] / 2
+                || Math.abs(moved[1] - center[1]) > halfWidths[1] / 2;
+        if (attempt > 0 || !outer || !amortizedFit.status().isValid()) {
+          break;
+        }
+        // the profile's minimum lies in the outer half of the region (a joint fit stopped short):
+        // one more step 2 centered on it, so that the scans around it stay inside the region
+        if (out != null) {
+          out.printf(
+              "amortized minimum %s in the outer half of %s +- %s: step 2 again around it%n",
+              Arrays.toString(round(moved)),
+              Arrays.toString(round(center)),
+              Arrays.toString(round(halfWidths)));
+        }
+        model.setNu(moved);
+      }
       Fit amortizedResult = fitOf(amortizedFit, seconds(t0));
       Measurement m =
           new Measurement(truth, truthX, truth32, flowX, jointFit, frozen, amortizedResult);
@@ -1348,7 +1374,7 @@ final class T4Study {
       double[] start = best.clone();
       for (int a = 0; a < n; a++) {
         Parameter p = nll.parameters().get(a);
-        double value = a == index ? t : best[a] + v[a][index] / v[index][index] * (t - best[a]);
+        double value = a == index ? t : best[a] + v[a][index] / v[index][index] * (t - best[index]);
         start[a] = Math.min(Math.max(value, p.lower()), p.upper());
       }
       NegLogLikelihood fixed = nll.withParameters(nll.parameters().with(name, p -> p.fixedAt(t)));
@@ -1371,20 +1397,38 @@ final class T4Study {
    * @param seconds the whole run
    */
   record Toys(double[][][] pulls, List<Measurement> fits, double seconds) {
-    /** {mean, its error, width, its error} of the pulls of fit i and nuisance k. */
+    /**
+     * {mean, its error, width, its error} of the pulls of fit i and nuisance k, then the mean and
+     * spread of the estimates and their mean error.
+     */
     double[] summary(int i, int k) {
-      double[][] p = pulls[i];
-      int n = p.length;
-      double mean = 0;
-      for (double[] row : p) {
-        mean += row[k] / n;
+      int n = pulls[i].length;
+      double[] p = new double[n];
+      double[] nu = new double[n];
+      double error = 0;
+      for (int t = 0; t < n; t++) {
+        p[t] = pulls[i][t][k];
+        Fit f = fits.get(t).all().get(i);
+        nu[t] = f.nu(k);
+        error += f.error(k) / n;
       }
-      double var = 0;
-      for (double[] row : p) {
-        var += (row[k] - mean) * (row[k] - mean) / Math.max(1, n - 1);
-      }
-      double sd = Math.sqrt(var);
-      return new double[] {mean, sd / Math.sqrt(n), sd, sd / Math.sqrt(2.0 * Math.max(1, n - 1))};
+      double[] pm = meanAndSd(p);
+      double[] vm = meanAndSd(nu);
+      return new double[] {
+        pm[0],
+        pm[1] / Math.sqrt(n),
+        pm[1],
+        pm[1] / Math.sqrt(2.0 * Math.max(1, n - 1)),
+        vm[0],
+        vm[1],
+        error
+      };
+    }
+
+    private static double[] meanAndSd(double[] v) {
+      double mean = Arrays.stream(v).average().orElse(Double.NaN);
+      double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
+      return new double[] {mean, Math.sqrt(var / Math.max(1, v.length - 1))};
     }
   }
 
@@ -1426,12 +1470,16 @@ final class T4Study {
   static void printToys(Toys t, PrintStream out) {
     out.printf("pulls over %d toys (mean +- error, width +- error)%n", t.fits().size());
     for (int i = 0; i < Measurement.LABELS.size(); i++) {
+      if (Double.isNaN(t.pulls()[i][0][0])) {
+        continue; // a fit without errors (the joint gradient-descent fit)
+      }
       StringBuilder line = new StringBuilder(String.format("%-20s", Measurement.LABELS.get(i)));
       for (int k = 0; k < 2; k++) {
         double[] v = t.summary(i, k);
         line.append(
             String.format(
-                "  %s: %+.2f +- %.2f, %.2f +- %.2f", NAMES.get(k), v[0], v[1], v[2], v[3]));
+                "  %s: %+.2f +- %.2f, %.2f +- %.2f (nu %+.4f, spread %.4f, mean error %.4f)",
+                NAMES.get(k), v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
       }
       out.println(line);
     }
