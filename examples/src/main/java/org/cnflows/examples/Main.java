@@ -61,7 +61,7 @@ public final class Main {
                 + " and classifier methods beside the true likelihood on T3");
         out.println(
             "  t4 [plotDir [flowSteps [residualSteps [doiSteps [profileSteps [bootstrap"
-                + " [bootstrapSteps [dataEvents [batch]]]]]]]]] [axes] [constant]   factorizable"
+                + " [bootstrapSteps [dataEvents [batch]]]]]]]]] [axes] [zero] [constant]   factorizable"
                 + " flows, DOI fit, amortized"
                 + " profiling, pulls and bootstrap on toy T4 beside the truth");
         out.println(

@@ -12,15 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The T4 study at reduced scale (CI_SETTINGS; about 30 s on a quiet machine): the chain of both
- * steps runs end to end and writes its plots, and what holds at this scale is asserted. The trained
- * residuals beat the identity on the true deformations (x by half); float32 per-event densities
- * move the true likelihood's estimate by under 2% of its error (the rounding noise of a flow
- * likelihood is not what biases it); the amortized likelihood is the profile over the DOI: its
- * errors are the true x-only likelihood's within a factor 1.6, not the full likelihood's (which a
- * free DOI cannot reach), and its profile scans are curved upwards over +-2 sigma. The flow's nu
- * are not unbiased at this scale; the full-scale figures and the pulls over toys are in
- * flows-profiling/README.md.
+ * The T4 study at reduced scale (CI_SETTINGS; about 40 s of CPU, 55-65 s wall on the shared 2-core
+ * machine at load 4-6; it was 70-210 s before): the chain of both steps runs end to end and writes
+ * its plots, and what holds at this scale is asserted. The trained residuals beat the identity on
+ * the true deformations (x by half); float32 per-event densities move the true likelihood's
+ * estimate by under 2% of its error (the rounding noise of a flow likelihood is not what biases
+ * it); the amortized likelihood is the profile over the DOI: its errors are the true x-only
+ * likelihood's within a factor 1.6, not the full likelihood's (which a free DOI cannot reach); the
+ * profile scans give 2 Delta NLL = 4, 0, 4 at -2, 0, +2 sigma for the true x-only likelihood (the
+ * scan machinery: a wrong start of the profiled parameters put this curve far above its minimum)
+ * and the amortized one is defined over most of its grid. The flow's nu are not unbiased at this
+ * scale; the full-scale figures and the pulls over toys are in flows-profiling/README.md.
  */
 class T4StudyTest {
 
@@ -38,6 +40,7 @@ class T4StudyTest {
           3,
           0,
           1,
+          true,
           true,
           LearningRateSchedule.COSINE,
           1);
@@ -67,8 +70,11 @@ class T4StudyTest {
     }
     assertThat(r.scans()).hasSize(2);
     for (T4Study.Scan scan : r.scans()) {
+      // the grid is the true x-only estimate +- 2 of its sigma: 4, 0, 4 for its own profile
       double[] v = scan.truthX();
-      assertThat(v[0] + v[v.length - 1] - 2 * v[v.length / 2]).isBetween(7.0, 9.0);
+      assertThat(v[v.length / 2]).isLessThan(0.05);
+      assertThat(v[0]).isBetween(3.5, 4.5);
+      assertThat(v[v.length - 1]).isBetween(3.5, 4.5);
       assertThat(scan.defined()).isGreaterThanOrEqualTo(2);
     }
     assertThat(r.modes().variances()).hasSize(3);
