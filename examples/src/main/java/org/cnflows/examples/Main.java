@@ -60,8 +60,16 @@ public final class Main {
             "  t3 [large|small [datasetsPerPoint [flowSteps [classifierSteps]]]]   the thesis's flow"
                 + " and classifier methods beside the true likelihood on T3");
         out.println(
-            "  t4 [plotDir [flowSteps [residualSteps [doiSteps [bootstrap [bootstrapSteps [axes]]]]]]]"
-                + "   factorizable flows, DOI fit, pulls and bootstrap on toy T4 beside the truth");
+            "  t4 [plotDir [flowSteps [residualSteps [doiSteps [profileSteps [bootstrap"
+                + " [bootstrapSteps [dataEvents [batch]]]]]]]]] [axes] [zero] [constant]   factorizable"
+                + " flows, DOI fit, amortized"
+                + " profiling, pulls and bootstrap on toy T4 beside the truth");
+        out.println(
+            "  t4 toys [count [dataEvents [nominal [template [flowSteps [residualSteps [doiSteps"
+                + " [profileSteps]]]]]]]]   pull distributions over toy data sets");
+        out.println(
+            "  t4 kinematics [dataSets [dataEvents [nominal [template [flowSteps [residualSteps"
+                + " [seed]]]]]]]   the learned p(x | c, nu) alone against the truth");
         out.println(
             "  generator-report [eventsPerProcess [seed]]   the synthetic generator against the"
                 + " real 2025 sample (higgsml-adapter README)");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.cnflows.common.Directories;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Seeds;
@@ -26,8 +27,11 @@ import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
 import org.cnflows.flows.Flows;
 import org.cnflows.flows.LayerSpec;
+import org.cnflows.flows.LearningRateSchedule;
+import org.cnflows.flows.Objective;
 import org.cnflows.flows.ResidualFlow;
 import org.cnflows.flows.SplineTransform;
+import org.cnflows.flows.Trainable;
 import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
 import org.cnflows.flows.TrainingListener;
@@ -37,8 +41,12 @@ import org.cnflows.stats.FitResult;
 import org.cnflows.stats.Fitter;
 import org.cnflows.stats.Impact;
 import org.cnflows.stats.NegLogLikelihood;
+import org.cnflows.stats.Parameter;
+import org.cnflows.stats.Parameters;
 import org.cnflows.stats.UncertaintyModes;
 import org.cnflows.stats.coverage.BootstrapCoverage;
+import org.cnflows.stats.models.LogDensities;
+import org.cnflows.stats.models.UnbinnedMixtureNll;
 import org.cnflows.stats.toys.ToyT4;
 
 /**
@@ -65,9 +73,16 @@ final class T4Study {
    * @param flowSteps Adam steps per nominal flow
    * @param residualSteps Adam steps per residual
    * @param doiSteps Adam steps of the joint fit of T, nu and the fractions
+   * @param profileSteps Adam steps of the amortized profiling (step 2) on the Gauss-Legendre grid
+   * @param batchSize events per Adam step of every stage
+   * @param newtonSteps Newton steps of each flow fit (T frozen; amortized)
+   * @param scanPoints points of each profile scan over +-2 sigma
    * @param bootstrapMembers Poisson-bootstrap members (0 for none)
    * @param bootstrapSteps Adam steps of each member's refit of T (from the data's T)
    * @param cornerTemplates also train on the 4 templates with both nuisances at +-1 (cross terms)
+   * @param startAtKinematics start step 1 at the fit of the learned kinematics alone (else nu = 0)
+   * @param schedule the step size over each training (cosine: annealed to zero at the last step, so
+   *     the parameters end at a minimum instead of jittering about it)
    * @param seed master seed
    */
   record Settings(
@@ -77,9 +92,15 @@ final class T4Study {
       int flowSteps,
       int residualSteps,
       int doiSteps,
+      int profileSteps,
+      int batchSize,
+      int newtonSteps,
+      int scanPoints,
       int bootstrapMembers,
       int bootstrapSteps,
       boolean cornerTemplates,
+      boolean startAtKinematics,
+      LearningRateSchedule schedule,
       long seed) {
     Settings {
       if (nominalEvents < 10 || templateEvents < 10 || dataEvents < 10) {
@@ -92,7 +113,11 @@ final class T4Study {
                 + dataEvents
                 + " events: each must be >= 10");
       }
-      if (flowSteps < 1 || residualSteps < 1 || doiSteps < 1 || bootstrapSteps < 1) {
+      if (flowSteps < 1
+          || residualSteps < 1
+          || doiSteps < 1
+          || profileSteps < 1
+          || bootstrapSteps < 1) {
         throw new IllegalArgumentException(
             "steps "
                 + flowSteps
@@ -101,8 +126,21 @@ final class T4Study {
                 + ", "
                 + doiSteps
                 + ", "
+                + profileSteps
+                + ", "
                 + bootstrapSteps
                 + ": all must be >= 1");
+      }
+      if (batchSize < 2) {
+        throw new IllegalArgumentException("batch size = " + batchSize + " must be >= 2");
+      }
+      if (newtonSteps < 1 || scanPoints < 3) {
+        throw new IllegalArgumentException(
+            "Newton steps = "
+                + newtonSteps
+                + " (must be >= 1), scan points = "
+                + scanPoints
+                + " (must be >= 3)");
       }
       if (bootstrapMembers < 0) {
         throw new IllegalArgumentException("bootstrap members = " + bootstrapMembers + " < 0");
@@ -125,13 +163,77 @@ final class T4Study {
       double yIdentity) {}
 
   /** A fit of (ratio, nu_shift, nu_squeeze): values and errors in that order. */
-  record Fit(double[] values, double[] errors, String status, double seconds) {}
+  record Fit(double[] values, double[] errors, String status, double seconds) {
+    double nu(int k) {
+      return values[k + 1];
+    }
+
+    double error(int k) {
+      return errors[k + 1];
+    }
+  }
+
+  /**
+   * The fits of one data set, each of (ratio, nu_shift, nu_squeeze).
+   *
+   * @param truth the true likelihood (x and y, the distortion removed exactly): the limit with a
+   *     known distortion
+   * @param truthX the true likelihood of x alone: the limit when the DOI is free (it can absorb
+   *     every effect of nu on y)
+   * @param truth32 the true likelihood with float32 per-event densities, one Newton step from the
+   *     truth's minimum: the rounding noise of a float32 likelihood
+   * @param flowX the learned p(x | c, nu) alone: the bias of the kinematic densities
+   * @param joint nu and the fractions of the joint gradient-descent fit of T (step 1; no errors)
+   * @param frozen the flow likelihood with T frozen at step 1 (Newton steps from the joint fit)
+   * @param amortized the flow likelihood with T frozen and the amortized profiling flow (step 2):
+   *     the profile over the DOI
+   */
+  record Measurement(
+      Fit truth, Fit truthX, Fit truth32, Fit flowX, Fit joint, Fit frozen, Fit amortized) {
+    List<Fit> all() {
+      return List.of(truth, truthX, truth32, flowX, joint, frozen, amortized);
+    }
+
+    static final List<String> LABELS =
+        List.of(
+            "true likelihood",
+            "true, x alone",
+            "true, float32",
+            "flow, x alone",
+            "flow, joint (step 1)",
+            "flow, T frozen",
+            "flow, amortized");
+  }
+
+  /**
+   * The profile of one nuisance (the other parameters profiled) on a common grid around the true
+   * x-only estimate, +-2 of its sigma: 2 Delta NLL of the amortized flow likelihood, of the true
+   * likelihood and of the true likelihood of x alone, each against its own minimum.
+   */
+  record Scan(String name, double[] grid, double[] flow, double[] truth, double[] truthX) {
+    /** max over the grid of |a - b| where both are defined (NaN if nowhere). */
+    static double maxDifference(double[] a, double[] b) {
+      double m = Double.NaN;
+      for (int i = 0; i < a.length; i++) {
+        double d = Math.abs(a[i] - b[i]);
+        if (!Double.isNaN(d)) {
+          m = Double.isNaN(m) ? d : Math.max(m, d);
+        }
+      }
+      return m;
+    }
+
+    /** The points of the flow's curve that are defined (inside the amortized region). */
+    int defined() {
+      return (int) Arrays.stream(flow).filter(Double::isFinite).count();
+    }
+  }
 
   /** Everything a study measured. */
   record Report(
       Deformation deformation,
-      Fit truth,
-      Fit flow,
+      Measurement fits,
+      List<Scan> scans,
       double[] bootstrapMean,
       double[] bootstrapSd,
       UncertaintyModes modes,
@@ -141,26 +243,192 @@ final class T4Study {
   private T4Study() {}
 
   static int run(String[] args, PrintStream out) {
+    if (args.length > 0 && args[0].equals("toys")) {
+      return runToys(args, out);
+    }
+    if (args.length > 0 && args[0].equals("kinematics")) {
+      return runKinematics(args, out);
+    }
     Settings full =
-        new Settings(
+        settings(
+            args,
+            1,
             100_000,
             50_000,
-            100_000,
+            intArg(args, 7, 100_000),
             intArg(args, 1, 4000),
             intArg(args, 2, 2000),
             intArg(args, 3, 3000),
-            intArg(args, 4, 8),
-            intArg(args, 5, 600),
-            !(args.length > 6 && args[6].equals("axes")),
-            1);
+            intArg(args, 4, 3000),
+            intArg(args, 8, 1024),
+            2,
+            9,
+            intArg(args, 5, 8),
+            intArg(args, 6, 600));
     Path plots = Path.of(args.length > 0 ? args[0] : "t4-plots");
     Report r = study(full, Devices.fromSystemProperty(), plots, out);
     print(r, out);
     return 0;
   }
 
+  /**
+   * {@code t4 toys count dataEvents nominalEvents templateEvents flowSteps residualSteps doiSteps
+   * profileSteps}: the pull distribution of every fit over toy data sets with one trained
+   * simulation.
+   */
+  private static int runToys(String[] args, PrintStream out) {
+    int count = intArg(args, 1, 20);
+    Settings s =
+        settings(
+            args,
+            1,
+            intArg(args, 3, 40_000),
+            intArg(args, 4, 10_000),
+            intArg(args, 2, 2000),
+            intArg(args, 5, 1500),
+            intArg(args, 6, 1000),
+            intArg(args, 7, 300),
+            intArg(args, 8, 300),
+            256,
+            2,
+            3,
+            0,
+            1);
+    Toys t = toys(s, count, Devices.fromSystemProperty(), out);
+    printToys(t, out);
+    return 0;
+  }
+
+  /**
+   * {@code t4 kinematics dataSets dataEvents nominalEvents templateEvents flowSteps residualSteps
+   * seed [axes]}: the bias of the learned kinematic densities alone on several data sets.
+   */
+  private static int runKinematics(String[] args, PrintStream out) {
+    Settings s =
+        settings(
+            args,
+            intArg(args, 7, 1),
+            intArg(args, 3, 100_000),
+            intArg(args, 4, 50_000),
+            intArg(args, 2, 100_000),
+            intArg(args, 5, 3000),
+            intArg(args, 6, 3000),
+            1,
+            1,
+            1024,
+            1,
+            3,
+            0,
+            1);
+    kinematicsStudy(s, intArg(args, 1, 5), Devices.fromSystemProperty(), out);
+    return 0;
+  }
+
+  /**
+   * The learned p(x | c, nu) alone against the true p(x | c, nu) on the same data sets: with a free
+   * DOI nu is measured by the kinematics (docs), so the difference flow - truth on the same events
+   * is the bias of the method that no amount of data removes; its mean and spread over data sets.
+   *
+   * @return data set x {flow nu_s, nu_q, truth nu_s, nu_q, flow errors, truth errors}
+   */
+  static double[][] kinematicsStudy(Settings s, int dataSets, Device device, PrintStream out) {
+    long start = System.nanoTime();
+    double[] nu = ToyT4.REFERENCE_NU;
+    double[][] rows = new double[dataSets][];
+    try (Simulation sim = simulate(s, device, out, false)) {
+      BatchEvaluator evaluator = new BatchEvaluator(device, 8192);
+      for (int t = 0; t < dataSets; t++) {
+        ToyT4.Events data =
+            ToyT4.generate(s.dataEvents(), nu[0], nu[1], false, Seeds.rng(s.seed(), 100, t));
+        FitResult truth = truthFit(trueMixtureNll(data, false));
+        Fit tx = fitOf(truth, 0);
+        long t0 = System.nanoTime();
+        double[] steps = {0.02, 0.5 * tx.error(0), 0.5 * tx.error(1)};
+        Fit fx = fitOf(kinematicsFit(sim, data, evaluator, truth, steps), seconds(t0));
+        rows[t] =
+            new double[] {
+              fx.nu(0),
+              fx.nu(1),
+              tx.nu(0),
+              tx.nu(1),
+              fx.error(0),
+              fx.error(1),
+              tx.error(0),
+              tx.error(1)
+            };
+        out.printf(
+            "data set %d: flow x %+.4f +- %.4f, %+.4f +- %.4f; truth x %+.4f +- %.4f, %+.4f +- %.4f;"
+                + " flow - truth %+.4f, %+.4f (%.0f s)%n",
+            t,
+            fx.nu(0),
+            fx.error(0),
+            fx.nu(1),
+            fx.error(1),
+            tx.nu(0),
+            tx.error(0),
+            tx.nu(1),
+            tx.error(1),
+            fx.nu(0) - tx.nu(0),
+            fx.nu(1) - tx.nu(1),
+            fx.seconds());
+      }
+    }
+    for (int k = 0; k < 2; k++) {
+      double[] d = new double[dataSets];
+      for (int t = 0; t < dataSets; t++) {
+        d[t] = rows[t][k] - rows[t][k + 2];
+      }
+      double mean = Arrays.stream(d).average().orElse(Double.NaN);
+      double sd =
+          Math.sqrt(
+              Arrays.stream(d).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, dataSets - 1));
+      out.printf(
+          "%s: flow - truth (x alone) %+.4f +- %.4f (spread %.4f over %d data sets; truth sigma"
+              + " %.4f)%n",
+          NAMES.get(k), mean, sd / Math.sqrt(dataSets), sd, dataSets, rows[0][k + 6]);
+    }
+    out.printf("total %.0f s%n", (System.nanoTime() - start) / 1e9);
+    return rows;
+  }
+
+  /**
+   * Settings from the counts in {@link Settings}' order (nominal, template, data events; flow,
+   * residual, DOI, profile steps; batch size, Newton steps, scan points, bootstrap members and
+   * steps) and the flags {@code axes} (one-nuisance templates only), {@code zero} (step 1 from nu =
+   * 0) and {@code constant} (no annealing) among the arguments.
+   */
+  private static Settings settings(String[] args, long seed, int... v) {
+    return new Settings(
+        v[0],
+        v[1],
+        v[2],
+        v[3],
+        v[4],
+        v[5],
+        v[6],
+        v[7],
+        v[8],
+        v[9],
+        v[10],
+        v[11],
+        !flag(args, "axes"),
+        !flag(args, "zero"),
+        schedule(args),
+        seed);
+  }
+
+  /** The i-th argument if it is a number, else the fallback (words are flags). */
   private static int intArg(String[] args, int i, int fallback) {
-    return args.length > i ? Integer.parseInt(args[i]) : fallback;
+    return args.length > i && args[i].matches("\\d+") ? Integer.parseInt(args[i]) : fallback;
+  }
+
+  private static boolean flag(String[] args, String name) {
+    return Arrays.asList(args).contains(name);
+  }
+
+  /** Cosine unless the flag {@code constant} is given. */
+  private static LearningRateSchedule schedule(String[] args) {
+    return flag(args, "constant") ? LearningRateSchedule.CONSTANT : LearningRateSchedule.COSINE;
   }
 
   static void print(Report r, PrintStream out) {
@@ -169,26 +437,24 @@ final class T4Study {
         "deformation RMS (nats): x %.4f, y %.4f (one nuisance moved); x %.4f, y %.4f (both);"
             + " identity x %.4f, y %.4f%n",
         d.xOnAxes(), d.yOnAxes(), d.xBoth(), d.yBoth(), d.xIdentity(), d.yIdentity());
-    out.println("fit                 nu_shift            nu_squeeze          ratio A/B   time");
-    for (Fit f : List.of(r.truth(), r.flow())) {
-      out.printf(
-          "%-18s  %+.4f +- %.4f   %+.4f +- %.4f   %.4f     %.0f s  %s%n",
-          f == r.truth() ? "true likelihood" : "flow (DOI)",
-          f.values()[1],
-          f.errors()[1],
-          f.values()[2],
-          f.errors()[2],
-          f.values()[0],
-          f.seconds(),
-          f.status());
-    }
+    printFits(r.fits(), out);
     if (r.bootstrapMean() != null) {
       out.printf(
-          "bootstrap           %+.4f +- %.4f   %+.4f +- %.4f%n",
+          "bootstrap             %+.4f +- %.4f   %+.4f +- %.4f%n",
           r.bootstrapMean()[1], r.bootstrapSd()[1], r.bootstrapMean()[2], r.bootstrapSd()[2]);
     }
     out.println(
         "reference (authors): single +0.476 / -0.528; bootstrap 0.486 +- 0.009 / -0.523 +- 0.011");
+    for (Scan scan : r.scans()) {
+      out.printf(
+          "profile of %s over +-2 sigma(x) (%d of %d points in the amortized region): max |2 Delta"
+              + " NLL flow - truth| %.3f, - truth(x) %.3f%n",
+          scan.name(),
+          scan.defined(),
+          scan.grid().length,
+          Scan.maxDifference(scan.flow(), scan.truth()),
+          Scan.maxDifference(scan.flow(), scan.truthX()));
+    }
     double[] var = r.modes().variances();
     double[][] dir = r.modes().directions();
     for (int k = 0; k < var.length; k++) {
@@ -202,6 +468,24 @@ final class T4Study {
           i.name(), i.sigma(), i.plus(), i.minus());
     }
     out.printf("total %.0f s%n", r.seconds());
+  }
+
+  private static void printFits(Measurement m, PrintStream out) {
+    out.println("fit                   nu_shift            nu_squeeze          ratio A/B   time");
+    List<Fit> all = m.all();
+    for (int i = 0; i < all.size(); i++) {
+      Fit f = all.get(i);
+      out.printf(
+          "%-20s  %+.4f +- %.4f   %+.4f +- %.4f   %.4f     %.0f s  %s%n",
+          Measurement.LABELS.get(i),
+          f.nu(0),
+          f.error(0),
+          f.nu(1),
+          f.error(1),
+          f.values()[0],
+          f.seconds(),
+          f.status());
+    }
   }
 
   private static double[] round(double[] v) {
@@ -225,79 +509,222 @@ final class T4Study {
 
     @Override
     public void close() {
-      xBase.close();
-      yBase.close();
-      xResidual.close();
-      yResidual.close();
+      for (Flow f : new Flow[] {xBase, yBase, xResidual, yResidual}) {
+        if (f != null) {
+          f.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * The DOI fits of one data set: the models (step 1's and the amortized one of step 2, whose flows
+   * this closes), the amortized likelihood and its fit, and every figure.
+   */
+  record Fitted(
+      DoiModel model,
+      DoiModel amortized,
+      NegLogLikelihood amortizedNll,
+      FitResult amortizedFit,
+      FitResult truthFit,
+      FitResult truthXFit,
+      Measurement fits)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      model.doi().close();
+      amortized.profile().close();
     }
   }
 
   static Report study(Settings s, Device device, Path plots, PrintStream out) {
     long start = System.nanoTime();
     try (Simulation sim = simulate(s, device, out)) {
-      Deformation deformation = deformation(sim, device, s.seed(), plots);
+      Deformation deformation =
+          deformation(sim, device, Math.min(4000, s.templateEvents()), s.seed(), plots);
       out.printf(
           "deformation RMS: x %.4f / y %.4f nats (one nuisance), %.4f / %.4f (both)%n",
           deformation.xOnAxes(), deformation.yOnAxes(), deformation.xBoth(), deformation.yBoth());
       double[] nu = ToyT4.REFERENCE_NU;
       ToyT4.Events data =
           ToyT4.generate(s.dataEvents(), nu[0], nu[1], true, Seeds.rng(s.seed(), 9));
-      Fit truth = truthFit(data);
-      out.printf(
-          "true likelihood: nu = %+.4f +- %.4f, %+.4f +- %.4f%n",
-          truth.values()[1], truth.errors()[1], truth.values()[2], truth.errors()[2]);
-      FeatureMatrix events = events(data);
       BatchEvaluator evaluator = new BatchEvaluator(device, 8192);
-      try (Flow doi = newDoi(device, s.seed())) {
-        DoiModel model = new DoiModel(sim.kinematics(), sim.features(), doi, 2);
-        long t0 = System.nanoTime();
-        train(model, events, s.doiSteps(), 2e-3, s.seed() + 20, out);
-        NegLogLikelihood nll = FlowMixtureNll.of(model, events, evaluator, NAMES);
-        double[] steps = steps(truth);
-        FitResult fit = newton(nll, model, steps);
-        Fit flow = fitOf(fit, (System.nanoTime() - t0) / 1e9);
-        out.printf(
-            "flow (DOI): nu = %+.4f +- %.4f, %+.4f +- %.4f (%s, %d evaluations)%n",
-            flow.values()[1],
-            flow.errors()[1],
-            flow.values()[2],
-            flow.errors()[2],
-            fit.status(),
-            fit.evaluations());
+      try (Fitted f = fit(sim, data, s, s.seed(), device, evaluator, out)) {
+        FitResult fit = f.amortizedFit();
         UncertaintyModes modes =
             fit.status().isValid() ? fit.uncertaintyModes() : noModes(fit.parameters().names());
         List<Impact> impacts = fit.status().isValid() ? impacts(fit) : List.of();
-        model.setNu(new double[] {fit.value(NAMES.get(0)), fit.value(NAMES.get(1))});
         pulls(sim, modes, fit, device, plots);
-        scans(nll, fit, data, truth, plots);
-        double[][] members = bootstrap(model, data, s, evaluator, fit, steps, out);
+        doiPulls(f.amortized(), modes, fit, device, plots);
+        List<Scan> scans = scans(f, data, s.scanPoints(), plots);
+        double[][] members =
+            bootstrap(f.model(), data, s, evaluator, fit, steps(f.fits().truth()), out);
         double[] mean = members == null ? null : meanOf(members);
         double[] sd = members == null ? null : sdOf(members, mean);
         return new Report(
-            deformation, truth, flow, mean, sd, modes, impacts, (System.nanoTime() - start) / 1e9);
+            deformation,
+            f.fits(),
+            scans,
+            mean,
+            sd,
+            modes,
+            impacts,
+            (System.nanoTime() - start) / 1e9);
       }
     }
   }
 
+  /**
+   * Every fit of one data set: the true likelihoods, the learned kinematics alone, step 1 (T, nu
+   * and the fractions by gradient descent, then Newton steps with T frozen) and step 2 (a profiling
+   * flow trained on a Gauss-Legendre grid of nu around nu-hat, T frozen, then Newton steps of the
+   * amortized likelihood).
+   */
+  static Fitted fit(
+      Simulation sim,
+      ToyT4.Events data,
+      Settings s,
+      long seed,
+      Device device,
+      BatchEvaluator evaluator,
+      PrintStream out) {
+    FitResult truthFit = truthFit(trueMixtureNll(data, true));
+    Fit truth = fitOf(truthFit, 0);
+    FitResult truthXFit = truthFit(trueMixtureNll(data, false));
+    Fit truthX = fitOf(truthXFit, 0);
+    double[] steps = steps(truth);
+    Fit truth32 =
+        fitOf(
+            new Fitter(600, 1e-3)
+                .newtonStep(float32(data), truthFit.values(), steps, truthFit.covariance()),
+            0);
+    long t0 = System.nanoTime();
+    Fit flowX = fitOf(kinematicsFit(sim, data, evaluator, truthXFit, steps), seconds(t0));
+    FeatureMatrix events = events(data);
+    Flow doi = newDoi(device, seed);
+    Flow profile = null;
+    try {
+      DoiModel model = new DoiModel(sim.kinematics(), sim.features(), doi, 2);
+      if (s.startAtKinematics() && flowX.status().equals("CONVERGED")) {
+        // step 1 starts at the estimate of the learned kinematics: with the DOI free nu is
+        // measured by x, and Adam moves nu by at most about one step size per step, so from
+        // nu = 0 a short joint fit ends short of it and T absorbs the rest of the nuisances'
+        // effect on y (measured: 0.05 / -0.005 after 200 steps at (+0.5, -0.5))
+        model.setNu(new double[] {flowX.nu(0), flowX.nu(1)});
+      }
+      t0 = System.nanoTime();
+      train(
+          model,
+          DoiModel.fitObjective(events.size()),
+          events,
+          s,
+          s.doiSteps(),
+          2e-3,
+          seed + 20,
+          out);
+      double[] a = model.fractions();
+      double[] joint = model.nu();
+      Fit jointFit =
+          new Fit(
+              new double[] {a[0] / a[1], joint[0], joint[1]},
+              new double[3],
+              "GRADIENT DESCENT",
+              seconds(t0));
+      NegLogLikelihood nll = FlowMixtureNll.of(model, events, evaluator, NAMES);
+      FitResult frozenFit = newton(nll, nll.parameters().initialValues(), steps, s.newtonSteps());
+      Fit frozen = fitOf(frozenFit, seconds(t0));
+      model.setNu(new double[] {frozen.nu(0), frozen.nu(1)});
+      // step 2: the grid spans +-4 sigma of the frozen fit (the x-only sigma, the profile's, is
+      // about 1.5 times it), so the scans over +-2 sigma of the profile stay inside it
+      double[] halfWidths = new double[2];
+      for (int k = 0; k < 2; k++) {
+        halfWidths[k] = 4 * (frozenFit.status().isValid() ? frozen.error(k) : 2 * steps[k + 1]);
+      }
+      DoiModel amortized = null;
+      NegLogLikelihood amortizedNll = null;
+      FitResult amortizedFit = null;
+      t0 = System.nanoTime();
+      for (int attempt = 0; attempt < 2; attempt++) {
+        if (profile != null) {
+          profile.close();
+        }
+        profile = residual(2 + 2 + 2, device, seed + 60 + attempt);
+        amortized = model.profiled(profile, halfWidths);
+        train(
+            amortized,
+            DoiModel.profilingObjective(),
+            amortized.profilingEvents(events, PROFILING_NODES),
+            s,
+            s.profileSteps(),
+            2e-3,
+            seed + 61 + attempt,
+            out);
+        amortizedNll = FlowMixtureNll.of(amortized, events, evaluator, NAMES);
+        amortizedFit =
+            newton(amortizedNll, amortizedNll.parameters().initialValues(), steps, s.newtonSteps());
+        double[] center = amortized.center();
+        double[] moved = {amortizedFit.values()[1], amortizedFit.values()[2]};
+        boolean outer =
+            Math.abs(moved[0] - center[0]) > halfWidths[0] / 2
+                || Math.abs(moved[1] - center[1]) > halfWidths[1] / 2;
+        if (attempt > 0 || !outer || !amortizedFit.status().isValid()) {
+          break;
+        }
+        // the profile's minimum lies in the outer half of the region (a joint fit stopped short):
+        // one more step 2 centered on it, so that the scans around it stay inside the region
+        if (out != null) {
+          out.printf(
+              "amortized minimum %s in the outer half of %s +- %s: step 2 again around it%n",
+              Arrays.toString(round(moved)),
+              Arrays.toString(round(center)),
+              Arrays.toString(round(halfWidths)));
+        }
+        model.setNu(moved);
+      }
+      Fit amortizedResult = fitOf(amortizedFit, seconds(t0));
+      Measurement m =
+          new Measurement(truth, truthX, truth32, flowX, jointFit, frozen, amortizedResult);
+      if (out != null) {
+        printFits(m, out);
+      }
+      return new Fitted(model, amortized, amortizedNll, amortizedFit, truthFit, truthXFit, m);
+    } catch (RuntimeException e) {
+      doi.close();
+      if (profile != null) {
+        profile.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Gauss-Legendre nodes per nuisance of the amortized profiling (5 x 5 offsets of nu). */
+  static final int PROFILING_NODES = 5;
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
   /** Finite-difference steps of half the true likelihood's errors (ratio: 0.02). */
   private static double[] steps(Fit truth) {
-    return new double[] {0.02, 0.5 * truth.errors()[1], 0.5 * truth.errors()[2]};
+    return new double[] {0.02, 0.5 * truth.error(0), 0.5 * truth.error(1)};
   }
 
   /**
-   * The fit with T frozen: two Newton steps from the jointly trained nu and fractions (the
-   * gradient-descent fit is already close; a Powell minimization would cost ~100 passes over the
-   * data), the covariance from the coarse-step Hessian.
+   * Newton steps from {@code start} (a gradient-descent fit is already close; a Powell minimization
+   * would cost ~100 passes over the data), the covariance from the coarse-step Hessian; the last
+   * valid step.
    */
-  private static FitResult newton(NegLogLikelihood nll, DoiModel model, double[] steps) {
+  private static FitResult newton(NegLogLikelihood nll, double[] start, double[] steps, int count) {
     Fitter fitter = new Fitter(600, 1e-3);
-    double[] start = nll.parameters().initialValues();
-    FitResult first = fitter.newtonStep(nll, start, steps);
-    if (!first.status().isValid()) {
-      return first;
+    FitResult last = fitter.newtonStep(nll, start, steps);
+    for (int i = 1; i < count && last.status().isValid(); i++) {
+      FitResult next = fitter.newtonStep(nll, last.values(), steps);
+      if (!next.status().isValid()) {
+        break;
+      }
+      last = next;
     }
-    FitResult second = fitter.newtonStep(nll, first.values(), steps);
-    return second.status().isValid() ? second : first;
+    return last;
   }
 
   /**
@@ -329,44 +756,113 @@ final class T4Study {
     return new Fit(f.values(), errors, f.status().toString(), seconds);
   }
 
-  /** The true likelihood of the same data with the yield ratio floating. */
-  private static Fit truthFit(ToyT4.Events data) {
-    long t0 = System.nanoTime();
-    FitResult f = Fitter.defaults().fit(trueMixtureNll(data));
-    return fitOf(f, (System.nanoTime() - t0) / 1e9);
+  /** The minimum of a true likelihood (Powell, then the Hessian). */
+  private static FitResult truthFit(NegLogLikelihood nll) {
+    return Fitter.defaults().fit(nll);
   }
 
-  /** The true per-class densities (distortion removed) in the same mixture likelihood. */
-  static NegLogLikelihood trueMixtureNll(ToyT4.Events data) {
-    return new org.cnflows.stats.models.UnbinnedMixtureNll(
-        org.cnflows.stats.Parameters.of(
-            org.cnflows.stats.Parameter.of(FlowMixtureNll.RATIO, 1, 0.05, 20),
-            org.cnflows.stats.Parameter.gaussian(NAMES.get(0), 0, 1, -3, 3),
-            org.cnflows.stats.Parameter.gaussian(NAMES.get(1), 0, 1, -3, 3)),
+  /** The two-class mixture over the yield ratio and the constrained nuisances (start 1, 0, 0). */
+  private static NegLogLikelihood mixture(Function<double[], LogDensities> densities) {
+    return new UnbinnedMixtureNll(
+        Parameters.of(
+            Parameter.of(FlowMixtureNll.RATIO, 1, 0.05, 20),
+            Parameter.gaussian(NAMES.get(0), 0, 1, -3, 3),
+            Parameter.gaussian(NAMES.get(1), 0, 1, -3, 3)),
         FlowMixtureNll.RATIO,
         NAMES,
-        nu -> {
-          double[][] l = new double[2][data.size()];
-          for (int i = 0; i < data.size(); i++) {
-            double[] x = data.x()[i];
-            for (int c = 0; c < 2; c++) {
-              double[] y = ToyT4.undistort(x, data.y()[i], c);
-              l[c][i] =
-                  ToyT4.logDensityX(x, c, nu[0], nu[1])
-                      + ToyT4.logDensityY(x, y, c, nu[0], nu[1])
-                      - ToyT4.logDetDistortion(c);
-            }
-          }
-          return new org.cnflows.stats.models.LogDensities(l[0], l[1]);
-        },
+        densities,
         1,
         1,
         false);
   }
 
+  /**
+   * The true per-class densities (distortion removed) in the same mixture likelihood, of x and y or
+   * of x alone.
+   */
+  static NegLogLikelihood trueMixtureNll(ToyT4.Events data, boolean withY) {
+    return mixture(trueDensities(data, withY));
+  }
+
+  private static Function<double[], LogDensities> trueDensities(ToyT4.Events data, boolean withY) {
+    return nu -> {
+      double[][] l = new double[2][data.size()];
+      for (int i = 0; i < data.size(); i++) {
+        double[] x = data.x()[i];
+        for (int c = 0; c < 2; c++) {
+          l[c][i] = ToyT4.logDensityX(x, c, nu[0], nu[1]);
+          if (withY) {
+            double[] y = ToyT4.undistort(x, data.y()[i], c);
+            l[c][i] += ToyT4.logDensityY(x, y, c, nu[0], nu[1]) - ToyT4.logDetDistortion(c);
+          }
+        }
+      }
+      return new LogDensities(l[0], l[1]);
+    };
+  }
+
+  /** The true likelihood with every per-event density rounded to float32, as a flow's are. */
+  private static NegLogLikelihood float32(ToyT4.Events data) {
+    Function<double[], LogDensities> exact = trueDensities(data, true);
+    return mixture(
+        nu -> {
+          LogDensities d = exact.apply(nu);
+          return new LogDensities(rounded(d.logSignal()), rounded(d.logBackground()));
+        });
+  }
+
+  private static double[] rounded(double[] v) {
+    double[] o = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      o[i] = (float) v[i];
+    }
+    return o;
+  }
+
+  /**
+   * The fit of the learned p(x | c, nu) alone: a Newton step from the true x-only minimum with its
+   * covariance, then a full one (the start does not bias a converged Newton fit, and saves a
+   * Hessian: ~26 passes over the data).
+   */
+  private static FitResult kinematicsFit(
+      Simulation sim,
+      ToyT4.Events data,
+      BatchEvaluator evaluator,
+      FitResult truthX,
+      double[] steps) {
+    NegLogLikelihood nll = flowKinematicsNll(sim, data, evaluator);
+    FitResult first =
+        new Fitter(600, 1e-3).newtonStep(nll, truthX.values(), steps, truthX.covariance());
+    return newton(nll, first.values(), steps, 1);
+  }
+
+  /** The mixture of the learned p(x | c, nu) alone (both classes evaluated at the asked nu). */
+  static NegLogLikelihood flowKinematicsNll(
+      Simulation sim, ToyT4.Events data, BatchEvaluator evaluator) {
+    int[][] classes = new int[2][data.size()];
+    Arrays.fill(classes[1], 1);
+    return mixture(
+        nu -> {
+          double[][] l = new double[2][];
+          for (int c = 0; c < 2; c++) {
+            FeatureMatrix x = tagged(data.x(), null, classes[c], nu);
+            l[c] = evaluator.evaluateToDouble(x, List.of(sim.kinematics().logProb()))[0];
+          }
+          return new LogDensities(l[0], l[1]);
+        });
+  }
+
   // ---------------------------------------------------------------- simulation
 
   static Simulation simulate(Settings s, Device device, PrintStream out) {
+    return simulate(s, device, out, true);
+  }
+
+  /**
+   * The nominal flows and residuals; without {@code features} only those of the kinematics (the
+   * feature flows are null).
+   */
+  static Simulation simulate(Settings s, Device device, PrintStream out, boolean features) {
     ToyT4.Events nominal = ToyT4.generate(s.nominalEvents(), 0, 0, false, Seeds.rng(s.seed(), 1));
     out.printf("T4: %d nominal events; nominal flow p(x | c):%n", s.nominalEvents());
     Flow xBase =
@@ -378,14 +874,16 @@ final class T4Study {
     Flow xResidual = null;
     Flow yResidual = null;
     try {
-      train(xBase, kinematics(nominal, null), s.flowSteps(), 1e-3, s.seed() + 2, out);
-      out.println("nominal flow p(y | x, c):");
-      yBase =
-          Flows.autoregressive(2, 4, 3, SplineTransform.of(8, 6), 64, 1, Activation.GELU)
-              .optDevice(device)
-              .optSeed(s.seed() + 3)
-              .build();
-      train(yBase, features(nominal, null), s.flowSteps(), 1e-3, s.seed() + 4, out);
+      train(xBase, kinematics(nominal, null), s, s.flowSteps(), s.seed() + 2, out);
+      if (features) {
+        out.println("nominal flow p(y | x, c):");
+        yBase =
+            Flows.autoregressive(2, 4, 3, SplineTransform.of(8, 6), 64, 1, Activation.GELU)
+                .optDevice(device)
+                .optSeed(s.seed() + 3)
+                .build();
+        train(yBase, features(nominal, null), s, s.flowSteps(), s.seed() + 4, out);
+      }
       List<double[]> settings = new ArrayList<>();
       for (double v : new double[] {-1, 1}) {
         settings.add(new double[] {v, 0});
@@ -410,10 +908,28 @@ final class T4Study {
           s.templateEvents(),
           s.cornerTemplates() ? "one nuisance at +-1 and the 4 corners" : "one nuisance at +-1");
       xResidual = residual(2 + 2, device, s.seed() + 5);
-      trainResidual(new ResidualFlow(xBase, xResidual), xt, s.residualSteps(), s.seed() + 6, out);
-      out.println("residual of p(y | x, c, nu):");
-      yResidual = residual(4 + 2, device, s.seed() + 7);
-      trainResidual(new ResidualFlow(yBase, yResidual), yt, s.residualSteps(), s.seed() + 8, out);
+      train(
+          new ResidualFlow(xBase, xResidual),
+          ResidualFlow.MAXIMUM_LIKELIHOOD,
+          FeatureMatrix.concat(xt),
+          s,
+          s.residualSteps(),
+          2e-3,
+          s.seed() + 6,
+          out);
+      if (features) {
+        out.println("residual of p(y | x, c, nu):");
+        yResidual = residual(4 + 2, device, s.seed() + 7);
+        train(
+            new ResidualFlow(yBase, yResidual),
+            ResidualFlow.MAXIMUM_LIKELIHOOD,
+            FeatureMatrix.concat(yt),
+            s,
+            s.residualSteps(),
+            2e-3,
+            s.seed() + 8,
+            out);
+      }
       return new Simulation(xBase, yBase, xResidual, yResidual);
     } catch (RuntimeException e) {
       for (Flow f : new Flow[] {xBase, yBase, xResidual, yResidual}) {
@@ -423,16 +939,6 @@ final class T4Study {
       }
       throw e;
     }
-  }
-
-  private static void trainResidual(
-      ResidualFlow model, List<FeatureMatrix> templates, int steps, long seed, PrintStream out) {
-    Trainer.train(
-            model,
-            ResidualFlow.MAXIMUM_LIKELIHOOD,
-            List.of(FeatureMatrix.concat(templates)),
-            config(steps, 2e-3, seed, out))
-        .requireSuccess();
   }
 
   private static Flow residual(int context, Device device, long seed) {
@@ -452,11 +958,18 @@ final class T4Study {
         .build();
   }
 
-  private static TrainingConfig config(int steps, double rate, long seed, PrintStream out) {
+  private static TrainingConfig config(
+      int steps,
+      double rate,
+      int batchSize,
+      LearningRateSchedule schedule,
+      long seed,
+      PrintStream out) {
     return TrainingConfig.builder()
         .optSteps(steps)
-        .optBatchSize(1024)
+        .optBatchSize(batchSize)
         .optLearningRate(rate)
+        .optSchedule(schedule)
         .optEvaluateEvery(Math.max(1, steps / 4))
         .optValidationFraction(0)
         .optKeepBest(false)
@@ -466,17 +979,26 @@ final class T4Study {
   }
 
   private static void train(
-      Flow flow, FeatureMatrix data, int steps, double rate, long seed, PrintStream out) {
-    Trainer.fit(flow, data, config(steps, rate, seed, out)).requireSuccess();
+      Flow flow, FeatureMatrix data, Settings s, int steps, long seed, PrintStream out) {
+    Trainer.fit(flow, data, config(steps, 1e-3, s.batchSize(), s.schedule(), seed, out))
+        .requireSuccess();
   }
 
-  private static void train(
-      DoiModel model, FeatureMatrix events, int steps, double rate, long seed, PrintStream out) {
+  /** Trains a residual, the DOI (step 1) or the profiling flow (step 2) with Adam. */
+  private static <T extends Trainable> void train(
+      T model,
+      Objective<T> objective,
+      FeatureMatrix data,
+      Settings s,
+      int steps,
+      double rate,
+      long seed,
+      PrintStream out) {
     Trainer.train(
             model,
-            DoiModel.fitObjective(events.size()),
-            List.of(events),
-            config(steps, rate, seed, out))
+            objective,
+            List.of(data),
+            config(steps, rate, s.batchSize(), s.schedule(), seed, out))
         .requireSuccess();
   }
 
@@ -530,8 +1052,9 @@ final class T4Study {
 
   // ---------------------------------------------------------------- deformation check
 
-  static Deformation deformation(Simulation sim, Device device, long seed, Path plots) {
-    ToyT4.Events probe = ToyT4.generate(4000, 0, 0, false, Seeds.rng(seed, 3));
+  static Deformation deformation(
+      Simulation sim, Device device, int probeEvents, long seed, Path plots) {
+    ToyT4.Events probe = ToyT4.generate(probeEvents, 0, 0, false, Seeds.rng(seed, 3));
     List<double[]> axes = new ArrayList<>();
     List<double[]> both = new ArrayList<>();
     for (double v : NU_GRID) {
@@ -644,55 +1167,116 @@ final class T4Study {
 
   // ---------------------------------------------------------------- pulls and scans
 
+  /** nu-hat moved by one standard deviation along eigen-mode k of the covariance. */
+  private static double[] alongMode(UncertaintyModes modes, int k, double[] hat) {
+    double[] moved = hat.clone();
+    List<String> names = modes.names();
+    for (int j = 0; j < names.size(); j++) {
+      int q = NAMES.indexOf(names.get(j));
+      if (q >= 0) {
+        moved[q] += Math.sqrt(modes.variances()[k]) * modes.directions()[k][j];
+      }
+    }
+    return moved;
+  }
+
+  /** A side x side grid of points (row-major pairs) over [x0, x1] x [y0, y1]. */
+  private static float[] grid(int side, double x0, double x1, double y0, double y1) {
+    float[] grid = new float[side * side * 2];
+    for (int i = 0; i < side; i++) {
+      for (int j = 0; j < side; j++) {
+        int r = i * side + j;
+        grid[2 * r] = (float) (x0 + (x1 - x0) * i / (side - 1));
+        grid[2 * r + 1] = (float) (y0 + (y1 - y0) * j / (side - 1));
+      }
+    }
+    return grid;
+  }
+
+  /** Arrows from each grid point to its moved point, magnified. */
+  private static void arrows(
+      String title, String xLabel, String yLabel, float[] grid, float[] moved, Path file) {
+    int n = grid.length / 2;
+    double magnify = 20;
+    double[] px = new double[n];
+    double[] py = new double[n];
+    double[] dx = new double[n];
+    double[] dy = new double[n];
+    for (int r = 0; r < n; r++) {
+      px[r] = grid[2 * r];
+      py[r] = grid[2 * r + 1];
+      dx[r] = magnify * (moved[2 * r] - grid[2 * r]);
+      dy[r] = magnify * (moved[2 * r + 1] - grid[2 * r + 1]);
+    }
+    save(
+        Chart.titled(title + ", x20", xLabel, yLabel).arrows("displacement", px, py, dx, dy), file);
+  }
+
+  private static String modeTitle(String what, UncertaintyModes modes, int k) {
+    return String.format(
+        "T4 pull mode %d (sigma %.4f along %s %s): %s",
+        k,
+        Math.sqrt(modes.variances()[k]),
+        modes.names(),
+        Arrays.toString(round(modes.directions()[k])),
+        what);
+  }
+
   /**
    * Each eigen-mode of the covariance drawn as the displacement it causes on the kinematics of
    * class B: x' = R^-1(R(x; nu-hat); nu-hat + sqrt(lambda) v) - x on a grid, magnified.
    */
   private static void pulls(
       Simulation sim, UncertaintyModes modes, FitResult fit, Device device, Path plots) {
-    double[] var = modes.variances();
-    double[][] dir = modes.directions();
-    List<String> names = modes.names();
     double[] hat = {fit.value(NAMES.get(0)), fit.value(NAMES.get(1))};
-    int side = 11;
-    for (int k = 0; k < var.length; k++) {
-      double[] moved = hat.clone();
-      for (int j = 0; j < names.size(); j++) {
-        int q = NAMES.indexOf(names.get(j));
-        if (q >= 0) {
-          moved[q] += Math.sqrt(var[k]) * dir[k][j];
-        }
-      }
-      double[] px = new double[side * side];
-      double[] py = new double[side * side];
-      double[] dx = new double[side * side];
-      double[] dy = new double[side * side];
-      float[] grid = new float[side * side * 2];
-      for (int i = 0; i < side; i++) {
-        for (int j = 0; j < side; j++) {
-          int r = i * side + j;
-          px[r] = -2 + 4.0 * i / (side - 1);
-          py[r] = -1.5 + 3.0 * j / (side - 1);
-          grid[2 * r] = (float) px[r];
-          grid[2 * r + 1] = (float) py[r];
-        }
-      }
-      float[] shifted = displaced(sim, grid, 1, hat, moved, device);
-      double magnify = 20;
-      for (int r = 0; r < px.length; r++) {
-        dx[r] = magnify * (shifted[2 * r] - grid[2 * r]);
-        dy[r] = magnify * (shifted[2 * r + 1] - grid[2 * r + 1]);
-      }
-      save(
-          Chart.titled(
-                  String.format(
-                      "T4 pull mode %d (sigma %.4f along %s %s), class B, x20",
-                      k, Math.sqrt(var[k]), names, Arrays.toString(round(dir[k]))),
-                  "x1",
-                  "x2")
-              .arrows("displacement of x", px, py, dx, dy),
+    float[] grid = grid(11, -2, 2, -1.5, 1.5);
+    for (int k = 0; k < modes.variances().length; k++) {
+      float[] shifted = displaced(sim, grid, 1, hat, alongMode(modes, k, hat), device);
+      arrows(
+          modeTitle("kinematics of class B", modes, k),
+          "x1",
+          "x2",
+          grid,
+          shifted,
           plots.resolve("t4-pull-mode" + k + ".png"));
     }
+  }
+
+  /**
+   * Each eigen-mode drawn as the displacement of the amortized DOI (the map from data to
+   * simulation, T then the profiling flow) at x = (0.5, 0), class B: P(T(y); nu-hat + sqrt(lambda)
+   * v) - P(T(y); nu-hat) on a grid of data y, magnified; the paper's "pulls" of the DOI.
+   */
+  private static void doiPulls(
+      DoiModel amortized, UncertaintyModes modes, FitResult fit, Device device, Path plots) {
+    double[] hat = {fit.value(NAMES.get(0)), fit.value(NAMES.get(1))};
+    float[] y = grid(11, -1.2, 2.6, -3, 0.8);
+    int n = y.length / 2;
+    float[] rows = new float[4 * n];
+    for (int r = 0; r < n; r++) {
+      rows[4 * r] = 0.5f;
+      rows[4 * r + 2] = y[2 * r];
+      rows[4 * r + 3] = y[2 * r + 1];
+    }
+    for (int k = 0; k < modes.variances().length; k++) {
+      double[] moved = alongMode(modes, k, hat);
+      try (NDManager m = NDManager.newBaseManager(device)) {
+        NDArray events = m.create(rows, new Shape(n, 4));
+        float[] at = amortized.mapFeatures(events, 1, nuRows(m, hat, n)).toFloatArray();
+        float[] to = amortized.mapFeatures(events, 1, nuRows(m, moved, n)).toFloatArray();
+        arrows(
+            modeTitle("DOI at x = (0.5, 0), class B", modes, k),
+            "T(y)_1",
+            "T(y)_2",
+            at,
+            to,
+            plots.resolve("t4-doi-pull-mode" + k + ".png"));
+      }
+    }
+  }
+
+  private static NDArray nuRows(NDManager m, double[] nu, int n) {
+    return m.create(new float[] {(float) nu[0], (float) nu[1]}, new Shape(1, 2)).repeat(0, n);
   }
 
   /** R^-1(R(x; c, from); c, to) for rows of x (row-major pairs). */
@@ -703,51 +1287,214 @@ final class T4Study {
       NDArray xs = m.create(x, new Shape(n, 2));
       float[] hot = {c == 0 ? 1 : 0, c == 1 ? 1 : 0};
       NDArray oneHot = m.create(hot, new Shape(1, 2)).repeat(0, n);
-      NDArray a =
-          m.create(new float[] {(float) from[0], (float) from[1]}, new Shape(1, 2)).repeat(0, n);
-      NDArray b =
-          m.create(new float[] {(float) to[0], (float) to[1]}, new Shape(1, 2)).repeat(0, n);
-      NDArray z = sim.kinematics().transform(xs, NDArrays.concat(new NDList(oneHot, a), 1)).value();
+      NDArray z =
+          sim.kinematics()
+              .transform(xs, NDArrays.concat(new NDList(oneHot, nuRows(m, from, n)), 1))
+              .value();
       return sim.xResidual()
-          .inverse(z, NDArrays.concat(new NDList(oneHot, b), 1))
+          .inverse(z, NDArrays.concat(new NDList(oneHot, nuRows(m, to, n)), 1))
           .value()
           .toFloatArray();
     }
   }
 
-  /** 2 Delta NLL along each nuisance (the others at their best values), flow and truth. */
-  private static void scans(
-      NegLogLikelihood nll, FitResult fit, ToyT4.Events data, Fit truth, Path plots) {
-    NegLogLikelihood exact = trueMixtureNll(data);
-    double[] best = fit.values();
-    double[] truthBest = truth.values();
-    double flowMin = nll.value(best);
-    double truthMin = exact.value(truthBest);
+  /**
+   * The profile of each nuisance for the amortized flow likelihood, the true likelihood and the
+   * true likelihood of x alone on the same grid, plotted together.
+   */
+  private static List<Scan> scans(Fitted f, ToyT4.Events data, int points, Path plots) {
+    double[] steps = steps(f.fits().truth());
+    List<Scan> scans = new ArrayList<>();
     for (int q = 0; q < 2; q++) {
       int index = q + 1;
-      int n = 7;
-      double[] grid = new double[n];
-      double[] flow = new double[n];
-      double[] exactCurve = new double[n];
-      for (int i = 0; i < n; i++) {
-        double offset = (i - (n - 1) / 2.0) * truth.errors()[index];
-        grid[i] = best[index] + offset;
-        double[] p = best.clone();
-        p[index] = grid[i];
-        flow[i] = 2 * (nll.value(p) - flowMin);
-        double[] t = truthBest.clone();
-        t[index] = grid[i];
-        exactCurve[i] = 2 * (exact.value(t) - truthMin);
+      double[] grid = new double[points];
+      for (int i = 0; i < points; i++) {
+        grid[i] =
+            f.fits().truthX().nu(q) + (4.0 * i / (points - 1) - 2) * f.fits().truthX().error(q);
       }
+      Scan scan =
+          new Scan(
+              NAMES.get(q),
+              grid,
+              profile(f.amortizedNll(), f.amortizedFit(), index, grid, steps),
+              profile(trueMixtureNll(data, true), f.truthFit(), index, grid, steps),
+              profile(trueMixtureNll(data, false), f.truthXFit(), index, grid, steps));
+      scans.add(scan);
       save(
           Chart.titled(
-                  "T4 likelihood scan of " + NAMES.get(q) + " (others at their best values)",
+                  "T4 profile likelihood of " + NAMES.get(q) + " (the other parameters profiled)",
                   NAMES.get(q),
                   "2 Delta NLL")
-              .line("flow (DOI)", grid, flow)
-              .dashed("true likelihood", grid, exactCurve),
+              .line(
+                  "flow, amortized DOI",
+                  defined(grid, scan.flow())[0],
+                  defined(grid, scan.flow())[1])
+              .dashed("true likelihood", grid, scan.truth())
+              .dashed("true likelihood of x alone", grid, scan.truthX()),
           plots.resolve("t4-scan-" + NAMES.get(q) + ".png"));
     }
+    return scans;
+  }
+
+  /** {x, y} of the points where y is defined (the amortized curve ends at its region). */
+  private static double[][] defined(double[] x, double[] y) {
+    int[] keep =
+        java.util.stream.IntStream.range(0, x.length).filter(i -> Double.isFinite(y[i])).toArray();
+    double[][] out = new double[2][keep.length];
+    for (int j = 0; j < keep.length; j++) {
+      out[0][j] = x[keep[j]];
+      out[1][j] = y[keep[j]];
+    }
+    return out;
+  }
+
+  /**
+   * 2 (NLL profiled at theta_index = t - its minimum) on the grid: the other parameters start from
+   * their regression on theta_index under the fit's covariance and take one Newton step with the
+   * conditional covariance (exact for a quadratic NLL; 2 n + 2 evaluations a point); the minimum is
+   * the lower of the fit's and the grid's; NaN outside the scanned parameter's bounds.
+   */
+  static double[] profile(
+      NegLogLikelihood nll, FitResult fit, int index, double[] grid, double[] steps) {
+    double[][] v = fit.covariance();
+    double[] best = fit.values();
+    int n = best.length;
+    double[][] conditional = new double[n][n];
+    double[] others = new double[n - 1];
+    for (int a = 0, o = 0; a < n; a++) {
+      for (int b = 0; b < n; b++) {
+        if (a != index && b != index) {
+          conditional[a][b] = v[a][b] - v[a][index] * v[index][b] / v[index][index];
+        }
+      }
+      if (a != index) {
+        others[o++] = steps[a];
+      }
+    }
+    String name = nll.parameters().get(index).name();
+    double[] values = new double[grid.length];
+    double min = fit.nll();
+    Parameter scanned = nll.parameters().get(index);
+    for (int i = 0; i < grid.length; i++) {
+      double t = grid[i];
+      if (t < scanned.lower() || t > scanned.upper()) {
+        // outside where the likelihood is defined (an amortized model's region)
+        values[i] = Double.NaN;
+        continue;
+      }
+      double[] start = best.clone();
+      for (int a = 0; a < n; a++) {
+        Parameter p = nll.parameters().get(a);
+        double value = a == index ? t : best[a] + v[a][index] / v[index][index] * (t - best[index]);
+        start[a] = Math.min(Math.max(value, p.lower()), p.upper());
+      }
+      NegLogLikelihood fixed = nll.withParameters(nll.parameters().with(name, p -> p.fixedAt(t)));
+      values[i] = new Fitter(600, 1e-3).newtonStep(fixed, start, others, conditional).nll();
+      min = Math.min(min, Double.isNaN(values[i]) ? min : values[i]);
+    }
+    for (int i = 0; i < grid.length; i++) {
+      values[i] = 2 * (values[i] - min);
+    }
+    return values;
+  }
+
+  // ---------------------------------------------------------------- toys
+
+  /**
+   * Pulls (estimate - injected) / error of each fit over toy data sets drawn at the reference nu,
+   * with one trained simulation.
+   *
+   * @param pulls fit (in {@link Measurement#LABELS}' order) x toy x nuisance
+   * @param seconds the whole run
+   */
+  record Toys(double[][][] pulls, List<Measurement> fits, double seconds) {
+    /**
+     * {mean, its error, width, its error} of the pulls of fit i and nuisance k, then the mean and
+     * spread of the estimates and their mean error.
+     */
+    double[] summary(int i, int k) {
+      int n = pulls[i].length;
+      double[] p = new double[n];
+      double[] nu = new double[n];
+      double error = 0;
+      for (int t = 0; t < n; t++) {
+        p[t] = pulls[i][t][k];
+        Fit f = fits.get(t).all().get(i);
+        nu[t] = f.nu(k);
+        error += f.error(k) / n;
+      }
+      double[] pm = meanAndSd(p);
+      double[] vm = meanAndSd(nu);
+      return new double[] {
+        pm[0],
+        pm[1] / Math.sqrt(n),
+        pm[1],
+        pm[1] / Math.sqrt(2.0 * Math.max(1, n - 1)),
+        vm[0],
+        vm[1],
+        error
+      };
+    }
+
+    private static double[] meanAndSd(double[] v) {
+      double mean = Arrays.stream(v).average().orElse(Double.NaN);
+      double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
+      return new double[] {mean, Math.sqrt(var / Math.max(1, v.length - 1))};
+    }
+  }
+
+  static Toys toys(Settings s, int count, Device device, PrintStream out) {
+    if (count < 2) {
+      throw new IllegalArgumentException("toys = " + count + " must be >= 2 for a spread");
+    }
+    long start = System.nanoTime();
+    double[] nu = ToyT4.REFERENCE_NU;
+    List<Measurement> fits = new ArrayList<>();
+    try (Simulation sim = simulate(s, device, out)) {
+      BatchEvaluator evaluator = new BatchEvaluator(device, 8192);
+      for (int t = 0; t < count; t++) {
+        ToyT4.Events data =
+            ToyT4.generate(s.dataEvents(), nu[0], nu[1], true, Seeds.rng(s.seed(), 100, t));
+        try (Fitted f = fit(sim, data, s, s.seed() + 1000L * (t + 1), device, evaluator, null)) {
+          fits.add(f.fits());
+          if (out != null) {
+            out.printf("toy %d of %d:%n", t + 1, count);
+            printFits(f.fits(), out);
+          }
+        }
+      }
+    }
+    int labels = Measurement.LABELS.size();
+    double[][][] pulls = new double[labels][count][2];
+    for (int t = 0; t < count; t++) {
+      List<Fit> all = fits.get(t).all();
+      for (int i = 0; i < labels; i++) {
+        for (int k = 0; k < 2; k++) {
+          Fit f = all.get(i);
+          pulls[i][t][k] = f.error(k) > 0 ? (f.nu(k) - nu[k]) / f.error(k) : Double.NaN;
+        }
+      }
+    }
+    return new Toys(pulls, fits, (System.nanoTime() - start) / 1e9);
+  }
+
+  static void printToys(Toys t, PrintStream out) {
+    out.printf("pulls over %d toys (mean +- error, width +- error)%n", t.fits().size());
+    for (int i = 0; i < Measurement.LABELS.size(); i++) {
+      if (Double.isNaN(t.pulls()[i][0][0])) {
+        continue; // a fit without errors (the joint gradient-descent fit)
+      }
+      StringBuilder line = new StringBuilder(String.format("%-20s", Measurement.LABELS.get(i)));
+      for (int k = 0; k < 2; k++) {
+        double[] v = t.summary(i, k);
+        line.append(
+            String.format(
+                "  %s: %+.2f +- %.2f, %.2f +- %.2f (nu %+.4f, spread %.4f, mean error %.4f)",
+                NAMES.get(k), v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+      }
+      out.println(line);
+    }
+    out.printf("total %.0f s%n", t.seconds());
   }
 
   // ---------------------------------------------------------------- bootstrap
@@ -810,7 +1557,15 @@ final class T4Study {
       try (Flow doi = FlowIO.load(saved, model.doi().device())) {
         DoiModel member = new DoiModel(model.kinematics(), model.features(), doi, 2);
         member.setNu(nuHat);
-        train(member, resampled, s.bootstrapSteps(), 5e-4, s.seed() + 50 + b, null);
+        train(
+            member,
+            DoiModel.fitObjective(resampled.size()),
+            resampled,
+            s,
+            s.bootstrapSteps(),
+            5e-4,
+            s.seed() + 50 + b,
+            null);
         NegLogLikelihood nll = FlowMixtureNll.of(member, resampled, evaluator, NAMES);
         FitResult f =
             new Fitter(600, 1e-3)

@@ -6,36 +6,76 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.cnflows.flows.LearningRateSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The T4 study at reduced scale (5,000 nominal events, 8 templates of 2,000, 3,000 data events, 100
- * Adam steps per stage, no bootstrap; about a minute): the chain runs end to end and writes its
- * plots; the trained residuals beat the identity (a residual that learned nothing) on the true
- * deformations, x by half; the flow fit converges with errors within a factor 2 of the true
- * likelihood's on the same data. At this scale the flow's nu are not yet unbiased (the full-scale
- * figures are in flows-profiling/README.md).
+ * The T4 study at reduced scale (CI_SETTINGS; about 40 s of CPU, 55-65 s wall on the shared 2-core
+ * machine at load 4-6; it was 70-210 s before): the chain of both steps runs end to end and writes
+ * its plots, and what holds at this scale is asserted. The trained residuals beat the identity on
+ * the true deformations (x by half); float32 per-event densities move the true likelihood's
+ * estimate by under 2% of its error (the rounding noise of a flow likelihood is not what biases
+ * it); the amortized likelihood is the profile over the DOI: its errors are the true x-only
+ * likelihood's within a factor 1.6, not the full likelihood's (which a free DOI cannot reach); the
+ * profile scans give 2 Delta NLL = 4, 0, 4 at -2, 0, +2 sigma for the true x-only likelihood (the
+ * scan machinery: a wrong start of the profiled parameters put this curve far above its minimum)
+ * and the amortized one is defined over most of its grid. The flow's nu are not unbiased at this
+ * scale; the full-scale figures and the pulls over toys are in flows-profiling/README.md.
  */
 class T4StudyTest {
 
+  static final T4Study.Settings CI_SETTINGS =
+      new T4Study.Settings(
+          5000,
+          2000,
+          2000,
+          150,
+          200,
+          60,
+          60,
+          256,
+          1,
+          3,
+          0,
+          1,
+          true,
+          true,
+          LearningRateSchedule.COSINE,
+          1);
+
   @Test
-  void theChainRunsEndToEndAndTheResidualsLearnTheDeformations(@TempDir Path plots)
+  void theChainRunsEndToEndAndTheAmortizedLikelihoodIsTheProfileOverTheDoi(@TempDir Path plots)
       throws IOException {
-    T4Study.Report r =
-        T4Study.study(
-            new T4Study.Settings(5000, 2000, 3000, 100, 100, 100, 0, 1, true, 1),
-            Device.cpu(),
-            plots,
-            System.out);
+    Duration cpu0 = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    T4Study.Report r = T4Study.study(CI_SETTINGS, Device.cpu(), plots, System.out);
     T4Study.print(r, System.out);
+    Duration cpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    // the CPU time does not depend on the load of a shared machine, the wall time does
+    System.out.printf("CPU time of the study: %.1f s%n", cpu.minus(cpu0).toMillis() / 1e3);
     T4Study.Deformation d = r.deformation();
     assertThat(d.xOnAxes()).isLessThan(0.5 * d.xIdentity());
     assertThat(d.yOnAxes()).isLessThan(d.yIdentity());
-    assertThat(r.flow().status()).isEqualTo("CONVERGED");
-    for (int k = 1; k <= 2; k++) {
-      assertThat(r.flow().errors()[k])
-          .isBetween(0.5 * r.truth().errors()[k], 2 * r.truth().errors()[k]);
+    T4Study.Measurement fits = r.fits();
+    for (int k = 0; k < 2; k++) {
+      assertThat(Math.abs(fits.truth32().nu(k) - fits.truth().nu(k)))
+          .isLessThan(0.02 * fits.truth().error(k));
+    }
+    T4Study.Fit flow = fits.amortized();
+    assertThat(flow.status()).isEqualTo("CONVERGED");
+    for (int k = 0; k < 2; k++) {
+      assertThat(flow.error(k))
+          .isBetween(fits.truthX().error(k) / 1.6, 1.6 * fits.truthX().error(k));
+    }
+    assertThat(r.scans()).hasSize(2);
+    for (T4Study.Scan scan : r.scans()) {
+      // the grid is the true x-only estimate +- 2 of its sigma: 4, 0, 4 for its own profile
+      double[] v = scan.truthX();
+      assertThat(v[v.length / 2]).isLessThan(0.05);
+      assertThat(v[0]).isBetween(3.5, 4.5);
+      assertThat(v[v.length - 1]).isBetween(3.5, 4.5);
+      assertThat(scan.defined()).isGreaterThanOrEqualTo(2);
     }
     assertThat(r.modes().variances()).hasSize(3);
     assertThat(r.impacts()).hasSize(2);
@@ -44,7 +84,8 @@ class T4StudyTest {
           "t4-deformation.png",
           "t4-scan-nu_shift.png",
           "t4-scan-nu_squeeze.png",
-          "t4-pull-mode0.png"
+          "t4-pull-mode0.png",
+          "t4-doi-pull-mode0.png"
         }) {
       assertThat(Files.size(plots.resolve(name))).as(name).isGreaterThan(1000);
     }

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.common.Json;
 import org.cnflows.flows.Batch;
@@ -26,6 +28,7 @@ import org.cnflows.flows.Scalars;
 import org.cnflows.flows.Trainable;
 import org.cnflows.flows.TrainingRecord;
 import org.cnflows.flows.Transformed;
+import org.cnflows.stats.GaussLegendre;
 
 /**
  * The unbinned likelihood of data as a mixture of classes (processes) with nuisances nu and a
@@ -58,6 +61,9 @@ public final class DoiModel implements Trainable {
   private final int dy;
   private final Parameter nu;
   private final Parameter logits;
+  private final Flow profile;
+  private final float[] center;
+  private final double[] halfWidths;
 
   /**
    * @param kinematics p(x | c, nu): context (one-hot c, nu)
@@ -107,6 +113,94 @@ public final class DoiModel implements Trainable {
     }
     this.nu = zeros("nu", new Shape(1, nuisances));
     this.logits = zeros("classLogits", new Shape(1, classes));
+    this.profile = null;
+    this.center = null;
+    this.halfWidths = null;
+  }
+
+  /** The amortized model of {@link #profiled}: same densities and T, nu and fractions copied. */
+  private DoiModel(DoiModel fitted, Flow profile, double[] halfWidths) {
+    this.kinematics = fitted.kinematics;
+    this.features = fitted.features;
+    this.doi = fitted.doi;
+    this.classes = fitted.classes;
+    this.nuisances = fitted.nuisances;
+    this.dx = fitted.dx;
+    this.dy = fitted.dy;
+    this.nu = zeros("nu", new Shape(1, nuisances));
+    this.logits = zeros("classLogits", new Shape(1, classes));
+    nu.getArray().set(fitted.nu.getArray().toFloatArray());
+    logits.getArray().set(fitted.logits.getArray().toFloatArray());
+    this.profile = profile;
+    this.center = fitted.nu.getArray().toFloatArray();
+    this.halfWidths = halfWidths.clone();
+  }
+
+  /**
+   * Step 2 of the paper, amortized profiling: the DOI T frozen as fitted, composed with a profiling
+   * flow P(.; x, c, nu - nu-hat) (dimension D_y, context D_x + C + K, the identity at nu = nu-hat,
+   * e.g. one {@code LayerSpec.FactorizableLayer}) that learns, with {@link #profilingObjective},
+   * how the best DOI moves with nu:
+   *
+   * <pre>
+   *   p(x, y | nu) = sum_c A_c p(x | c, nu) p(P(T(y; x, c); x, c, nu - nu-hat) | x, c, nu)
+   *                  |det dP/dT| |det dT/dy|,
+   * </pre>
+   *
+   * so that a likelihood scan over nu is the profile over the DOI with no refit. nu-hat and the
+   * fractions are this model's current values; the returned model trains P alone, on the region
+   * nu-hat +- h of nu ({@link #profilingEvents}), and is a likelihood of nu there only ({@link
+   * FlowMixtureNll} bounds the nuisances to it).
+   *
+   * @param halfWidths h_k per nuisance, positive
+   * @throws IllegalArgumentException if this model is already profiled, P has the wrong shape or a
+   *     half-width is not positive
+   */
+  public DoiModel profiled(Flow profile, double[] halfWidths) {
+    if (this.profile != null) {
+      throw new IllegalArgumentException("the model is already profiled (around nu-hat)");
+    }
+    if (profile.dim() != dy || profile.contextDim() != dx + classes + nuisances) {
+      throw new IllegalArgumentException(
+          "profiling flow dim = "
+              + profile.dim()
+              + ", contextDim = "
+              + profile.contextDim()
+              + ", expected "
+              + dy
+              + " and D_x + classes + nuisances = "
+              + (dx + classes + nuisances));
+    }
+    if (!profile.device().equals(doi.device())) {
+      throw new IllegalArgumentException(
+          "profiling flow on " + profile.device() + " but the DOI on " + doi.device());
+    }
+    if (halfWidths.length != nuisances) {
+      throw new IllegalArgumentException(
+          halfWidths.length + " half-widths for " + nuisances + " nuisances");
+    }
+    for (int k = 0; k < nuisances; k++) {
+      if (!(halfWidths[k] > 0) || Double.isInfinite(halfWidths[k])) {
+        throw new IllegalArgumentException(
+            "half-width " + k + " = " + halfWidths[k] + " must be finite and > 0");
+      }
+    }
+    return new DoiModel(this, profile, halfWidths);
+  }
+
+  /** The half-widths h of the region nu-hat +- h of an amortized model, or null. */
+  public double[] halfWidths() {
+    return halfWidths == null ? null : halfWidths.clone();
+  }
+
+  /** The profiling flow P of an amortized model ({@link #profiled}), or null. */
+  public Flow profile() {
+    return profile;
+  }
+
+  /** nu-hat, the center of an amortized model's profiling flow, or null for a fitted model. */
+  public double[] center() {
+    return center == null ? null : toDouble(center);
   }
 
   private Parameter zeros(String name, Shape shape) {
@@ -209,14 +303,51 @@ public final class DoiModel implements Trainable {
     long n = events.getShape().get(0);
     NDArray x = events.get(":, 0:" + dx);
     NDArray y = events.get(":, " + dx + ":");
-    float[] hot = new float[classes];
-    hot[c] = 1;
-    NDArray oneHot = m.create(hot, new Shape(1, classes)).repeat(0, n);
+    NDArray oneHot = oneHot(m, c, n);
     NDArray lx = kinematics.logProbTrusted(x, NDArrays.concat(new NDList(oneHot, nuRows), 1));
     Transformed t = doi.forwardTrusted(y, NDArrays.concat(new NDList(x, oneHot), 1));
+    NDArray logDet = t.logDet();
+    NDArray simulated = t.value();
+    if (profile != null) {
+      NDArray offset = nuRows.sub(m.create(center, new Shape(1, nuisances)));
+      Transformed p =
+          profile.forwardTrusted(simulated, NDArrays.concat(new NDList(x, oneHot, offset), 1));
+      simulated = p.value();
+      logDet = logDet.add(p.logDet());
+    }
     NDArray ly =
-        features.logProbTrusted(t.value(), NDArrays.concat(new NDList(x, oneHot, nuRows), 1));
-    return lx.add(ly).add(t.logDet());
+        features.logProbTrusted(simulated, NDArrays.concat(new NDList(x, oneHot, nuRows), 1));
+    return lx.add(ly).add(logDet);
+  }
+
+  /**
+   * The DOI of this model applied to features: T(y; x, c), then for an amortized model P(.; x, c,
+   * nu - nu-hat); the map from data to simulation whose change with nu the pulls show.
+   *
+   * @param events shape (N, D_x + D_y)
+   * @param c the class
+   * @param nuRows shape (N, K)
+   * @return shape (N, D_y)
+   */
+  public NDArray mapFeatures(NDArray events, int c, NDArray nuRows) {
+    NDManager m = events.getManager();
+    long n = events.getShape().get(0);
+    NDArray x = events.get(":, 0:" + dx);
+    NDArray oneHot = oneHot(m, c, n);
+    NDArray value =
+        doi.forwardTrusted(events.get(":, " + dx + ":"), NDArrays.concat(new NDList(x, oneHot), 1))
+            .value();
+    if (profile == null) {
+      return value;
+    }
+    NDArray offset = nuRows.sub(m.create(center, new Shape(1, nuisances)));
+    return profile.forwardTrusted(value, NDArrays.concat(new NDList(x, oneHot, offset), 1)).value();
+  }
+
+  private NDArray oneHot(NDManager m, int c, long n) {
+    float[] hot = new float[classes];
+    hot[c] = 1;
+    return m.create(hot, new Shape(1, classes)).repeat(0, n);
   }
 
   /** log p(x, y | c, nu) at fixed nu, as a per-event function for the evaluator. */
@@ -246,6 +377,51 @@ public final class DoiModel implements Trainable {
     if (!(dataEvents >= 1)) {
       throw new IllegalArgumentException("dataEvents = " + dataEvents + " must be >= 1");
     }
+    return objective(
+        (model, b) -> {
+          NDManager m = b.x().getManager();
+          long n = b.x().getShape().get(0);
+          NDArray nuLocal = m.zeros(new Shape(1, model.nuisances)).add(model.nu.getArray());
+          NDArray nuRows = m.zeros(new Shape(n, model.nuisances)).add(nuLocal);
+          NDArray constraint = Scalars.over(nuLocal.square().sum(), 2 * dataEvents);
+          return b.weightedMean(model.logMixture(b.x(), nuRows)).neg().add(constraint);
+        },
+        (model, data) -> {
+          if (model.profile != null) {
+            throw new IllegalArgumentException(
+                "the model is profiled: train its profiling flow with profilingObjective");
+          }
+          model.checkEvents(data, 0);
+        });
+  }
+
+  /**
+   * Step 2, the amortized profiling: the mean over events of -log sum_c A_c p(x_i, y_i | c, nu-hat
+   * + dnu_i) at the fitted fractions, each event's offset dnu_i its context (K columns; weights,
+   * e.g. the Gauss-Legendre weights of a grid of offsets, as the events' weights). Trains the
+   * profiling flow of a {@link #profiled} model alone, so that at every nu of the grid the DOI is
+   * the best one: the likelihood is then profiled over the DOI at each nu (nu-hat's own T at dnu =
+   * 0, where P is the identity). {@link #profilingEvents} builds the events.
+   */
+  public static Objective<DoiModel> profilingObjective() {
+    return objective(
+        (model, b) -> {
+          NDArray center = b.x().getManager().create(model.center, new Shape(1, model.nuisances));
+          return b.weightedMean(model.logMixture(b.x(), b.context().add(center))).neg();
+        },
+        (model, data) -> {
+          if (model.profile == null) {
+            throw new IllegalArgumentException(
+                "the model has no profiling flow: build one with profiled(flow, halfWidths)"
+                    + " first");
+          }
+          model.checkEvents(data, model.nuisances);
+        });
+  }
+
+  /** A one-source objective from its loss and its check of the source. */
+  private static Objective<DoiModel> objective(
+      BiFunction<DoiModel, Batch, NDArray> loss, BiConsumer<DoiModel, FeatureMatrix> check) {
     return new Objective<>() {
       @Override
       public int sources() {
@@ -254,36 +430,98 @@ public final class DoiModel implements Trainable {
 
       @Override
       public NDArray compute(DoiModel model, List<Batch> batches) {
-        Batch b = batches.get(0);
-        NDManager m = b.x().getManager();
-        long n = b.x().getShape().get(0);
-        NDArray nuLocal = m.zeros(new Shape(1, model.nuisances)).add(model.nu.getArray());
-        NDArray nuRows = m.zeros(new Shape(n, model.nuisances)).add(nuLocal);
-        NDArray logA =
-            m.zeros(new Shape(1, model.classes)).add(model.logits.getArray()).logSoftmax(1);
-        NDArray total = null;
-        for (int c = 0; c < model.classes; c++) {
-          NDArray term = model.logJoint(b.x(), c, nuRows).add(logA.get(":, " + c));
-          total = total == null ? term : logAddExp(total, term);
-        }
-        NDArray constraint = Scalars.over(nuLocal.square().sum(), 2 * dataEvents);
-        return b.weightedMean(total).neg().add(constraint);
+        return loss.apply(model, batches.get(0));
       }
 
       @Override
       public void checkSource(DoiModel model, int source, FeatureMatrix data) {
-        if (data.dim() != model.eventDim()) {
-          throw new IllegalArgumentException(
-              "source "
-                  + source
-                  + " has dim = "
-                  + data.dim()
-                  + "; the DOI model takes events (x, y) of "
-                  + model.eventDim()
-                  + " columns");
-        }
+        check.accept(model, data);
       }
     };
+  }
+
+  /**
+   * The events of the amortized profiling: every event once at each node of a tensor-product
+   * Gauss-Legendre grid of nu - nu-hat over [-h_k, h_k] per nuisance (this amortized model's
+   * region), the offset as context and the product of the nodes' weights (normalized to mean 1) as
+   * weight.
+   *
+   * @param events the data, rows (x, y), without context or weights
+   * @param nodes nodes per nuisance
+   */
+  public FeatureMatrix profilingEvents(FeatureMatrix events, int nodes) {
+    if (profile == null) {
+      throw new IllegalArgumentException(
+          "the model has no profiling flow: build one with profiled(flow, halfWidths) first");
+    }
+    if (events.weights() != null || events.contextDim() != 0) {
+      throw new IllegalArgumentException(
+          "the data must come without weights and context (has contextDim = "
+              + events.contextDim()
+              + ", weights "
+              + (events.weights() != null)
+              + ")");
+    }
+    int k = nuisances;
+    GaussLegendre[] rules = new GaussLegendre[k];
+    for (int j = 0; j < k; j++) {
+      rules[j] = GaussLegendre.of(nodes, -halfWidths[j], halfWidths[j]);
+    }
+    int points = (int) Math.pow(nodes, k);
+    int n = events.size();
+    int[] rows = new int[n * points];
+    float[] context = new float[n * points * k];
+    float[] weights = new float[n * points];
+    double total = 0;
+    double[] pointWeights = new double[points];
+    float[][] offsets = new float[points][k];
+    for (int p = 0; p < points; p++) {
+      double w = 1;
+      int rest = p;
+      for (int j = 0; j < k; j++) {
+        int node = rest % nodes;
+        rest /= nodes;
+        offsets[p][j] = (float) rules[j].nodes()[node];
+        w *= rules[j].weights()[node];
+      }
+      pointWeights[p] = w;
+      total += w;
+    }
+    for (int p = 0; p < points; p++) {
+      for (int i = 0; i < n; i++) {
+        int r = p * n + i;
+        rows[r] = i;
+        System.arraycopy(offsets[p], 0, context, r * k, k);
+        weights[r] = (float) (pointWeights[p] * points / total);
+      }
+    }
+    return events.select(rows).withContext(context, k).withWeights(weights);
+  }
+
+  private void checkEvents(FeatureMatrix data, int contextDim) {
+    if (data.dim() != eventDim() || data.contextDim() != contextDim) {
+      throw new IllegalArgumentException(
+          "the events have dim = "
+              + data.dim()
+              + ", contextDim = "
+              + data.contextDim()
+              + "; the DOI model takes events (x, y) of "
+              + eventDim()
+              + " columns with contextDim = "
+              + contextDim);
+    }
+  }
+
+  /** log sum_c A_c p(x, y | c, nu) per row, at the model's class fractions. */
+  private NDArray logMixture(NDArray events, NDArray nuRows) {
+    NDManager m = events.getManager();
+    NDArray logA = m.zeros(new Shape(1, classes)).add(logits.getArray()).logSoftmax(1);
+    NDArray total = null;
+    for (int c = 0; c < classes; c++) {
+      NDArray term = logJoint(events, c, nuRows).add(logA.get(":, " + c));
+      total = total == null ? term : logAddExp(total, term);
+    }
+    return total;
   }
 
   /** log(e^a + e^b) elementwise, stable. */
@@ -294,33 +532,49 @@ public final class DoiModel implements Trainable {
 
   @Override
   public List<Parameter> trainableParameters() {
+    if (profile != null) {
+      return profile.trainableParameters();
+    }
     List<Parameter> list = new ArrayList<>(doi.trainableParameters());
     list.add(nu);
     list.add(logits);
     return list;
   }
 
+  /** The flow being trained: P of an amortized model, else T. */
+  private Flow trained() {
+    return profile != null ? profile : doi;
+  }
+
   @Override
   public NDManager manager() {
-    return doi.manager();
+    return trained().manager();
   }
 
   @Override
   public void trained(TrainingRecord record) {
-    doi.trained(record);
+    trained().trained(record);
   }
 
   @Override
   public TrainingRecord training() {
-    return doi.training();
+    return trained().training();
   }
 
-  /** Saves T with {@link FlowIO#save} and nu and the class fractions in {@code doi-fit.json}. */
+  /**
+   * Saves T with {@link FlowIO#save} and nu and the class fractions in {@code doi-fit.json}; an
+   * amortized model saves its P in {@code profile/} and nu-hat as {@code center} too.
+   */
   @Override
   public void save(Path directory) throws IOException {
     FlowIO.save(doi, directory);
-    Files.writeString(
-        directory.resolve("doi-fit.json"),
-        Json.gson().toJson(Map.of("nu", nu(), "classFractions", fractions())));
+    Map<String, Object> fit = new java.util.LinkedHashMap<>();
+    fit.put("nu", nu());
+    fit.put("classFractions", fractions());
+    if (profile != null) {
+      FlowIO.save(profile, directory.resolve("profile"));
+      fit.put("center", center());
+    }
+    Files.writeString(directory.resolve("doi-fit.json"), Json.gson().toJson(fit));
   }
 }

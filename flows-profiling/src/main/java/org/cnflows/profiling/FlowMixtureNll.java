@@ -2,8 +2,10 @@ package org.cnflows.profiling;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.BatchEvaluator;
+import org.cnflows.stats.Constraint;
 import org.cnflows.stats.Parameter;
 import org.cnflows.stats.Parameters;
 import org.cnflows.stats.models.LogDensities;
@@ -28,7 +30,9 @@ public final class FlowMixtureNll {
   private FlowMixtureNll() {}
 
   /**
-   * The likelihood, starting from the model's current nu and class fractions.
+   * The likelihood, starting from the model's current nu and class fractions; the nuisances are
+   * bounded to [-3, 3], and for an amortized model ({@link DoiModel#profiled}) to the region where
+   * its profiling flow was trained, nu-hat +- h, within that.
    *
    * @param model a two-class model
    * @param events the data, rows (x, y)
@@ -47,11 +51,22 @@ public final class FlowMixtureNll {
     }
     double[] a = model.fractions();
     double[] nu = model.nu();
+    double[] center = model.center();
+    double[] half = model.halfWidths();
     List<Parameter> list = new ArrayList<>();
     list.add(Parameter.of(RATIO, Math.min(Math.max(a[0] / a[1], 0.05), 20), 0.05, 20));
     for (int k = 0; k < nu.length; k++) {
-      double start = Math.min(Math.max(nu[k], -3), 3);
-      list.add(Parameter.gaussian(nuisanceNames.get(k), 0, 1, -3, 3).withInitial(start));
+      double lower = center == null ? -3 : Math.max(-3, center[k] - half[k]);
+      double upper = center == null ? 3 : Math.min(3, center[k] + half[k]);
+      double start = Math.min(Math.max(nu[k], lower), upper);
+      list.add(
+          new Parameter(
+              nuisanceNames.get(k),
+              start,
+              lower,
+              upper,
+              false,
+              Optional.of(new Constraint.Gaussian(0, 1))));
     }
     return new UnbinnedMixtureNll(
         Parameters.of(list),

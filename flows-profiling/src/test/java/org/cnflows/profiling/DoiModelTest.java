@@ -178,4 +178,97 @@ class DoiModelTest {
           .isCloseTo(nll.value(new double[] {1, 0, 0}) / events.size(), within(1e-4));
     }
   }
+
+  private static Flow profilingFlow(long seed) {
+    return Flow.builder()
+        .setDim(2)
+        .optContext(6)
+        .add(new LayerSpec.FactorizableLayer(2, true, 8, 1, Activation.GELU, 3.0))
+        .optSeed(seed)
+        .optDevice(Device.cpu())
+        .build();
+  }
+
+  private static double[] values(NegLogLikelihood nll, double[]... points) {
+    double[] out = new double[points.length];
+    for (int i = 0; i < points.length; i++) {
+      out[i] = nll.value(points[i]);
+    }
+    return out;
+  }
+
+  @Test
+  void theAmortizedModelIsTheFittedOneAtNuHatAndMovesOnlyThroughItsProfilingFlowElsewhere() {
+    FlowTesting.randomize(doi.parameters(), 0.3, 11);
+    model.setNu(new double[] {0.2, -0.1});
+    try (Flow p = profilingFlow(3)) {
+      FlowTesting.randomize(p.parameters(), 0.3, 12);
+      DoiModel amortized = model.profiled(p, new double[] {0.5, 0.5});
+      assertThat(amortized.center()).containsExactly(new double[] {0.2, -0.1}, within(1e-7));
+      assertThat(amortized.halfWidths()).containsExactly(0.5, 0.5);
+      assertThat(amortized.trainableParameters()).isEqualTo(p.trainableParameters());
+      FeatureMatrix events = normalEvents(300, 2);
+      BatchEvaluator evaluator = new BatchEvaluator(Device.cpu(), 128);
+      NegLogLikelihood fitted = FlowMixtureNll.of(model, events, evaluator, List.of("a", "b"));
+      NegLogLikelihood profiled =
+          FlowMixtureNll.of(amortized, events, evaluator, List.of("a", "b"));
+      double[] hat = {1.1, 0.2, -0.1};
+      double[] away = {1.1, 0.5, -0.4};
+      double[] f = values(fitted, hat, away);
+      double[] g = values(profiled, hat, away);
+      assertThat(g[0]).isCloseTo(f[0], within(1e-3));
+      assertThat(Math.abs(g[1] - f[1])).isGreaterThan(0.1);
+      // the amortized likelihood is a likelihood of nu on its region only: nu-hat +- h
+      assertThat(profiled.parameters().get("a").lower()).isCloseTo(-0.3, within(1e-6));
+      assertThat(profiled.parameters().get("b").upper()).isCloseTo(0.4, within(1e-6));
+      assertThat(fitted.parameters().get("a").lower()).isEqualTo(-3);
+      assertThatThrownBy(() -> amortized.profiled(p, new double[] {1, 1}))
+          .hasMessageContaining("already profiled");
+      assertThatThrownBy(() -> model.profiled(p, new double[] {1, Double.NaN}))
+          .hasMessageContaining("half-width 1 = NaN must be finite and > 0");
+      assertThatThrownBy(() -> model.profiled(p, new double[] {1}))
+          .hasMessageContaining("1 half-widths for 2 nuisances");
+      try (Flow wrong = Flow.builder().setDim(2).optContext(4).optDevice(Device.cpu()).build()) {
+        assertThatThrownBy(() -> model.profiled(wrong, new double[] {1, 1}))
+            .hasMessageContaining("profiling flow dim = 2, contextDim = 4, expected 2 and")
+            .hasMessageContaining("= 6");
+      }
+      // each objective refuses the other kind of model, by what to do instead
+      assertThatThrownBy(() -> DoiModel.fitObjective(300).checkSource(amortized, 0, events))
+          .hasMessageContaining("train its profiling flow with profilingObjective");
+      assertThatThrownBy(() -> DoiModel.profilingObjective().checkSource(model, 0, events))
+          .hasMessageContaining("build one with profiled(flow, halfWidths) first");
+      assertThatThrownBy(() -> model.profilingEvents(events, 3))
+          .hasMessageContaining("build one with profiled(flow, halfWidths) first");
+    }
+  }
+
+  @Test
+  void profilingEventsRepeatEachEventAtEveryGaussLegendreNodeWithItsWeight() {
+    try (Flow p = profilingFlow(3)) {
+      DoiModel amortized = model.profiled(p, new double[] {0.1, 0.4});
+      FeatureMatrix events = normalEvents(7, 3);
+      FeatureMatrix grid = amortized.profilingEvents(events, 3);
+      assertThat(grid.size()).isEqualTo(7 * 9);
+      assertThat(grid.contextDim()).isEqualTo(2);
+      double sum = 0;
+      java.util.Set<String> offsets = new java.util.TreeSet<>();
+      for (int r = 0; r < grid.size(); r++) {
+        sum += grid.weights()[r];
+        offsets.add(String.format("%.4f %.4f", grid.context()[2 * r], grid.context()[2 * r + 1]));
+        assertThat(grid.x()[4 * r]).isEqualTo(events.x()[4 * (r % 7)]);
+      }
+      assertThat(sum / grid.size()).isCloseTo(1, within(1e-6));
+      double a = 0.1 * Math.sqrt(0.6);
+      double b = 0.4 * Math.sqrt(0.6);
+      assertThat(offsets).hasSize(9).contains(String.format("%.4f %.4f", -a, b), "0.0000 0.0000");
+      // the center node carries (8/9)^2 / mean weight, a corner (5/9)^2
+      int center = 4 * 7;
+      int corner = 0;
+      assertThat(grid.weights()[center] / grid.weights()[corner])
+          .isCloseTo(64f / 25, within(1e-5f));
+      assertThatThrownBy(() -> amortized.profilingEvents(grid, 3))
+          .hasMessageContaining("without weights and context (has contextDim = 2");
+    }
+  }
 }
