@@ -562,10 +562,6 @@ public final class MleNu implements Method {
     /** The exponents (of t, of u) of the polynomial's terms. */
     private static final int[][] POWERS = {{1, 0}, {0, 1}, {2, 0}, {1, 1}, {0, 2}};
 
-    /** No calibration: Eq. (27) as the paper writes it. */
-    static final Calibration NONE =
-        new Calibration(new double[POWERS.length], 0, new double[0][], new double[2][2]);
-
     /** C at (tes, jes). */
     double value(double tes, double jes) {
       double t = (tes - 1) / SEARCH;
