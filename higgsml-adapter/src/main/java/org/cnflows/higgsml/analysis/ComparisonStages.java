@@ -315,11 +315,10 @@ final class ComparisonStages implements AutoCloseable {
               MleNu.STEP,
               MleNu.SEARCH,
               BeltStage.ORDERING,
-              mleNuConfig().muRange(),
+              TemplateStage.Config.muRange(mleNuConfig().muMax()),
               config.beltGrid(),
               config.beltToys(),
-              config.seed(),
-              BeltStage.ORDERING);
+              config.seed());
       default -> throw unknown(method);
     };
   }

@@ -101,11 +101,6 @@ public final class MleNu implements Method {
         throw new IllegalArgumentException("mle-nu: muMax = " + muMax + " must be > 0");
       }
     }
-
-    /** The range of the fit's mu, [-muMax, muMax], as the analysis's. */
-    public double[] muRange() {
-      return new double[] {-muMax, muMax};
-    }
   }
 
   private final Preprocessor pre;
@@ -683,7 +678,7 @@ public final class MleNu implements Method {
     }
     BinnedTemplateNll likelihood =
         new BinnedTemplateNll(
-            Parameters.of(Parameter.of("mu", 1, config.muRange()[0], config.muRange()[1])),
+            Parameters.of(TemplateStage.Config.mu(config.muMax())),
             List.of(
                 new Process("signal", TemplateGrid.fixed(t[1]), List.of("mu")),
                 new Process("background", TemplateGrid.fixed(t[0]), List.of())),

@@ -103,12 +103,17 @@ public final class TemplateStage {
      * must stay positive, which bounds it in practice.
      */
     public double[] muRange() {
+      return muRange(muMax);
+    }
+
+    /** [-muMax, muMax]: the range of mu of every fit of the analysis and its methods. */
+    public static double[] muRange(double muMax) {
       return new double[] {-muMax, muMax};
     }
 
-    /** The likelihood's mu: from 1, floating in {@link #muRange()}. */
-    public Parameter mu() {
-      double[] range = muRange();
+    /** A likelihood's mu: from 1, floating in {@link #muRange(double)}. */
+    public static Parameter mu(double muMax) {
+      double[] range = muRange(muMax);
       return Parameter.of("mu", 1, range[0], range[1]);
     }
 
@@ -227,7 +232,7 @@ public final class TemplateStage {
           List.of(Nuisance.JES.label(), Nuisance.TES.label(), Nuisance.SOFT_MET.label());
       List<double[]> axes = List.of(config.jes(), config.tes(), config.softMet());
       List<Parameter> parameters = new ArrayList<>();
-      parameters.add(config.mu());
+      parameters.add(Config.mu(config.muMax()));
       parameters.add(onGrid(Nuisance.JES.parameter(), config.jes()));
       parameters.add(onGrid(Nuisance.TES.parameter(), config.tes()));
       parameters.add(onGrid(Nuisance.SOFT_MET.parameter(), config.softMet()));
