@@ -28,9 +28,11 @@ import org.cnflows.stats.intervals.NeymanBelt;
  *   <li>{@value #ONE_SYST}: the per-bin polynomials of {@link OneSystematicModel} on the pool;
  *   <li>{@value #MLE_NU_CLASSIFIER}: the DNN of {@link MleNu}, fed the nuisance blocks;
  *   <li>{@value #MLE_NU_BELT}: its belt from event-level pseudo-experiments, on at most {@value
- *       #MLE_NU_BELT_POINTS} of the analysis's belt's mu values with a quarter of its toys (at
- *       least {@link NeymanBelt.Config#minimumToys}): every toy runs the whole method, nu-hat
- *       search and template rebuild included, so this is the costly stage of the comparison.
+ *       #MLE_NU_BELT_POINTS} of the analysis's belt's mu values with as many toys per value as the
+ *       analysis's belt (at least {@link NeymanBelt.Config#minimumToys}): every toy runs the whole
+ *       method, nu-hat search and template rebuild included, so this is the costly stage of the
+ *       comparison. With a quarter of the toys (50 at quick) the belt's edges were noisy enough to
+ *       under-cover: 0.600 on quick's 200 pseudo-experiments, 0.650 with 200 toys.
  * </ul>
  *
  * Stages are computed on first use only. Closing this closes the classifiers it loaded or trained.
@@ -213,7 +215,7 @@ final class ComparisonStages implements AutoCloseable {
         MleNu method =
             new MleNu(pre, mleNuClassifier.get(), templatePool.get(), mleNuConfig(), null);
         double[] grid = thin(config.beltGrid(), MLE_NU_BELT_POINTS);
-        int toys = Math.max(NeymanBelt.Config.minimumToys(0.6827), config.beltToys() / 4);
+        int toys = mleNuToys();
         yield method.withBelt(
             stage(
                 MLE_NU_BELT,
@@ -230,6 +232,11 @@ final class ComparisonStages implements AutoCloseable {
       }
       default -> throw unknown(name);
     };
+  }
+
+  /** The toys per mu value of mle-nu's belt. */
+  private int mleNuToys() {
+    return Math.max(NeymanBelt.Config.minimumToys(0.6827), config.beltToys());
   }
 
   /** The settings of mle-nu at this run's binning. */
@@ -316,8 +323,8 @@ final class ComparisonStages implements AutoCloseable {
               MleNu.SEARCH,
               BeltStage.ORDERING,
               TemplateStage.Config.muRange(mleNuConfig().muMax()),
-              config.beltGrid(),
-              config.beltToys(),
+              thin(config.beltGrid(), MLE_NU_BELT_POINTS),
+              mleNuToys(),
               config.seed());
       default -> throw unknown(method);
     };
