@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Entry point of {@code java -jar examples/target/cnflows-examples.jar [command]}.
  *
  * <p>Commands: {@code demo} (default) runs {@link ToyT1Demo}; {@code t2} runs {@link T2Study};
- * {@code t3} runs {@link T3Study}; {@code t4} runs {@link T4Study}; {@code generator-report} runs
+ * {@code t3} runs {@link T3Study}; {@code t4} runs {@link T4Command}; {@code generator-report} runs
  * {@link GeneratorReport}; {@code higgsml} runs {@link HiggsMlCommand}.
  */
 public final class Main {
@@ -37,7 +37,7 @@ public final class Main {
       case "t3":
         return T3Study.run(rest, out);
       case "t4":
-        return T4Study.run(rest, out);
+        return T4Command.run(rest, out, err);
       case "generator-report":
         return GeneratorReport.run(rest, out);
       case "higgsml":
@@ -60,16 +60,17 @@ public final class Main {
             "  t3 [large|small [datasetsPerPoint [flowSteps [classifierSteps]]]]   the thesis's flow"
                 + " and classifier methods beside the true likelihood on T3");
         out.println(
-            "  t4 [plotDir [flowSteps [residualSteps [doiSteps [profileSteps [bootstrap"
-                + " [bootstrapSteps [dataEvents [batch]]]]]]]]] [axes] [zero] [constant]   factorizable"
-                + " flows, DOI fit, amortized"
-                + " profiling, pulls and bootstrap on toy T4 beside the truth");
+            "  t4 [--plots DIR] [--flow-steps N] [--residual-steps N] [--doi-steps N]"
+                + " [--profile-steps N] [--bootstrap N] ... [--axes-only] [--start-at-zero]"
+                + " [--constant-rate]   factorizable flows, DOI fit, amortized profiling, pulls and"
+                + " bootstrap on toy T4 beside the truth (t4 --help)");
         out.println(
-            "  t4 toys [count [dataEvents [nominal [template [flowSteps [residualSteps [doiSteps"
-                + " [profileSteps]]]]]]]]   pull distributions over toy data sets");
+            "  t4 toys [--count N] [--data-events N] [--nominal N] [--template N] ...   pull"
+                + " distributions over toy data sets (t4 toys --help)");
         out.println(
-            "  t4 kinematics [dataSets [dataEvents [nominal [template [flowSteps [residualSteps"
-                + " [seed]]]]]]]   the learned p(x | c, nu) alone against the truth");
+            "  t4 kinematics [--data-sets N] [--data-events N] [--nominal N] [--template N]"
+                + " [--seed S] ...   the learned p(x | c, nu) alone against the truth (t4"
+                + " kinematics --help)");
         out.println(
             "  generator-report [eventsPerProcess [seed]]   the synthetic generator against the"
                 + " real 2025 sample (higgsml-adapter README)");

@@ -22,7 +22,6 @@ import org.cnflows.examples.plots.Chart;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.BatchEvaluator;
 import org.cnflows.flows.ConsoleProgress;
-import org.cnflows.flows.Devices;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
 import org.cnflows.flows.Flows;
@@ -242,88 +241,6 @@ final class T4Study {
 
   private T4Study() {}
 
-  static int run(String[] args, PrintStream out) {
-    if (args.length > 0 && args[0].equals("toys")) {
-      return runToys(args, out);
-    }
-    if (args.length > 0 && args[0].equals("kinematics")) {
-      return runKinematics(args, out);
-    }
-    Settings full =
-        settings(
-            args,
-            1,
-            100_000,
-            50_000,
-            intArg(args, 7, 100_000),
-            intArg(args, 1, 4000),
-            intArg(args, 2, 2000),
-            intArg(args, 3, 3000),
-            intArg(args, 4, 3000),
-            intArg(args, 8, 1024),
-            2,
-            9,
-            intArg(args, 5, 8),
-            intArg(args, 6, 600));
-    Path plots = Path.of(args.length > 0 ? args[0] : "t4-plots");
-    Report r = study(full, Devices.fromSystemProperty(), plots, out);
-    print(r, out);
-    return 0;
-  }
-
-  /**
-   * {@code t4 toys count dataEvents nominalEvents templateEvents flowSteps residualSteps doiSteps
-   * profileSteps}: the pull distribution of every fit over toy data sets with one trained
-   * simulation.
-   */
-  private static int runToys(String[] args, PrintStream out) {
-    int count = intArg(args, 1, 20);
-    Settings s =
-        settings(
-            args,
-            1,
-            intArg(args, 3, 40_000),
-            intArg(args, 4, 10_000),
-            intArg(args, 2, 2000),
-            intArg(args, 5, 1500),
-            intArg(args, 6, 1000),
-            intArg(args, 7, 300),
-            intArg(args, 8, 300),
-            256,
-            2,
-            3,
-            0,
-            1);
-    Toys t = toys(s, count, Devices.fromSystemProperty(), out);
-    printToys(t, out);
-    return 0;
-  }
-
-  /**
-   * {@code t4 kinematics dataSets dataEvents nominalEvents templateEvents flowSteps residualSteps
-   * seed [axes]}: the bias of the learned kinematic densities alone on several data sets.
-   */
-  private static int runKinematics(String[] args, PrintStream out) {
-    Settings s =
-        settings(
-            args,
-            intArg(args, 7, 1),
-            intArg(args, 3, 100_000),
-            intArg(args, 4, 50_000),
-            intArg(args, 2, 100_000),
-            intArg(args, 5, 3000),
-            intArg(args, 6, 3000),
-            1,
-            1,
-            1024,
-            1,
-            3,
-            0,
-            1);
-    kinematicsStudy(s, intArg(args, 1, 5), Devices.fromSystemProperty(), out);
-    return 0;
-  }
-
   /**
    * The learned p(x | c, nu) alone against the true p(x | c, nu) on the same data sets: with a free
    * DOI nu is measured by the kinematics (docs), so the difference flow - truth on the same events
@@ -389,46 +306,6 @@ final class T4Study {
     }
     out.printf("total %.0f s%n", (System.nanoTime() - start) / 1e9);
     return rows;
-  }
-
-  /**
-   * Settings from the counts in {@link Settings}' order (nominal, template, data events; flow,
-   * residual, DOI, profile steps; batch size, Newton steps, scan points, bootstrap members and
-   * steps) and the flags {@code axes} (one-nuisance templates only), {@code zero} (step 1 from nu =
-   * 0) and {@code constant} (no annealing) among the arguments.
-   */
-  private static Settings settings(String[] args, long seed, int... v) {
-    return new Settings(
-        v[0],
-        v[1],
-        v[2],
-        v[3],
-        v[4],
-        v[5],
-        v[6],
-        v[7],
-        v[8],
-        v[9],
-        v[10],
-        v[11],
-        !flag(args, "axes"),
-        !flag(args, "zero"),
-        schedule(args),
-        seed);
-  }
-
-  /** The i-th argument if it is a number, else the fallback (words are flags). */
-  private static int intArg(String[] args, int i, int fallback) {
-    return args.length > i && args[i].matches("\\d+") ? Integer.parseInt(args[i]) : fallback;
-  }
-
-  private static boolean flag(String[] args, String name) {
-    return Arrays.asList(args).contains(name);
-  }
-
-  /** Cosine unless the flag {@code constant} is given. */
-  private static LearningRateSchedule schedule(String[] args) {
-    return flag(args, "constant") ? LearningRateSchedule.CONSTANT : LearningRateSchedule.COSINE;
   }
 
   static void print(Report r, PrintStream out) {

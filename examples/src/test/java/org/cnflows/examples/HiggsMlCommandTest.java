@@ -1,13 +1,11 @@
 package org.cnflows.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cnflows.examples.MainRun.run;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,21 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The higgsml command as a user runs it: help, bad options, and the smoke preset's outputs. */
 class HiggsMlCommandTest {
-
-  private static String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new String[] {
-      Integer.toString(code),
-      out.toString(StandardCharsets.UTF_8),
-      err.toString(StandardCharsets.UTF_8)
-    };
-  }
 
   @Test
   void helpListsEveryOptionAndABadOptionIsNamed() {

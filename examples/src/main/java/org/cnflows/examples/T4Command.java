@@ -1,0 +1,344 @@
+package org.cnflows.examples;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.cnflows.flows.Devices;
+import org.cnflows.flows.LearningRateSchedule;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cnflows-examples t4}: toy T4 end to end ({@link T4Study}), and its subcommands {@code
+ * toys} (pull distributions) and {@code kinematics} (the bias of the learned kinematics). The
+ * device is {@code -Dcnflows.device}.
+ */
+@Command(
+    name = "t4",
+    mixinStandardHelpOptions = true,
+    versionProvider = HiggsMlCommand.Version.class,
+    description = {
+      "Toy T4 (Valsecchi, Donega and Wallny, arXiv 2602.13184): nominal flows and factorizable"
+          + " residuals trained on simulation, the deformation checked against the closed form,"
+          + " the DOI fit (step 1) and the amortized profiling (step 2) on distorted data, profile"
+          + " scans, pulls, impacts and a Poisson bootstrap, beside the true likelihood of the"
+          + " same data; plots in --plots.",
+      "'t4 toys' gives pull distributions over toy data sets, 't4 kinematics' the bias of the"
+          + " learned kinematics alone. The device is -Dcnflows.device=cpu|gpu|gpu:N."
+    },
+    subcommands = {T4Command.Toys.class, T4Command.Kinematics.class})
+final class T4Command implements Callable<Integer> {
+
+  /** The options of the simulation every t4 command trains, defaults set per command. */
+  static final class Simulation {
+
+    /** The command this is mixed into, for its usage errors. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(
+        names = "--nominal",
+        paramLabel = "N",
+        description = "simulated events at nu = 0 for the nominal flows (default ${DEFAULT-VALUE})")
+    int nominal;
+
+    @Option(
+        names = "--template",
+        paramLabel = "N",
+        description =
+            "events per template (4 with one nuisance at +-1, 4 more at the corners; default"
+                + " ${DEFAULT-VALUE})")
+    int template;
+
+    @Option(
+        names = "--data-events",
+        paramLabel = "N",
+        description = "events of each data set at the reference nu (default ${DEFAULT-VALUE})")
+    int dataEvents;
+
+    @Option(
+        names = "--flow-steps",
+        paramLabel = "N",
+        description = "Adam steps per nominal flow (default ${DEFAULT-VALUE})")
+    int flowSteps;
+
+    @Option(
+        names = "--residual-steps",
+        paramLabel = "N",
+        description = "Adam steps per residual (default ${DEFAULT-VALUE})")
+    int residualSteps;
+
+    @Option(
+        names = "--seed",
+        paramLabel = "S",
+        description = "master seed (default ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(
+        names = "--axes-only",
+        description =
+            "train the residuals on the 4 one-nuisance templates only, without the 4 corners"
+                + " (default: with the corners, so the cross terms are learned)")
+    boolean axesOnly;
+
+    @Option(
+        names = "--constant-rate",
+        description = "a constant step size in every training (default: cosine annealing to zero)")
+    boolean constantRate;
+
+    /** A usage error of the command naming the option and its value if it is below {@code min}. */
+    void atLeast(String option, int value, int min) {
+      if (value < min) {
+        throw new ParameterException(
+            command.commandLine(),
+            "Invalid value for option '" + option + "': " + value + " (must be >= " + min + ")");
+      }
+    }
+
+    Simulation(int nominal, int template, int dataEvents, int flowSteps, int residualSteps) {
+      this.nominal = nominal;
+      this.template = template;
+      this.dataEvents = dataEvents;
+      this.flowSteps = flowSteps;
+      this.residualSteps = residualSteps;
+    }
+
+    /**
+     * The settings of a study on this simulation, its options checked; the other arguments as in
+     * {@link T4Study.Settings}.
+     *
+     * @param fitting the DOI and profiling steps and where step 1 starts
+     */
+    T4Study.Settings settings(
+        Fitting fitting,
+        int batchSize,
+        int newtonSteps,
+        int scanPoints,
+        int bootstrapMembers,
+        int bootstrapSteps) {
+      atLeast("--nominal", nominal, 10);
+      atLeast("--template", template, 10);
+      atLeast("--data-events", dataEvents, 10);
+      atLeast("--flow-steps", flowSteps, 1);
+      atLeast("--residual-steps", residualSteps, 1);
+      atLeast("--doi-steps", fitting.doiSteps, 1);
+      atLeast("--profile-steps", fitting.profileSteps, 1);
+      return new T4Study.Settings(
+          nominal,
+          template,
+          dataEvents,
+          flowSteps,
+          residualSteps,
+          fitting.doiSteps,
+          fitting.profileSteps,
+          batchSize,
+          newtonSteps,
+          scanPoints,
+          bootstrapMembers,
+          bootstrapSteps,
+          !axesOnly,
+          !fitting.startAtZero,
+          constantRate ? LearningRateSchedule.CONSTANT : LearningRateSchedule.COSINE,
+          seed);
+    }
+  }
+
+  /** The options of the DOI fit (step 1) and the amortized profiling (step 2). */
+  static final class Fitting {
+
+    @Option(
+        names = "--doi-steps",
+        paramLabel = "N",
+        description =
+            "Adam steps of the joint fit of T, nu and the fractions (step 1; default"
+                + " ${DEFAULT-VALUE})")
+    int doiSteps;
+
+    @Option(
+        names = "--profile-steps",
+        paramLabel = "N",
+        description =
+            "Adam steps of the amortized profiling (step 2) on the Gauss-Legendre grid (default"
+                + " ${DEFAULT-VALUE})")
+    int profileSteps;
+
+    @Option(
+        names = "--start-at-zero",
+        description =
+            "start step 1 at nu = 0 (default: at the fit of the learned kinematics alone)")
+    boolean startAtZero;
+
+    Fitting(int doiSteps, int profileSteps) {
+      this.doiSteps = doiSteps;
+      this.profileSteps = profileSteps;
+    }
+  }
+
+  @Mixin Simulation simulation = new Simulation(100_000, 50_000, 100_000, 4000, 2000);
+
+  @Mixin Fitting fitting = new Fitting(3000, 3000);
+
+  @Option(
+      names = "--plots",
+      paramLabel = "DIR",
+      defaultValue = "t4-plots",
+      description = "directory of the plots (default ${DEFAULT-VALUE})")
+  Path plots;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "1024",
+      description = "events per Adam step of every stage (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Poisson-bootstrap members, 0 for none (default ${DEFAULT-VALUE})")
+  int bootstrap;
+
+  @Option(
+      names = "--bootstrap-steps",
+      paramLabel = "N",
+      defaultValue = "600",
+      description =
+          "Adam steps of each bootstrap member's refit of T from the data's (default"
+              + " ${DEFAULT-VALUE})")
+  int bootstrapSteps;
+
+  private final PrintStream console;
+
+  T4Command(PrintStream console) {
+    this.console = console;
+  }
+
+  /** Runs the command line; returns the exit code (2 for a usage error). */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    return commandLine(out, err).execute(args);
+  }
+
+  private static CommandLine commandLine(PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new T4Command(out));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          err.println("t4: " + e.getMessage());
+          return 1;
+        });
+    return cli;
+  }
+
+  /**
+   * The command a command line selects, its options parsed but nothing run.
+   *
+   * @param type the command's class: {@link T4Command}, {@link Toys} or {@link Kinematics}
+   */
+  static <T> T parse(Class<T> type, String... args) {
+    PrintStream none = new PrintStream(OutputStream.nullOutputStream());
+    CommandLine.ParseResult parsed = commandLine(none, none).parseArgs(args);
+    while (parsed.hasSubcommand()) {
+      parsed = parsed.subcommand();
+    }
+    return type.cast(parsed.commandSpec().userObject());
+  }
+
+  /** The settings of the study, the options checked. */
+  T4Study.Settings settings() {
+    simulation.atLeast("--batch", batch, 2);
+    simulation.atLeast("--bootstrap", bootstrap, 0);
+    simulation.atLeast("--bootstrap-steps", bootstrapSteps, 1);
+    return simulation.settings(fitting, batch, 2, 9, bootstrap, bootstrapSteps);
+  }
+
+  @Override
+  public Integer call() {
+    T4Study.Report r = T4Study.study(settings(), Devices.fromSystemProperty(), plots, console);
+    T4Study.print(r, console);
+    return 0;
+  }
+
+  /** {@code t4 toys}: the pull distribution of every fit over toy data sets, one simulation. */
+  @Command(
+      name = "toys",
+      mixinStandardHelpOptions = true,
+      versionProvider = HiggsMlCommand.Version.class,
+      description = {
+        "The pull distribution of every fit over toy data sets at the reference nu, with one"
+            + " trained simulation (batch 256, no bootstrap)."
+      })
+  static final class Toys implements Callable<Integer> {
+
+    @ParentCommand T4Command parent;
+
+    @Mixin Simulation simulation = new Simulation(40_000, 10_000, 2000, 1500, 1000);
+
+    @Mixin Fitting fitting = new Fitting(300, 300);
+
+    @Option(
+        names = "--count",
+        paramLabel = "N",
+        defaultValue = "20",
+        description = "toy data sets, at least 2 for a spread (default ${DEFAULT-VALUE})")
+    int count;
+
+    /** The settings of the study, the options checked. */
+    T4Study.Settings settings() {
+      simulation.atLeast("--count", count, 2);
+      return simulation.settings(fitting, 256, 2, 3, 0, 1);
+    }
+
+    @Override
+    public Integer call() {
+      T4Study.Toys t =
+          T4Study.toys(settings(), count, Devices.fromSystemProperty(), parent.console);
+      T4Study.printToys(t, parent.console);
+      return 0;
+    }
+  }
+
+  /** {@code t4 kinematics}: the learned p(x | c, nu) alone against the truth. */
+  @Command(
+      name = "kinematics",
+      mixinStandardHelpOptions = true,
+      versionProvider = HiggsMlCommand.Version.class,
+      description = {
+        "The learned p(x | c, nu) alone against the true p(x | c, nu) on several data sets with"
+            + " one trained simulation: the bias of the learned kinematics (batch 1024)."
+      })
+  static final class Kinematics implements Callable<Integer> {
+
+    @ParentCommand T4Command parent;
+
+    @Mixin Simulation simulation = new Simulation(100_000, 50_000, 100_000, 3000, 3000);
+
+    @Option(
+        names = "--data-sets",
+        paramLabel = "N",
+        defaultValue = "5",
+        description = "data sets at the reference nu (default ${DEFAULT-VALUE})")
+    int dataSets;
+
+    /** The settings of the study, the options checked. */
+    T4Study.Settings settings() {
+      simulation.atLeast("--data-sets", dataSets, 1);
+      return simulation.settings(new Fitting(1, 1), 1024, 1, 3, 0, 1);
+    }
+
+    @Override
+    public Integer call() {
+      T4Study.kinematicsStudy(settings(), dataSets, Devices.fromSystemProperty(), parent.console);
+      return 0;
+    }
+  }
+}
