@@ -171,7 +171,7 @@ public final class HiggsMlAnalysis {
 
     /**
      * The quick preset's models at the challenge's 10 fb^-1, for the documented run on a 2-core
-     * machine (79 minutes on one shared thread): the training settings are quick's, so with the
+     * machine (37 minutes on one shared thread): the training settings are quick's, so with the
      * same seed and output directory its CNFs and DNN are reused; quick's grid, 8 simulated
      * template events per expected one instead of 32 (the pool is 7.4 million events; the
      * templates' Monte Carlo noise is then about 0.35 sigma(mu), which the belt check sees), no
