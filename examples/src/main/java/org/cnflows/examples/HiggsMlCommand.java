@@ -41,8 +41,8 @@ import picocli.CommandLine.Option;
           + " width, RMSE and the challenge score.",
       "Presets: smoke (CI: the pipeline's invariants at a tiny scale, not its physics), quick"
           + " (the README's main job, 1 fb^-1, meant for about 20 minutes on a quiet 2-core"
-          + " machine), quick10 (quick's models at the challenge's 10 fb^-1, about 40 minutes on one thread; reuses"
-          + " quick's trained stages in the same --out), paper (the paper's configuration at 10"
+          + " machine), quick10 (quick's models at the challenge's 10 fb^-1, about 40 minutes on"
+          + " one thread; reuses quick's trained stages in the same --out), paper (the paper's configuration at 10"
           + " fb^-1, for a GPU).",
       "Every stage is saved in --out with the hash of its settings: a rerun reuses what did not"
           + " change. 'higgsml predict' applies the saved analysis to one dataset."

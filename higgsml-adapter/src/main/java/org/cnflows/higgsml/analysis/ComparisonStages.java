@@ -214,7 +214,7 @@ final class ComparisonStages implements AutoCloseable {
       case MleNu.NAME -> {
         MleNu method =
             new MleNu(pre, mleNuClassifier.get(), templatePool.get(), mleNuConfig(), null);
-        double[] grid = thin(config.beltGrid(), MLE_NU_BELT_POINTS);
+        double[] grid = mleNuGrid();
         int toys = mleNuToys();
         yield method.withBelt(
             stage(
@@ -232,6 +232,11 @@ final class ComparisonStages implements AutoCloseable {
       }
       default -> throw unknown(name);
     };
+  }
+
+  /** The mu values of mle-nu's belt: at most {@value #MLE_NU_BELT_POINTS} of the analysis's. */
+  private double[] mleNuGrid() {
+    return thin(config.beltGrid(), MLE_NU_BELT_POINTS);
   }
 
   /** The toys per mu value of mle-nu's belt. */
@@ -323,7 +328,7 @@ final class ComparisonStages implements AutoCloseable {
               MleNu.SEARCH,
               BeltStage.ORDERING,
               TemplateStage.Config.muRange(mleNuConfig().muMax()),
-              thin(config.beltGrid(), MLE_NU_BELT_POINTS),
+              mleNuGrid(),
               mleNuToys(),
               config.seed());
       default -> throw unknown(method);
