@@ -20,7 +20,6 @@ import org.cnflows.higgsml.analysis.EvaluationStage;
 import org.cnflows.higgsml.analysis.HiggsMlAnalysis;
 import org.cnflows.higgsml.analysis.HiggsMlPredictor;
 import org.cnflows.higgsml.analysis.ScoreResponse;
-import org.cnflows.higgsml.analysis.TemplateStage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -190,8 +189,7 @@ final class HiggsMlCommand implements Callable<Integer> {
           HiggsMlAnalysis.experiments(config, events)
               .generate(first.trueMu(), first.nuisances(), first.seed())
               .events();
-      double[] observed =
-          TemplateStage.observed(pe, analysis.models(), analysis.templates().config().bins());
+      double[] observed = analysis.templates().observed(pe, analysis.models());
       for (Path png : HiggsMlPlots.write(result, analysis, observed, out)) {
         console.println("plot: " + png);
       }

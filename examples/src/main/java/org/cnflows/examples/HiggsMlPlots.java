@@ -120,7 +120,8 @@ final class HiggsMlPlots {
     int centre = c.tes().length / 2;
     double[] nominal = templates.at(process, jes, centre, 0);
     int[] filled = IntStream.range(0, nominal.length).filter(b -> nominal[b] > 0).toArray();
-    double[] x = Arrays.stream(filled).mapToDouble(b -> (b + 0.5) / c.bins()).toArray();
+    double[][] edges = templates.edges();
+    double[] x = Arrays.stream(filled).mapToDouble(b -> (edges[0][b] + edges[1][b]) / 2).toArray();
     Chart chart =
         Chart.titled(
             String.format(

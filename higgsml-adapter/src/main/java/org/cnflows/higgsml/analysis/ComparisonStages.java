@@ -244,9 +244,16 @@ final class ComparisonStages implements AutoCloseable {
     return Math.max(NeymanBelt.Config.minimumToys(0.6827), config.beltToys());
   }
 
-  /** The settings of mle-nu at this run's binning. */
+  /**
+   * mle-nu's score bins per head: uniform and not merged, since its templates are rebuilt at every
+   * nuisance value of a fit; at 100 the high-score bins lose their background at some nuisance
+   * values and fits fail.
+   */
+  static final int MLE_NU_BINS = 20;
+
+  /** The settings of mle-nu. */
   private MleNu.Config mleNuConfig() {
-    return new MleNu.Config(20_000, 200_000, config.templates().bins(), config.templates().muMax());
+    return new MleNu.Config(20_000, 200_000, MLE_NU_BINS, config.templates().muMax());
   }
 
   /** At most {@code most} values of an increasing grid, evenly picked, first and last kept. */

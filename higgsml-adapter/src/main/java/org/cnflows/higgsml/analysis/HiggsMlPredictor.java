@@ -193,7 +193,7 @@ public final class HiggsMlPredictor implements Method {
    */
   @Override
   public Prediction predict(EventTable events) {
-    double[] observed = TemplateStage.observed(events, models, templates.config().bins());
+    double[] observed = templates.observed(events, models);
     double total = Method.analysedEvents(observed, events.size());
     BinnedTemplateNll data = likelihood.withObserved(observed);
     FitResult fit = Fitter.defaults().fit(fitted == null ? data : data.withParameters(fitted));

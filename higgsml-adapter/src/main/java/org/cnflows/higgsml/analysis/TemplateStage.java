@@ -35,16 +35,21 @@ import org.cnflows.stats.models.TemplateGrid;
  * without it under-covers.
  *
  * <p>The score histograms of the two jet categories are concatenated (each category's head gives
- * its own score, so a category's bins stay separate): {@code 2 x bins} bins, the first {@code bins}
- * for one jet. At each grid point the template pool is shifted by (tes, jes, soft_met) with the
- * three normalizations nominal, preprocessed, scored (CNF log p columns and the DNN) and
- * histogrammed with the events' weights, i.e. the expected yields at the pool's luminosity; the
- * soft_met noise uses the same random numbers at every grid point, so neighbouring templates differ
- * by the shift, not by fresh noise. The likelihood's parameters are mu (the signal's normalization,
- * floating in {@link Config#muRange()}) and jes, tes, soft_met with the challenge's priors as
- * constraints ({@link Nuisance#parameter()}), bounded by the grid (templates are not extrapolated:
- * choose a grid that covers the priors, e.g. +-3 sigma = [0.97, 1.03] for jes and tes, soft_met's
- * range [0, 5]), and the normalizations of the background processes.
+ * its own score, so a category's bins stay separate): {@code 2 x bins} uniform bins, the first
+ * {@code bins} for one jet. Where the background thins out (high scores), adjacent bins are merged
+ * until every template bin holds at least {@link Config#minBackground()} expected background events
+ * at every grid point ({@link Templates#binOf()}): a bin without background has a likelihood that
+ * is not finite wherever an observed event falls in it, and a bin with a handful of simulated
+ * events is more Monte Carlo noise than information. At each grid point the template pool is
+ * shifted by (tes, jes, soft_met) with the three normalizations nominal, preprocessed, scored (CNF
+ * log p columns and the DNN) and histogrammed with the events' weights, i.e. the expected yields at
+ * the pool's luminosity; the soft_met noise uses the same random numbers at every grid point, so
+ * neighbouring templates differ by the shift, not by fresh noise. The likelihood's parameters are
+ * mu (the signal's normalization, floating in {@link Config#muRange()}) and jes, tes, soft_met with
+ * the challenge's priors as constraints ({@link Nuisance#parameter()}), bounded by the grid
+ * (templates are not extrapolated: choose a grid that covers the priors, e.g. +-3 sigma = [0.97,
+ * 1.03] for jes and tes, soft_met's range [0, 5]), and the normalizations of the background
+ * processes.
  */
 public final class TemplateStage {
 
@@ -61,10 +66,14 @@ public final class TemplateStage {
    * @param softMet the grid of soft_met values (GeV), strictly increasing, within soft_met's range
    *     [0, 5]: soft_met is a parameter of the likelihood like jes and tes (its effect on the score
    *     is not small: see the module README)
-   * @param bins score bins per category, uniform on [0, 1]
+   * @param bins score bins per category, uniform on [0, 1], before merging
+   * @param minBackground the least expected background (all background processes together, at the
+   *     template pool's luminosity) a template bin must hold at every grid point; adjacent bins are
+   *     merged from the top score down until it does (0: merge only bins without background)
    * @param muMax the upper bound of mu in fits
    */
-  public record Config(double[] jes, double[] tes, double[] softMet, int bins, double muMax) {
+  public record Config(
+      double[] jes, double[] tes, double[] softMet, int bins, double minBackground, double muMax) {
 
     /** Validates the grid and copies it. */
     public Config {
@@ -91,6 +100,10 @@ public final class TemplateStage {
       if (bins < 1 || !(muMax > 0)) {
         throw new IllegalArgumentException(
             "bins = " + bins + " must be >= 1 and muMax = " + muMax + " > 0");
+      }
+      if (!(minBackground >= 0) || Double.isInfinite(minBackground)) {
+        throw new IllegalArgumentException(
+            "minBackground = " + minBackground + " expected events must be finite and >= 0");
       }
       jes = jes.clone();
       tes = tes.clone();
@@ -121,9 +134,10 @@ public final class TemplateStage {
      * Evenly spaced axes from {@code low} to {@code high} for jes and tes, soft_met at 0, 1, 2, 3.5
      * and 5 GeV.
      */
-    public static Config square(double low, double high, int points, int bins, double muMax) {
+    public static Config square(
+        double low, double high, int points, int bins, double minBackground, double muMax) {
       double[] axis = evenly(low, high, points);
-      return new Config(axis, axis, SOFT_MET_AXIS, bins, muMax);
+      return new Config(axis, axis, SOFT_MET_AXIS, bins, minBackground, muMax);
     }
 
     /** {@code points} evenly spaced values from {@code low} to {@code high}. */
@@ -160,20 +174,30 @@ public final class TemplateStage {
   public record Models(Preprocessor preprocessor, Map<JetCategory, CnfSet> cnfs, Classifier dnn) {}
 
   /**
-   * The stage's product: per physics process present in the pool, its score histogram ({@code 2 x
-   * bins} expected events) at every grid point, in the order of {@link Config#index}.
+   * The stage's product: per physics process present in the pool, its score histogram (expected
+   * events in the merged bins) at every grid point, in the order of {@link Config#index}.
    *
    * @param config the grid and binning
+   * @param binOf per uniform bin of the concatenated heads ({@code 2 x config.bins()}), the
+   *     template bin it was merged into: from 0, non-decreasing in steps of 0 or 1, a head's bins
+   *     apart
    * @param processes the physics processes, in {@link PhysicsProcess} order
-   * @param histograms per process, per grid point, per bin
+   * @param histograms per process, per grid point, per template bin
    */
   public record Templates(
-      Config config, List<PhysicsProcess> processes, List<double[][]> histograms) {
+      Config config, int[] binOf, List<PhysicsProcess> processes, List<double[][]> histograms) {
 
-    /** Checks one histogram set per process, one histogram per grid point, 2 x bins each. */
+    /** Checks the merging and one histogram set per process, one per grid point, of every bin. */
     public Templates {
+      if (binOf == null) {
+        throw new IllegalArgumentException(
+            "templates without a bin map (binOf): written before bins were merged, rebuild them");
+      }
+      binOf = binOf.clone();
+      checkMerging(binOf, config.bins());
       processes = List.copyOf(processes);
       histograms = List.copyOf(histograms);
+      int bins = binOf[binOf.length - 1] + 1;
       int points = config.points();
       if (processes.size() != histograms.size()) {
         throw new IllegalArgumentException(
@@ -185,17 +209,71 @@ public final class TemplateStage {
           throw new IllegalArgumentException(
               processes.get(k) + ": " + h.length + " templates for " + points + " grid points");
         }
-        for (double[] bins : h) {
-          if (bins.length != 2 * config.bins()) {
+        for (double[] template : h) {
+          if (template.length != bins) {
             throw new IllegalArgumentException(
-                processes.get(k)
-                    + ": a template of "
-                    + bins.length
-                    + " bins, not "
-                    + 2 * config.bins());
+                processes.get(k) + ": a template of " + template.length + " bins, not " + bins);
           }
         }
       }
+    }
+
+    private static void checkMerging(int[] binOf, int bins) {
+      if (binOf.length != 2 * bins || binOf[0] != 0) {
+        throw new IllegalArgumentException(
+            "binOf must map the "
+                + 2 * bins
+                + " uniform bins from template bin 0, not "
+                + Arrays.toString(binOf));
+      }
+      for (int b = 1; b < binOf.length; b++) {
+        int step = binOf[b] - binOf[b - 1];
+        if (step < 0 || step > 1 || (b == bins && step != 1)) {
+          throw new IllegalArgumentException(
+              "binOf must merge neighbouring bins of one head only: "
+                  + Arrays.toString(binOf)
+                  + " at bin "
+                  + b);
+        }
+      }
+    }
+
+    /** The number of template bins (after merging). */
+    public int bins() {
+      return binOf[binOf.length - 1] + 1;
+    }
+
+    /** A histogram of the uniform bins summed into the template bins. */
+    public double[] merge(double[] uniform) {
+      return TemplateStage.merge(binOf, uniform);
+    }
+
+    /**
+     * The score histogram of a dataset in the template bins (weights as counts; a
+     * pseudo-experiment's are 1): the observed counts of the binned likelihood.
+     */
+    public double[] observed(EventTable data, Models models) {
+      double[] h = new double[binOf.length];
+      for (double[] part : TemplateStage.histograms(data, models, config.bins()).values()) {
+        for (int b = 0; b < h.length; b++) {
+          h[b] += part[b];
+        }
+      }
+      return merge(h);
+    }
+
+    /**
+     * The score range of every template bin on the concatenated axis (one jet: 0-1, two or more:
+     * 1-2), as {lower edges, upper edges}.
+     */
+    public double[][] edges() {
+      double[][] e = new double[2][bins()];
+      Arrays.fill(e[0], Double.POSITIVE_INFINITY);
+      for (int b = 0; b < binOf.length; b++) {
+        e[0][binOf[b]] = Math.min(e[0][binOf[b]], (double) b / config.bins());
+        e[1][binOf[b]] = (double) (b + 1) / config.bins();
+      }
+      return e;
     }
 
     /** The file name of {@link #save}. */
@@ -256,8 +334,7 @@ public final class TemplateStage {
                 norms));
       }
       BinnedTemplateNll model =
-          new BinnedTemplateNll(
-              Parameters.of(parameters), likelihoodProcesses, new double[2 * config.bins()]);
+          new BinnedTemplateNll(Parameters.of(parameters), likelihoodProcesses, new double[bins()]);
       return model.asimov(model.parameters().initialValues());
     }
   }
@@ -307,7 +384,84 @@ public final class TemplateStage {
             byPoint.get(g).getOrDefault(present.get(k), new double[2 * config.bins()]);
       }
     }
-    return new Templates(config, present, histograms);
+    int[] binOf = merging(present, histograms, config);
+    List<double[][]> merged = new ArrayList<>();
+    for (double[][] h : histograms) {
+      merged.add(Arrays.stream(h).map(u -> merge(binOf, u)).toArray(double[][]::new));
+    }
+    return new Templates(config, binOf, present, merged);
+  }
+
+  /** The uniform bins of a histogram summed into the template bins of {@code binOf}. */
+  static double[] merge(int[] binOf, double[] uniform) {
+    if (uniform.length != binOf.length) {
+      throw new IllegalArgumentException(
+          "a histogram of " + uniform.length + " bins, not " + binOf.length);
+    }
+    double[] merged = new double[binOf[binOf.length - 1] + 1];
+    for (int b = 0; b < uniform.length; b++) {
+      merged[binOf[b]] += uniform[b];
+    }
+    return merged;
+  }
+
+  /**
+   * The template bin of every uniform bin: per head, from the top score down, uniform bins are
+   * gathered until their background reaches {@link Config#minBackground()} (and is positive) at
+   * every grid point; a remainder at the head's bottom joins the bin above it.
+   *
+   * @throws IllegalStateException if a head's whole background is not enough at some grid point
+   */
+  static int[] merging(List<PhysicsProcess> processes, List<double[][]> uniform, Config config) {
+    int bins = config.bins();
+    int points = config.points();
+    double[][] background = new double[points][2 * bins];
+    for (int k = 0; k < processes.size(); k++) {
+      if (!processes.get(k).isSignal()) {
+        for (int g = 0; g < points; g++) {
+          for (int b = 0; b < 2 * bins; b++) {
+            background[g][b] += uniform.get(k)[g][b];
+          }
+        }
+      }
+    }
+    int[] group = new int[2 * bins];
+    int next = 0;
+    for (int head = 0; head < 2; head++) {
+      List<Integer> tops = new ArrayList<>();
+      double[] gathered = new double[points];
+      int top = (head + 1) * bins - 1;
+      for (int b = top; b >= head * bins; b--) {
+        double least = Double.POSITIVE_INFINITY;
+        for (int g = 0; g < points; g++) {
+          gathered[g] += background[g][b];
+          least = Math.min(least, gathered[g]);
+        }
+        if (least > 0 && least >= config.minBackground()) {
+          tops.add(top);
+          top = b - 1;
+          Arrays.fill(gathered, 0);
+        }
+      }
+      if (tops.isEmpty()) {
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "the %s head's templates hold less than %s expected background events (or none) at"
+                    + " some grid point: enlarge the template pool or lower minBackground",
+                TrainingSets.ANALYSIS_CATEGORIES.get(head),
+                config.minBackground()));
+      }
+      // bins below the lowest full group join it; groups are numbered from the bottom up
+      for (int t = tops.size() - 1; t >= 0; t--) {
+        int low = t == tops.size() - 1 ? head * bins : tops.get(t + 1) + 1;
+        for (int b = low; b <= tops.get(t); b++) {
+          group[b] = next;
+        }
+        next++;
+      }
+    }
+    return group;
   }
 
   /** The parameter bounded by its grid axis (templates are not extrapolated), prior kept. */
@@ -315,20 +469,6 @@ public final class TemplateStage {
     double lower = Math.max(p.lower(), axis[0]);
     double upper = Math.min(p.upper(), axis[axis.length - 1]);
     return new Parameter(p.name(), p.initial(), lower, upper, false, p.constraint());
-  }
-
-  /**
-   * The score histogram of a dataset (weights as counts; a pseudo-experiment's are 1): the observed
-   * counts of the binned likelihood.
-   */
-  public static double[] observed(EventTable data, Models models, int bins) {
-    double[] h = new double[2 * bins];
-    for (double[] part : histograms(data, models, bins).values()) {
-      for (int b = 0; b < h.length; b++) {
-        h[b] += part[b];
-      }
-    }
-    return h;
   }
 
   /**

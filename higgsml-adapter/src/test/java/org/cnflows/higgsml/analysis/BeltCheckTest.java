@@ -49,7 +49,7 @@ class BeltCheckTest {
               HiggsMlAnalysis.templatePool(HiggsMlAnalysis.Config.smoke(31).withLuminosity(0.1))
                   .withWeightsScaled(0.01),
               tiny.models,
-              TemplateStage.Config.square(0.97, 1.03, 3, 5, 8));
+              TemplateStage.Config.square(0.97, 1.03, 3, 5, 1.0, 8));
       assertThat(templates.processes()).contains(PhysicsProcess.HTAUTAU);
       NeymanBelt belt =
           NeymanBelt.build(

@@ -38,7 +38,8 @@ class TemplateStageTest {
     tiny = new TinyModels(21);
     pool = SyntheticGenerator.generate(SyntheticGenerator.Config.balanced(22, 3000));
     built =
-        TemplateStage.build(pool, tiny.models, TemplateStage.Config.square(0.97, 1.03, 3, 10, 5));
+        TemplateStage.build(
+            pool, tiny.models, TemplateStage.Config.square(0.97, 1.03, 3, 10, 1.0, 5));
     likelihood = built.likelihood();
   }
 
@@ -109,6 +110,7 @@ class TemplateStageTest {
                 new double[] {0.99, 1.0, 1.01},
                 new double[] {0, 5},
                 10,
+                0,
                 5));
     for (boolean signal : new boolean[] {true, false}) {
       double[] y = new double[3];
@@ -137,7 +139,8 @@ class TemplateStageTest {
   @Test
   void softMetIsAnAxisOfTheTemplatesAndAParameterOfTheLikelihood() {
     double[] axis = {0.99, 1.01};
-    TemplateStage.Config config = new TemplateStage.Config(axis, axis, new double[] {0, 5}, 10, 5);
+    TemplateStage.Config config =
+        new TemplateStage.Config(axis, axis, new double[] {0, 5}, 10, 1.0, 5);
     TemplateStage.Templates t = TemplateStage.build(pool, tiny.models, config);
     TemplateStage.Templates again = TemplateStage.build(pool, tiny.models, config);
     double[] noNoise = t.at(PhysicsProcess.ZTAUTAU, 1, 0, 0);
@@ -163,9 +166,9 @@ class TemplateStageTest {
     for (int b = 0; b < low.length; b++) {
       assertThat(mid[b]).isCloseTo(0.5 * (low[b] + high[b]), within(1e-9 * (1 + high[b])));
     }
-    assertThatThrownBy(() -> new TemplateStage.Config(axis, axis, new double[] {0, 6}, 10, 5))
+    assertThatThrownBy(() -> new TemplateStage.Config(axis, axis, new double[] {0, 6}, 10, 1.0, 5))
         .hasMessageContaining("soft_met axis [0.0, 6.0] leaves soft_met's range [0.0, 5.0]");
-    assertThatThrownBy(() -> new TemplateStage.Config(axis, axis, new double[] {1}, 10, 5))
+    assertThatThrownBy(() -> new TemplateStage.Config(axis, axis, new double[] {1}, 10, 1.0, 5))
         .hasMessageContaining("at least 2 values per axis");
   }
 
@@ -181,7 +184,10 @@ class TemplateStageTest {
     assertThatThrownBy(
             () ->
                 new TemplateStage.Templates(
-                    built.config(), built.processes(), built.histograms().subList(0, 1)))
+                    built.config(),
+                    built.binOf(),
+                    built.processes(),
+                    built.histograms().subList(0, 1)))
         .hasMessageContaining("4 processes but 1 template sets");
   }
 
@@ -239,5 +245,94 @@ class TemplateStageTest {
       moved += Math.abs(shifted[b] - nominal[b]);
     }
     assertThat(moved).isGreaterThan(0);
+  }
+
+  /**
+   * Merging by hand: 4 uniform bins per head, two grid points. From the top of each head down, bins
+   * are gathered until the background reaches the minimum at both points; the signal does not
+   * count.
+   */
+  @Test
+  void binsAreMergedFromTheTopUntilEveryGridPointHasEnoughBackground() {
+    double[] axis = {0.99, 1.01};
+    TemplateStage.Config config =
+        new TemplateStage.Config(axis, new double[] {1.0, 1.01}, new double[] {0, 5}, 4, 2.0, 5);
+    int points = config.points();
+    double[][] ztautau = new double[points][];
+    double[][] higgs = new double[points][];
+    for (int g = 0; g < points; g++) {
+      // one jet: bins 0-3, top bin empty at the last grid point; >= 2 jets: bins 4-7
+      ztautau[g] = new double[] {5, 1, 1.5, g == points - 1 ? 0 : 3, 9, 0.5, 0.5, 1.5};
+      higgs[g] = new double[] {0, 0, 0, 100, 0, 0, 0, 100};
+    }
+    int[] binOf =
+        TemplateStage.merging(
+            List.of(PhysicsProcess.HTAUTAU, PhysicsProcess.ZTAUTAU),
+            List.of(higgs, ztautau),
+            config);
+    // one jet: {3, 2} reach 1.5 at the last point: not enough; {3, 2, 1} 2.5; {0} 5
+    // two jets: {7, 6} 2.0; {5, 4} 9.5
+    assertThat(binOf).containsExactly(0, 1, 1, 1, 2, 2, 3, 3);
+    TemplateStage.Templates t =
+        new TemplateStage.Templates(
+            config,
+            binOf,
+            List.of(PhysicsProcess.HTAUTAU, PhysicsProcess.ZTAUTAU),
+            List.of(
+                java.util.Arrays.stream(higgs)
+                    .map(h -> TemplateStage.merge(binOf, h))
+                    .toArray(double[][]::new),
+                java.util.Arrays.stream(ztautau)
+                    .map(h -> TemplateStage.merge(binOf, h))
+                    .toArray(double[][]::new)));
+    assertThat(t.bins()).isEqualTo(4);
+    assertThat(t.merge(ztautau[0])).containsExactly(5, 5.5, 9.5, 2.0);
+    assertThat(t.edges()[0]).containsExactly(0, 0.25, 1, 1.5);
+    assertThat(t.edges()[1]).containsExactly(0.25, 1, 1.5, 2);
+    assertThat(t.likelihood().expected(t.likelihood().parameters().initialValues())).hasSize(4);
+    // a minimum the whole head cannot reach
+    TemplateStage.Config tooMuch =
+        new TemplateStage.Config(axis, new double[] {1.0, 1.01}, new double[] {0, 5}, 4, 20, 5);
+    assertThatThrownBy(
+            () ->
+                TemplateStage.merging(
+                    List.of(PhysicsProcess.HTAUTAU, PhysicsProcess.ZTAUTAU),
+                    List.of(higgs, ztautau),
+                    tooMuch))
+        .hasMessageContaining("ONE head's templates hold less than 20.0 expected background");
+    // a mapping that joins the two heads is refused
+    assertThatThrownBy(
+            () ->
+                new TemplateStage.Templates(
+                    config, new int[] {0, 0, 0, 0, 0, 1, 1, 1}, t.processes(), t.histograms()))
+        .hasMessageContaining("merge neighbouring bins of one head only");
+  }
+
+  /** The observed histogram of the template pool at nominal nuisances is the nominal template. */
+  @Test
+  void theObservedHistogramUsesTheTemplatesMergedBins() {
+    TemplateStage.Config config =
+        new TemplateStage.Config(
+            new double[] {1.0, 1.01}, new double[] {1.0, 1.01}, new double[] {0, 5}, 40, 30, 5);
+    TemplateStage.Templates t = TemplateStage.build(pool, tiny.models, config);
+    assertThat(t.bins()).isLessThan(80).isGreaterThan(2);
+    double[] observed =
+        t.observed(
+            org.cnflows.higgsml.Systematics.apply(
+                    pool,
+                    new org.cnflows.higgsml.NuisanceParameters(1, 1, 0, 1, 1, 1),
+                    new java.util.SplittableRandom(1))
+                .events(),
+            tiny.models);
+    double[] nominal = new double[t.bins()];
+    for (PhysicsProcess p : t.processes()) {
+      double[] h = t.at(p, 0, 0, 0);
+      for (int b = 0; b < h.length; b++) {
+        nominal[b] += h[b];
+      }
+    }
+    for (int b = 0; b < nominal.length; b++) {
+      assertThat(observed[b]).as("bin %d", b).isCloseTo(nominal[b], within(1e-6 * nominal[b]));
+    }
   }
 }
