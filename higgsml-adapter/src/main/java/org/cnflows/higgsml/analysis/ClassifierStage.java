@@ -38,6 +38,12 @@ public final class ClassifierStage {
   private ClassifierStage() {}
 
   /**
+   * What {@link #inputs} appends to the features, named in the classifier's cache key: a cached DNN
+   * trained on other columns must not be reused. Change it with the columns.
+   */
+  static final String COLUMNS = "28 features, then log p of each CNF floored at k / c";
+
+  /**
    * The settings of the stage.
    *
    * @param hidden width of the hidden layers

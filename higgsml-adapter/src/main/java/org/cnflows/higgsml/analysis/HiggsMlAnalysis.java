@@ -563,6 +563,7 @@ public final class HiggsMlAnalysis {
       String dnnKey =
           StageCache.key(
               "classifier",
+              ClassifierStage.COLUMNS,
               cnfKey,
               dnnPoolKey,
               config.subsets(),
