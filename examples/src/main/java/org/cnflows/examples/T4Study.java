@@ -331,6 +331,11 @@ final class T4Study {
           scan.grid().length,
           Scan.maxDifference(scan.flow(), scan.truth()),
           Scan.maxDifference(scan.flow(), scan.truthX()));
+      for (int i = 0; i < scan.grid().length; i++) {
+        out.printf(
+            "  %s = %+.4f: 2 Delta NLL flow %6.3f, truth %6.3f, truth(x) %6.3f%n",
+            scan.name(), scan.grid()[i], scan.flow()[i], scan.truth()[i], scan.truthX()[i]);
+      }
     }
     double[] var = r.modes().variances();
     double[][] dir = r.modes().directions();
@@ -527,10 +532,13 @@ final class T4Study {
         }
         profile = residual(2 + 2 + 2, device, seed + 60 + attempt);
         amortized = model.profiled(profile, halfWidths);
+        // each batch holds its events at every node of the grid (the first-order noise of +-dnu
+        // cancels): batchSize / nodes^2 events, about as many rows as a batch of the other stages
         train(
             amortized,
-            DoiModel.profilingObjective(),
-            amortized.profilingEvents(events, PROFILING_NODES),
+            DoiModel.profilingObjective(PROFILING_NODES),
+            events,
+            profilingBatch(s.batchSize()),
             s,
             s.profileSteps(),
             2e-3,
@@ -576,6 +584,11 @@ final class T4Study {
 
   /** Gauss-Legendre nodes per nuisance of the amortized profiling (5 x 5 offsets of nu). */
   static final int PROFILING_NODES = 5;
+
+  /** Events per step of the amortized profiling: as many rows as a batch, at least 2 events. */
+  static int profilingBatch(int batchSize) {
+    return Math.max(2, batchSize / (PROFILING_NODES * PROFILING_NODES));
+  }
 
   private static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
@@ -861,7 +874,7 @@ final class T4Study {
         .requireSuccess();
   }
 
-  /** Trains a residual, the DOI (step 1) or the profiling flow (step 2) with Adam. */
+  /** Trains a residual or the DOI (step 1) with Adam. */
   private static <T extends Trainable> void train(
       T model,
       Objective<T> objective,
@@ -871,11 +884,25 @@ final class T4Study {
       double rate,
       long seed,
       PrintStream out) {
+    train(model, objective, data, s.batchSize(), s, steps, rate, seed, out);
+  }
+
+  /** Trains with Adam on batches of {@code batchSize} rows (the profiling flow: events). */
+  private static <T extends Trainable> void train(
+      T model,
+      Objective<T> objective,
+      FeatureMatrix data,
+      int batchSize,
+      Settings s,
+      int steps,
+      double rate,
+      long seed,
+      PrintStream out) {
     Trainer.train(
             model,
             objective,
             List.of(data),
-            config(steps, rate, s.batchSize(), s.schedule(), seed, out))
+            config(steps, rate, batchSize, s.schedule(), seed, out))
         .requireSuccess();
   }
 
