@@ -408,9 +408,10 @@ public final class DoiModel implements Trainable {
    * so an event's gradient at one node is dnu times its score, mean zero over the data and noise of
    * size dnu per event, while the signal that teaches A, the curvature of the likelihood in nu, is
    * of order dnu^2. With the nodes of an event in one batch the first-order terms of +dnu and -dnu
-   * cancel exactly and the noise is of the signal's order. Measured at 20,000 events (module
-   * README): one (event, node) pair per row left a quarter of y's information on nu in the
-   * amortized likelihood after 1,500 steps.
+   * cancel exactly and the noise is of the signal's order. Measured on toy T4 at 20,000 events
+   * (module README): with one random (event, node) pair per row and 1,500 steps the amortized
+   * minimum stayed on step 1's nu-hat and its profile was up to 4.1 units of 2 Delta NLL off the
+   * true x-only one over +-2 sigma; with every node of each event in the batch, 0.5.
    *
    * @param nodes Gauss-Legendre nodes per nuisance, >= 2
    */
