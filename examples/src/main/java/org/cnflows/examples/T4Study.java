@@ -207,9 +207,12 @@ final class T4Study {
   /**
    * The profile of one nuisance (the other parameters profiled) on a common grid around the true
    * x-only estimate, +-2 of its sigma: 2 Delta NLL of the amortized flow likelihood, of the true
-   * likelihood and of the true likelihood of x alone, each against its own minimum.
+   * likelihood, of the true likelihood of x alone and of the learned kinematics alone (what the
+   * amortized profile can reach at best: it is the x part of the flow likelihood), each against its
+   * own minimum.
    */
-  record Scan(String name, double[] grid, double[] flow, double[] truth, double[] truthX) {
+  record Scan(
+      String name, double[] grid, double[] flow, double[] truth, double[] truthX, double[] flowX) {
     /** max over the grid of |a - b| where both are defined (NaN if nowhere). */
     static double maxDifference(double[] a, double[] b) {
       double m = Double.NaN;
@@ -325,12 +328,24 @@ final class T4Study {
     for (Scan scan : r.scans()) {
       out.printf(
           "profile of %s over +-2 sigma(x) (%d of %d points in the amortized region): max |2 Delta"
-              + " NLL flow - truth| %.3f, - truth(x) %.3f%n",
+              + " NLL flow - truth| %.3f, - truth(x) %.3f; learned kinematics alone - truth(x)"
+              + " %.3f%n",
           scan.name(),
           scan.defined(),
           scan.grid().length,
           Scan.maxDifference(scan.flow(), scan.truth()),
-          Scan.maxDifference(scan.flow(), scan.truthX()));
+          Scan.maxDifference(scan.flow(), scan.truthX()),
+          Scan.maxDifference(scan.flowX(), scan.truthX()));
+      for (int i = 0; i < scan.grid().length; i++) {
+        out.printf(
+            "  %s = %+.4f: 2 Delta NLL flow %6.3f, truth %6.3f, truth(x) %6.3f, flow(x) %6.3f%n",
+            scan.name(),
+            scan.grid()[i],
+            scan.flow()[i],
+            scan.truth()[i],
+            scan.truthX()[i],
+            scan.flowX()[i]);
+      }
     }
     double[] var = r.modes().variances();
     double[][] dir = r.modes().directions();
@@ -405,6 +420,7 @@ final class T4Study {
       FitResult amortizedFit,
       FitResult truthFit,
       FitResult truthXFit,
+      FitResult flowXFit,
       Measurement fits)
       implements AutoCloseable {
     @Override
@@ -433,7 +449,7 @@ final class T4Study {
         List<Impact> impacts = fit.status().isValid() ? impacts(fit) : List.of();
         pulls(sim, modes, fit, device, plots);
         doiPulls(f.amortized(), modes, fit, device, plots);
-        List<Scan> scans = scans(f, data, s.scanPoints(), plots);
+        List<Scan> scans = scans(f, sim, data, evaluator, s.scanPoints(), plots);
         double[][] members =
             bootstrap(f.model(), data, s, evaluator, fit, steps(f.fits().truth()), out);
         double[] mean = members == null ? null : meanOf(members);
@@ -476,7 +492,8 @@ final class T4Study {
                 .newtonStep(float32(data), truthFit.values(), steps, truthFit.covariance()),
             0);
     long t0 = System.nanoTime();
-    Fit flowX = fitOf(kinematicsFit(sim, data, evaluator, truthXFit, steps), seconds(t0));
+    FitResult flowXFit = kinematicsFit(sim, data, evaluator, truthXFit, steps);
+    Fit flowX = fitOf(flowXFit, seconds(t0));
     FeatureMatrix events = events(data);
     Flow doi = newDoi(device, seed);
     Flow profile = null;
@@ -527,10 +544,13 @@ final class T4Study {
         }
         profile = residual(2 + 2 + 2, device, seed + 60 + attempt);
         amortized = model.profiled(profile, halfWidths);
+        // each batch holds its events at every node of the grid (the first-order noise of +-dnu
+        // cancels): batchSize / nodes^2 events, about as many rows as a batch of the other stages
         train(
             amortized,
-            DoiModel.profilingObjective(),
-            amortized.profilingEvents(events, PROFILING_NODES),
+            DoiModel.profilingObjective(PROFILING_NODES),
+            events,
+            profilingBatch(s.batchSize()),
             s,
             s.profileSteps(),
             2e-3,
@@ -564,7 +584,8 @@ final class T4Study {
       if (out != null) {
         printFits(m, out);
       }
-      return new Fitted(model, amortized, amortizedNll, amortizedFit, truthFit, truthXFit, m);
+      return new Fitted(
+          model, amortized, amortizedNll, amortizedFit, truthFit, truthXFit, flowXFit, m);
     } catch (RuntimeException e) {
       doi.close();
       if (profile != null) {
@@ -574,8 +595,13 @@ final class T4Study {
     }
   }
 
-  /** Gauss-Legendre nodes per nuisance of the amortized profiling (5 x 5 offsets of nu). */
-  static final int PROFILING_NODES = 5;
+  /** Gauss-Legendre nodes per nuisance of the amortized profiling (3 x 3 offsets of nu). */
+  static final int PROFILING_NODES = 3;
+
+  /** Events per step of the amortized profiling: as many rows as a batch, at least 2 events. */
+  static int profilingBatch(int batchSize) {
+    return Math.max(2, batchSize / (PROFILING_NODES * PROFILING_NODES));
+  }
 
   private static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
@@ -861,7 +887,7 @@ final class T4Study {
         .requireSuccess();
   }
 
-  /** Trains a residual, the DOI (step 1) or the profiling flow (step 2) with Adam. */
+  /** Trains a residual or the DOI (step 1) with Adam. */
   private static <T extends Trainable> void train(
       T model,
       Objective<T> objective,
@@ -871,11 +897,25 @@ final class T4Study {
       double rate,
       long seed,
       PrintStream out) {
+    train(model, objective, data, s.batchSize(), s, steps, rate, seed, out);
+  }
+
+  /** Trains with Adam on batches of {@code batchSize} rows (the profiling flow: events). */
+  private static <T extends Trainable> void train(
+      T model,
+      Objective<T> objective,
+      FeatureMatrix data,
+      int batchSize,
+      Settings s,
+      int steps,
+      double rate,
+      long seed,
+      PrintStream out) {
     Trainer.train(
             model,
             objective,
             List.of(data),
-            config(steps, rate, s.batchSize(), s.schedule(), seed, out))
+            config(steps, rate, batchSize, s.schedule(), seed, out))
         .requireSuccess();
   }
 
@@ -1176,10 +1216,16 @@ final class T4Study {
   }
 
   /**
-   * The profile of each nuisance for the amortized flow likelihood, the true likelihood and the
-   * true likelihood of x alone on the same grid, plotted together.
+   * The profile of each nuisance for the amortized flow likelihood, the true likelihood, the true
+   * likelihood of x alone and the learned kinematics alone on the same grid, plotted together.
    */
-  private static List<Scan> scans(Fitted f, ToyT4.Events data, int points, Path plots) {
+  private static List<Scan> scans(
+      Fitted f,
+      Simulation sim,
+      ToyT4.Events data,
+      BatchEvaluator evaluator,
+      int points,
+      Path plots) {
     double[] steps = steps(f.fits().truth());
     List<Scan> scans = new ArrayList<>();
     for (int q = 0; q < 2; q++) {
@@ -1195,7 +1241,8 @@ final class T4Study {
               grid,
               profile(f.amortizedNll(), f.amortizedFit(), index, grid, steps),
               profile(trueMixtureNll(data, true), f.truthFit(), index, grid, steps),
-              profile(trueMixtureNll(data, false), f.truthXFit(), index, grid, steps));
+              profile(trueMixtureNll(data, false), f.truthXFit(), index, grid, steps),
+              profile(flowKinematicsNll(sim, data, evaluator), f.flowXFit(), index, grid, steps));
       scans.add(scan);
       save(
           Chart.titled(
@@ -1207,7 +1254,8 @@ final class T4Study {
                   defined(grid, scan.flow())[0],
                   defined(grid, scan.flow())[1])
               .dashed("true likelihood", grid, scan.truth())
-              .dashed("true likelihood of x alone", grid, scan.truthX()),
+              .dashed("true likelihood of x alone", grid, scan.truthX())
+              .line("flow, learned kinematics alone", grid, scan.flowX()),
           plots.resolve("t4-scan-" + NAMES.get(q) + ".png"));
     }
     return scans;
@@ -1287,17 +1335,21 @@ final class T4Study {
   record Toys(double[][][] pulls, List<Measurement> fits, double seconds) {
     /**
      * {mean, its error, width, its error} of the pulls of fit i and nuisance k, then the mean and
-     * spread of the estimates and their mean error.
+     * spread of the estimates, their mean error and the number of toys counted: those whose fit has
+     * an error (a Hessian that is not positive definite leaves it NaN).
      */
     double[] summary(int i, int k) {
-      int n = pulls[i].length;
+      int n = (int) Arrays.stream(pulls[i]).filter(v -> !Double.isNaN(v[k])).count();
       double[] p = new double[n];
       double[] nu = new double[n];
       double error = 0;
-      for (int t = 0; t < n; t++) {
-        p[t] = pulls[i][t][k];
+      for (int t = 0, j = 0; t < pulls[i].length; t++) {
+        if (Double.isNaN(pulls[i][t][k])) {
+          continue;
+        }
+        p[j] = pulls[i][t][k];
         Fit f = fits.get(t).all().get(i);
-        nu[t] = f.nu(k);
+        nu[j++] = f.nu(k);
         error += f.error(k) / n;
       }
       double[] pm = meanAndSd(p);
@@ -1309,7 +1361,8 @@ final class T4Study {
         pm[1] / Math.sqrt(2.0 * Math.max(1, n - 1)),
         vm[0],
         vm[1],
-        error
+        error,
+        n
       };
     }
 
@@ -1358,7 +1411,7 @@ final class T4Study {
   static void printToys(Toys t, PrintStream out) {
     out.printf("pulls over %d toys (mean +- error, width +- error)%n", t.fits().size());
     for (int i = 0; i < Measurement.LABELS.size(); i++) {
-      if (Double.isNaN(t.pulls()[i][0][0])) {
+      if (t.summary(i, 0)[7] == 0) {
         continue; // a fit without errors (the joint gradient-descent fit)
       }
       StringBuilder line = new StringBuilder(String.format("%-20s", Measurement.LABELS.get(i)));
@@ -1366,8 +1419,9 @@ final class T4Study {
         double[] v = t.summary(i, k);
         line.append(
             String.format(
-                "  %s: %+.2f +- %.2f, %.2f +- %.2f (nu %+.4f, spread %.4f, mean error %.4f)",
-                NAMES.get(k), v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+                "  %s: %+.2f +- %.2f, %.2f +- %.2f (nu %+.4f, spread %.4f, mean error %.4f; %d"
+                    + " toys)",
+                NAMES.get(k), v[0], v[1], v[2], v[3], v[4], v[5], v[6], (int) v[7]));
       }
       out.println(line);
     }

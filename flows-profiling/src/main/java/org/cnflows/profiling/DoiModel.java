@@ -149,7 +149,7 @@ public final class DoiModel implements Trainable {
    *
    * so that a likelihood scan over nu is the profile over the DOI with no refit. nu-hat and the
    * fractions are this model's current values; the returned model trains P alone, on the region
-   * nu-hat +- h of nu ({@link #profilingEvents}), and is a likelihood of nu there only ({@link
+   * nu-hat +- h of nu ({@link #profilingObjective}), and is a likelihood of nu there only ({@link
    * FlowMixtureNll} bounds the nuisances to it).
    *
    * @param halfWidths h_k per nuisance, positive
@@ -396,18 +396,43 @@ public final class DoiModel implements Trainable {
   }
 
   /**
-   * Step 2, the amortized profiling: the mean over events of -log sum_c A_c p(x_i, y_i | c, nu-hat
-   * + dnu_i) at the fitted fractions, each event's offset dnu_i its context (K columns; weights,
-   * e.g. the Gauss-Legendre weights of a grid of offsets, as the events' weights). Trains the
-   * profiling flow of a {@link #profiled} model alone, so that at every nu of the grid the DOI is
-   * the best one: the likelihood is then profiled over the DOI at each nu (nu-hat's own T at dnu =
-   * 0, where P is the identity). {@link #profilingEvents} builds the events.
+   * Step 2, the amortized profiling: the mean over events of the Gauss-Legendre average over a
+   * tensor-product grid of offsets dnu of nu - nu-hat in [-h_k, h_k] ({@code nodes} per nuisance,
+   * this model's region) of -log sum_c A_c p(x_i, y_i | c, nu-hat + dnu) at the fitted fractions.
+   * Trains the profiling flow of a {@link #profiled} model alone, so that at every nu of the region
+   * the DOI is the best one: the likelihood is then profiled over the DOI at each nu (nu-hat's own
+   * T at dnu = 0, where P is the identity). The source is the data itself, rows (x, y) without
+   * context (weights, e.g. a bootstrap's, allowed).
+   *
+   * <p>Why every node of each event in the same batch: P enters at first order as dnu A(y, x, c),
+   * so an event's gradient at one node is dnu times its score, mean zero over the data and noise of
+   * size dnu per event, while the signal that teaches A, the curvature of the likelihood in nu, is
+   * of order dnu^2. With the nodes of an event in one batch the first-order terms of +dnu and -dnu
+   * cancel exactly and the noise is of the signal's order. Measured on toy T4 at 20,000 events
+   * (module README): with one random (event, node) pair per row and 1,500 steps the amortized
+   * minimum stayed on step 1's nu-hat and its profile was up to 4.1 units of 2 Delta NLL off the
+   * true x-only one over +-2 sigma; with every node of each event in the batch, 0.5.
+   *
+   * @param nodes Gauss-Legendre nodes per nuisance, >= 2
    */
-  public static Objective<DoiModel> profilingObjective() {
+  public static Objective<DoiModel> profilingObjective(int nodes) {
+    if (nodes < 2 || nodes > GaussLegendre.MAXIMUM_NODES) {
+      throw new IllegalArgumentException(
+          "nodes = " + nodes + " must be in [2, " + GaussLegendre.MAXIMUM_NODES + "]");
+    }
     return objective(
         (model, b) -> {
-          NDArray center = b.x().getManager().create(model.center, new Shape(1, model.nuisances));
-          return b.weightedMean(model.logMixture(b.x(), b.context().add(center))).neg();
+          NDManager m = b.x().getManager();
+          long n = b.x().getShape().get(0);
+          Grid grid = model.grid(nodes);
+          int points = grid.weights().length;
+          NDArray offsets = m.create(grid.offsets(), new Shape(points, model.nuisances));
+          NDArray center = m.create(model.center, new Shape(1, model.nuisances));
+          NDArray nuRows = offsets.add(center).repeat(0, n);
+          NDArray events = b.x().tile(new long[] {points, 1});
+          NDArray perNode = model.logMixture(events, nuRows).reshape(points, n);
+          NDArray weights = m.create(grid.weights(), new Shape(points, 1));
+          return b.weightedMean(perNode.mul(weights).sum(new int[] {0})).neg();
         },
         (model, data) -> {
           if (model.profile == null) {
@@ -415,8 +440,42 @@ public final class DoiModel implements Trainable {
                 "the model has no profiling flow: build one with profiled(flow, halfWidths)"
                     + " first");
           }
-          model.checkEvents(data, model.nuisances);
+          model.checkEvents(data, 0);
         });
+  }
+
+  /**
+   * The offsets (points x K, row-major, nuisance 0 fastest) and weights (summing to 1) of the
+   * tensor-product Gauss-Legendre grid over nu-hat +- h of an amortized model.
+   */
+  record Grid(float[] offsets, float[] weights) {}
+
+  Grid grid(int nodes) {
+    int k = nuisances;
+    GaussLegendre[] rules = new GaussLegendre[k];
+    for (int j = 0; j < k; j++) {
+      rules[j] = GaussLegendre.of(nodes, -halfWidths[j], halfWidths[j]);
+    }
+    int points = (int) Math.pow(nodes, k);
+    float[] offsets = new float[points * k];
+    double[] w = new double[points];
+    double total = 0;
+    for (int p = 0; p < points; p++) {
+      w[p] = 1;
+      int rest = p;
+      for (int j = 0; j < k; j++) {
+        int node = rest % nodes;
+        rest /= nodes;
+        offsets[p * k + j] = (float) rules[j].nodes()[node];
+        w[p] *= rules[j].weights()[node];
+      }
+      total += w[p];
+    }
+    float[] weights = new float[points];
+    for (int p = 0; p < points; p++) {
+      weights[p] = (float) (w[p] / total);
+    }
+    return new Grid(offsets, weights);
   }
 
   /** A one-source objective from its loss and its check of the source. */
@@ -438,64 +497,6 @@ public final class DoiModel implements Trainable {
         check.accept(model, data);
       }
     };
-  }
-
-  /**
-   * The events of the amortized profiling: every event once at each node of a tensor-product
-   * Gauss-Legendre grid of nu - nu-hat over [-h_k, h_k] per nuisance (this amortized model's
-   * region), the offset as context and the product of the nodes' weights (normalized to mean 1) as
-   * weight.
-   *
-   * @param events the data, rows (x, y), without context or weights
-   * @param nodes nodes per nuisance
-   */
-  public FeatureMatrix profilingEvents(FeatureMatrix events, int nodes) {
-    if (profile == null) {
-      throw new IllegalArgumentException(
-          "the model has no profiling flow: build one with profiled(flow, halfWidths) first");
-    }
-    if (events.weights() != null || events.contextDim() != 0) {
-      throw new IllegalArgumentException(
-          "the data must come without weights and context (has contextDim = "
-              + events.contextDim()
-              + ", weights "
-              + (events.weights() != null)
-              + ")");
-    }
-    int k = nuisances;
-    GaussLegendre[] rules = new GaussLegendre[k];
-    for (int j = 0; j < k; j++) {
-      rules[j] = GaussLegendre.of(nodes, -halfWidths[j], halfWidths[j]);
-    }
-    int points = (int) Math.pow(nodes, k);
-    int n = events.size();
-    int[] rows = new int[n * points];
-    float[] context = new float[n * points * k];
-    float[] weights = new float[n * points];
-    double total = 0;
-    double[] pointWeights = new double[points];
-    float[][] offsets = new float[points][k];
-    for (int p = 0; p < points; p++) {
-      double w = 1;
-      int rest = p;
-      for (int j = 0; j < k; j++) {
-        int node = rest % nodes;
-        rest /= nodes;
-        offsets[p][j] = (float) rules[j].nodes()[node];
-        w *= rules[j].weights()[node];
-      }
-      pointWeights[p] = w;
-      total += w;
-    }
-    for (int p = 0; p < points; p++) {
-      for (int i = 0; i < n; i++) {
-        int r = p * n + i;
-        rows[r] = i;
-        System.arraycopy(offsets[p], 0, context, r * k, k);
-        weights[r] = (float) (pointWeights[p] * points / total);
-      }
-    }
-    return events.select(rows).withContext(context, k).withWeights(weights);
   }
 
   private void checkEvents(FeatureMatrix data, int contextDim) {

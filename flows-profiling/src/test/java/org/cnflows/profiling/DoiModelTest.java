@@ -236,39 +236,67 @@ class DoiModelTest {
       // each objective refuses the other kind of model, by what to do instead
       assertThatThrownBy(() -> DoiModel.fitObjective(300).checkSource(amortized, 0, events))
           .hasMessageContaining("train its profiling flow with profilingObjective");
-      assertThatThrownBy(() -> DoiModel.profilingObjective().checkSource(model, 0, events))
-          .hasMessageContaining("build one with profiled(flow, halfWidths) first");
-      assertThatThrownBy(() -> model.profilingEvents(events, 3))
+      assertThatThrownBy(() -> DoiModel.profilingObjective(3).checkSource(model, 0, events))
           .hasMessageContaining("build one with profiled(flow, halfWidths) first");
     }
   }
 
   @Test
-  void profilingEventsRepeatEachEventAtEveryGaussLegendreNodeWithItsWeight() {
+  void theProfilingObjectiveIsTheGaussLegendreAverageOfTheMixtureNllOverTheRegion() {
+    FlowTesting.randomize(doi.parameters(), 0.3, 21);
+    FlowTesting.randomize(yResidual.parameters(), 0.3, 22);
+    model.setNu(new double[] {0.2, -0.1});
     try (Flow p = profilingFlow(3)) {
+      FlowTesting.randomize(p.parameters(), 0.3, 23);
       DoiModel amortized = model.profiled(p, new double[] {0.1, 0.4});
-      FeatureMatrix events = normalEvents(7, 3);
-      FeatureMatrix grid = amortized.profilingEvents(events, 3);
-      assertThat(grid.size()).isEqualTo(7 * 9);
-      assertThat(grid.contextDim()).isEqualTo(2);
-      double sum = 0;
-      java.util.Set<String> offsets = new java.util.TreeSet<>();
-      for (int r = 0; r < grid.size(); r++) {
-        sum += grid.weights()[r];
-        offsets.add(String.format("%.4f %.4f", grid.context()[2 * r], grid.context()[2 * r + 1]));
-        assertThat(grid.x()[4 * r]).isEqualTo(events.x()[4 * (r % 7)]);
+      FeatureMatrix events = normalEvents(40, 3);
+      // the expectation, node by node: 3 nodes per nuisance at 0 and +-h sqrt(3/5), weights 8/9
+      // and 5/9 of the sum 2 per nuisance
+      double[] u = {-Math.sqrt(0.6), 0, Math.sqrt(0.6)};
+      double[] w = {5.0 / 9, 8.0 / 9, 5.0 / 9};
+      double[] a = amortized.fractions();
+      BatchEvaluator evaluator = new BatchEvaluator(Device.cpu(), 64);
+      double expected = 0;
+      for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++) {
+          double[] nu = {0.2 + 0.1 * u[i], -0.1 + 0.4 * u[j]};
+          double[][] l =
+              evaluator.evaluateToDouble(
+                  events, List.of(amortized.logJointAt(0, nu), amortized.logJointAt(1, nu)));
+          for (int e = 0; e < events.size(); e++) {
+            double mix = Math.log(a[0] * Math.exp(l[0][e]) + a[1] * Math.exp(l[1][e]));
+            expected -= w[i] * w[j] / 4 * mix / events.size();
+          }
+        }
       }
-      assertThat(sum / grid.size()).isCloseTo(1, within(1e-6));
-      double a = 0.1 * Math.sqrt(0.6);
-      double b = 0.4 * Math.sqrt(0.6);
-      assertThat(offsets).hasSize(9).contains(String.format("%.4f %.4f", -a, b), "0.0000 0.0000");
-      // the center node carries (8/9)^2 / mean weight, a corner (5/9)^2
-      int center = 4 * 7;
-      int corner = 0;
-      assertThat(grid.weights()[center] / grid.weights()[corner])
-          .isCloseTo(64f / 25, within(1e-5f));
-      assertThatThrownBy(() -> amortized.profilingEvents(grid, 3))
-          .hasMessageContaining("without weights and context (has contextDim = 2");
+      try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        NDArray all = m.create(events.x(), new Shape(events.size(), 4));
+        float loss =
+            DoiModel.profilingObjective(3)
+                .compute(amortized, List.of(new Batch(all, null, null, null, null)))
+                .getFloat();
+        assertThat((double) loss).isCloseTo(expected, within(1e-4 * Math.abs(expected)));
+        // per-event weights weigh the events, not the nodes
+        float[] weights = new float[events.size()];
+        weights[0] = 1;
+        float first =
+            DoiModel.profilingObjective(3)
+                .compute(amortized, List.of(new Batch(all, null, m.create(weights), null, null)))
+                .getFloat();
+        NDArray one = all.get("0:1, :");
+        float alone =
+            DoiModel.profilingObjective(3)
+                .compute(amortized, List.of(new Batch(one, null, null, null, null)))
+                .getFloat();
+        assertThat(first).isCloseTo(alone, within(1e-5f * Math.abs(alone)));
+      }
+      assertThatThrownBy(() -> DoiModel.profilingObjective(1))
+          .hasMessageContaining("nodes = 1 must be in [2, 64]");
+      FeatureMatrix withContext =
+          FeatureMatrix.of(new float[][] {{0, 0, 0, 0}}, new float[][] {{0.1f, 0.2f}});
+      assertThatThrownBy(
+              () -> DoiModel.profilingObjective(3).checkSource(amortized, 0, withContext))
+          .hasMessageContaining("contextDim = 0");
     }
   }
 }
