@@ -245,9 +245,9 @@ final class ComparisonStages implements AutoCloseable {
   }
 
   /**
-   * mle-nu's score bins per head: uniform and not merged, since its templates are rebuilt at every
-   * nuisance value of a fit; at 100 the high-score bins lose their background at some nuisance
-   * values and fits fail.
+   * mle-nu's score bins per head, uniform and not merged: its templates are rebuilt at every
+   * nuisance value of a fit, so one merge map built on a grid does not apply to them. 20 is the
+   * binning of its documented runs, kept apart from the analysis's bins so that those stay valid.
    */
   static final int MLE_NU_BINS = 20;
 
