@@ -131,6 +131,7 @@ final class T4Command implements Callable<Integer> {
       atLeast("--residual-steps", residualSteps, 1);
       atLeast("--doi-steps", fitting.doiSteps, 1);
       atLeast("--profile-steps", fitting.profileSteps, 1);
+      atLeast("--doi-warmup", fitting.doiWarmup, 0);
       return new T4Study.Settings(
           nominal,
           template,
@@ -138,6 +139,7 @@ final class T4Command implements Callable<Integer> {
           flowSteps,
           residualSteps,
           fitting.doiSteps,
+          fitting.doiWarmup,
           fitting.profileSteps,
           batchSize,
           newtonSteps,
@@ -161,6 +163,14 @@ final class T4Command implements Callable<Integer> {
             "Adam steps of the joint fit of T, nu and the fractions (step 1; default"
                 + " ${DEFAULT-VALUE})")
     int doiSteps;
+
+    @Option(
+        names = "--doi-warmup",
+        paramLabel = "N",
+        description =
+            "Adam steps of T and the fractions with nu held at its start, before step 1's joint"
+                + " fit (default ${DEFAULT-VALUE})")
+    int doiWarmup;
 
     @Option(
         names = "--profile-steps",

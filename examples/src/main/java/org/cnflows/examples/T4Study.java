@@ -72,6 +72,8 @@ final class T4Study {
    * @param flowSteps Adam steps per nominal flow
    * @param residualSteps Adam steps per residual
    * @param doiSteps Adam steps of the joint fit of T, nu and the fractions
+   * @param doiWarmup Adam steps of T and the fractions with nu held at its start, before the joint
+   *     fit (0 for none)
    * @param profileSteps Adam steps of the amortized profiling (step 2) on the Gauss-Legendre grid
    * @param batchSize events per Adam step of every stage
    * @param newtonSteps Newton steps of each flow fit (T frozen; amortized)
@@ -91,6 +93,7 @@ final class T4Study {
       int flowSteps,
       int residualSteps,
       int doiSteps,
+      int doiWarmup,
       int profileSteps,
       int batchSize,
       int newtonSteps,
@@ -140,6 +143,9 @@ final class T4Study {
                 + " (must be >= 1), scan points = "
                 + scanPoints
                 + " (must be >= 3)");
+      }
+      if (doiWarmup < 0) {
+        throw new IllegalArgumentException("DOI warm-up steps = " + doiWarmup + " < 0");
       }
       if (bootstrapMembers < 0) {
         throw new IllegalArgumentException("bootstrap members = " + bootstrapMembers + " < 0");
@@ -507,6 +513,19 @@ final class T4Study {
         model.setNu(new double[] {flowX.nu(0), flowX.nu(1)});
       }
       t0 = System.nanoTime();
+      if (s.doiWarmup() > 0) {
+        model.holdNu(true);
+        train(
+            model,
+            DoiModel.fitObjective(events.size()),
+            events,
+            s,
+            s.doiWarmup(),
+            2e-3,
+            seed + 19,
+            out);
+        model.holdNu(false);
+      }
       train(
           model,
           DoiModel.fitObjective(events.size()),

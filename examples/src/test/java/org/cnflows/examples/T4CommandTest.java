@@ -14,8 +14,8 @@ class T4CommandTest {
 
   /**
    * The settings with the counts in {@link T4Study.Settings}' order (nominal, template, data
-   * events; flow, residual, DOI, profile steps; batch, Newton steps, scan points, bootstrap members
-   * and steps).
+   * events; flow, residual, DOI, DOI warm-up, profile steps; batch, Newton steps, scan points,
+   * bootstrap members and steps).
    */
   private static T4Study.Settings expected(
       long seed, boolean corners, boolean atKinematics, boolean constant, int... v) {
@@ -32,6 +32,7 @@ class T4CommandTest {
         v[9],
         v[10],
         v[11],
+        v[12],
         corners,
         atKinematics,
         constant ? LearningRateSchedule.CONSTANT : LearningRateSchedule.COSINE,
@@ -65,7 +66,8 @@ class T4CommandTest {
             assertHelp(
                 "t4",
                 "--plots t4-plots --flow-steps 4000 --residual-steps 2000 --doi-steps 3000",
-                "--profile-steps 3000 --bootstrap 8 --bootstrap-steps 600 --data-events 100000",
+                "--profile-steps 3000 --doi-warmup 0 --bootstrap 8 --bootstrap-steps 600",
+                "--data-events 100000",
                 "--batch 1024 --nominal 100000 --template 50000 --seed 1"))
         .contains("toys", "kinematics", "--axes-only", "--start-at-zero", "--constant-rate");
     assertThat(
@@ -73,7 +75,7 @@ class T4CommandTest {
                 "t4 toys",
                 "--count 20 --data-events 2000 --nominal 40000 --template 10000",
                 "--flow-steps 1500 --residual-steps 1000 --doi-steps 300 --profile-steps 300",
-                "--seed 1"))
+                "--doi-warmup 0 --seed 1"))
         .contains("--axes-only", "--start-at-zero", "--constant-rate")
         .doesNotContain("--plots", "--batch", "--bootstrap", "--data-sets");
     assertThat(
@@ -100,6 +102,7 @@ class T4CommandTest {
     assertUsageError("t4 kinematics --data-sets 0", "option '--data-sets': 0 (must be >= 1)");
     assertUsageError("t4 --data-events 5", "option '--data-events': 5 (must be >= 10)");
     assertUsageError("t4 --bootstrap -1", "option '--bootstrap': -1 (must be >= 0)");
+    assertUsageError("t4 toys --doi-warmup -1", "option '--doi-warmup': -1 (must be >= 0)");
     // the old positional syntax and flag words are errors, not silently ignored
     assertUsageError("t4 toys 20", "Unmatched argument at index 1: '20'");
     assertUsageError("t4 axes", "Unmatched argument at index 0: 'axes'");
@@ -112,22 +115,23 @@ class T4CommandTest {
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 100_000, 50_000, 100_000, 4000, 2000, 3000, 3000, 1024, 2, 9,
-                8, 600));
+                1, true, true, false, 100_000, 50_000, 100_000, 4000, 2000, 3000, 0, 3000, 1024, 2,
+                9, 8, 600));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
     assertThat(toys.count).isEqualTo(20);
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 40_000, 10_000, 2000, 1500, 1000, 300, 300, 256, 2, 3, 0, 1));
+                1, true, true, false, 40_000, 10_000, 2000, 1500, 1000, 300, 0, 300, 256, 2, 3, 0,
+                1));
 
     T4Command.Kinematics kinematics = T4Command.parse(T4Command.Kinematics.class, "kinematics");
     assertThat(kinematics.dataSets).isEqualTo(5);
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 100_000, 50_000, 100_000, 3000, 3000, 1, 1, 1024, 1, 3, 0,
+                1, true, true, false, 100_000, 50_000, 100_000, 3000, 3000, 1, 0, 1, 1024, 1, 3, 0,
                 1));
   }
 
@@ -140,10 +144,11 @@ class T4CommandTest {
                 "--plots somewhere --flow-steps 11 --residual-steps 12 --doi-steps 13",
                 "--profile-steps 14 --bootstrap 0 --bootstrap-steps 15 --data-events 16",
                 "--batch 17 --nominal 18 --template 19 --seed 20",
-                "--axes-only --start-at-zero --constant-rate"));
+                "--axes-only --start-at-zero --constant-rate --doi-warmup 21"));
     assertThat(study.plots).isEqualTo(Path.of("somewhere"));
     assertThat(study.settings())
-        .isEqualTo(expected(20, false, false, true, 18, 19, 16, 11, 12, 13, 14, 17, 2, 9, 0, 15));
+        .isEqualTo(
+            expected(20, false, false, true, 18, 19, 16, 11, 12, 13, 21, 14, 17, 2, 9, 0, 15));
 
     T4Command.Toys toys =
         T4Command.parse(
@@ -151,13 +156,13 @@ class T4CommandTest {
             words(
                 "toys --count 3 --data-events 2100 --nominal 40100 --template 10100",
                 "--flow-steps 1501 --residual-steps 1001 --doi-steps 301 --profile-steps 302",
-                "--seed 7 --start-at-zero"));
+                "--seed 7 --start-at-zero --doi-warmup 303"));
     assertThat(toys.count).isEqualTo(3);
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                7, true, false, false, 40_100, 10_100, 2100, 1501, 1001, 301, 302, 256, 2, 3, 0,
-                1));
+                7, true, false, false, 40_100, 10_100, 2100, 1501, 1001, 301, 303, 302, 256, 2, 3,
+                0, 1));
 
     T4Command.Kinematics kinematics =
         T4Command.parse(
@@ -169,7 +174,8 @@ class T4CommandTest {
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                9, false, true, true, 60_000, 30_000, 20_000, 2500, 2600, 1, 1, 1024, 1, 3, 0, 1));
+                9, false, true, true, 60_000, 30_000, 20_000, 2500, 2600, 1, 0, 1, 1024, 1, 3, 0,
+                1));
   }
 
   /** The words of the lines, as a shell splits them. */

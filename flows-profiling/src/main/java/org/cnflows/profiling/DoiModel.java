@@ -46,9 +46,9 @@ import org.cnflows.stats.GaussLegendre;
  * {@link FeatureMatrix}; the contexts are built on the device.
  *
  * <p>Trained with {@link #fitObjective} (step 1 of the paper: T, nu and the class fractions A_c
- * jointly), the trainable parameters are T's, nu (1 x K) and the class logits (1 x C, A = softmax);
- * the simulation densities are never updated. The nu and logits live in T's manager, so they go
- * with T's flow.
+ * jointly), the trainable parameters are T's, nu (1 x K, unless {@link #holdNu held}) and the class
+ * logits (1 x C, A = softmax); the simulation densities are never updated. The nu and logits live
+ * in T's manager, so they go with T's flow.
  */
 public final class DoiModel implements Trainable {
 
@@ -64,6 +64,7 @@ public final class DoiModel implements Trainable {
   private final Flow profile;
   private final float[] center;
   private final double[] halfWidths;
+  private boolean nuHeld;
 
   /**
    * @param kinematics p(x | c, nu): context (one-hot c, nu)
@@ -261,6 +262,18 @@ public final class DoiModel implements Trainable {
       f[k] = (float) values[k];
     }
     nu.getArray().set(f);
+  }
+
+  /**
+   * Holds nu at its current value in {@link #fitObjective}'s training (T and the class fractions
+   * still train) or frees it again. Why: from T = identity the data's distortion of y pulls nu at
+   * once (nu moves y as the distortion does), and only later does T learn to undo it; along the
+   * resulting ridge of (T, nu) Adam moves nu back by about one step size per step, so a joint fit
+   * of a few hundred steps ends off the profile's minimum. T trained first at a held nu (the
+   * kinematics' estimate) starts the joint fit near that ridge's floor.
+   */
+  public void holdNu(boolean held) {
+    this.nuHeld = held;
   }
 
   /** The class fractions A_c = softmax(logits). */
@@ -537,7 +550,9 @@ public final class DoiModel implements Trainable {
       return profile.trainableParameters();
     }
     List<Parameter> list = new ArrayList<>(doi.trainableParameters());
-    list.add(nu);
+    if (!nuHeld) {
+      list.add(nu);
+    }
     list.add(logits);
     return list;
   }
