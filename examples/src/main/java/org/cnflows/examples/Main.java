@@ -72,8 +72,9 @@ public final class Main {
                 + " [--seed S] ...   the learned p(x | c, nu) alone against the truth (t4"
                 + " kinematics --help)");
         out.println(
-            "  generator-report [eventsPerProcess [seed]]   the synthetic generator against the"
-                + " real 2025 sample (higgsml-adapter README)");
+            "  generator-report [eventsPerProcess [seed [csv2014]]]   the synthetic generator"
+                + " against the real 2025 sample and the 2014 sample's signal (higgsml-adapter"
+                + " README)");
         out.println("system properties: -Dcnflows.device=cpu|gpu|gpu:N");
         return 0;
       default:
