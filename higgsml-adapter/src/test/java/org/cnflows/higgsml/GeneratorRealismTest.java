@@ -127,7 +127,7 @@ class GeneratorRealismTest {
   /**
    * The MET model's rework: with the hadronic tau's harder visible fraction (3x^2), 12% tau
    * resolution and 8 GeV MET noise these were 0.115 and 0.080 at this scale (0.114 and 0.077 at
-   * full scale); now 0.063 and 0.063 (README).
+   * full scale); now 0.055 and 0.066 (0.057 and 0.066 at full scale, README).
    */
   @Test
   void metAndTheHiggsPtAreCloserToThe2025SampleThanWithTheFirstMetModel() {
