@@ -515,16 +515,19 @@ final class T4Study {
       t0 = System.nanoTime();
       if (s.doiWarmup() > 0) {
         model.holdNu(true);
-        train(
-            model,
-            DoiModel.fitObjective(events.size()),
-            events,
-            s,
-            s.doiWarmup(),
-            2e-3,
-            seed + 19,
-            out);
-        model.holdNu(false);
+        try {
+          train(
+              model,
+              DoiModel.fitObjective(events.size()),
+              events,
+              s,
+              s.doiWarmup(),
+              2e-3,
+              seed + 19,
+              out);
+        } finally {
+          model.holdNu(false);
+        }
       }
       train(
           model,

@@ -22,6 +22,8 @@ import org.cnflows.flows.Flows;
 import org.cnflows.flows.LayerSpec;
 import org.cnflows.flows.ResidualFlow;
 import org.cnflows.flows.SplineTransform;
+import org.cnflows.flows.Trainer;
+import org.cnflows.flows.TrainingConfig;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.Fitter;
@@ -177,6 +179,48 @@ class DoiModelTest {
       assertThat((double) loss)
           .isCloseTo(nll.value(new double[] {1, 0, 0}) / events.size(), within(1e-4));
     }
+  }
+
+  /**
+   * With nu held, step 1's training moves T and the class fractions but leaves nu exactly where it
+   * was; freed again, nu trains (here towards 0, pulled by its constraint).
+   */
+  @Test
+  void aHeldNuStaysPutWhileTAndTheFractionsTrainAndMovesOnceFreed() {
+    FeatureMatrix events = normalEvents(300, 2);
+    double[] start = {0.25, -0.125}; // exact in float32, the parameter's type
+    model.setNu(start);
+    int doiParameters = doi.trainableParameters().size();
+    model.holdNu(true);
+    assertThat(model.trainableParameters()).hasSize(doiParameters + 1);
+    float[] before = doi.trainableParameters().get(0).getArray().toFloatArray();
+    train(events);
+    assertThat(model.nu()).containsExactly(start[0], start[1]);
+    assertThat(doi.trainableParameters().get(0).getArray().toFloatArray()).isNotEqualTo(before);
+    assertThat(model.fractions()[0]).isNotEqualTo(0.5);
+
+    model.holdNu(false);
+    assertThat(model.trainableParameters()).hasSize(doiParameters + 2);
+    train(events);
+    double[] moved = model.nu();
+    assertThat(Math.abs(moved[0])).isLessThan(0.25 - 1e-3);
+    assertThat(Math.abs(moved[1])).isLessThan(0.125 - 1e-3);
+  }
+
+  private void train(FeatureMatrix events) {
+    Trainer.train(
+            model,
+            DoiModel.fitObjective(events.size()),
+            List.of(events),
+            TrainingConfig.builder()
+                .optSteps(30)
+                .optBatchSize(100)
+                .optLearningRate(1e-2)
+                .optValidationFraction(0)
+                .optKeepBest(false)
+                .optSeed(3)
+                .build())
+        .requireSuccess();
   }
 
   private static Flow profilingFlow(long seed) {
