@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,9 @@ class GeneratorRealismTest {
       assertThat(f.resolved()).as(name).isTrue();
       assertThat(f.passes()).as(f.toString()).isTrue();
     }
+    // no KS against 2014's kinematics (8 TeV, jets above 30 GeV)
+    assertThat(signal.ks()).isEmpty();
+    assertThatThrownBy(() -> signal.ks(Columns.PRI_MET)).hasMessageContaining("no KS row");
   }
 
   @Test
@@ -86,10 +90,7 @@ class GeneratorRealismTest {
     byte z = (byte) PhysicsProcess.ZTAUTAU.ordinal();
     byte[] processes = real.processes();
     EventTable background =
-        real.select(
-            java.util.stream.IntStream.range(0, real.size())
-                .filter(i -> processes[i] == z)
-                .toArray());
+        real.select(IntStream.range(0, real.size()).filter(i -> processes[i] == z).toArray());
     assertThatThrownBy(() -> GeneratorRealism.compareSignal(real, background, 2, 2, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the real table has no signal (htautau) event among its");

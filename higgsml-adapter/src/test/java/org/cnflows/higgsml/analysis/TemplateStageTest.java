@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.cnflows.contrastive.Classifier;
 import org.cnflows.flows.TrainingListener;
 import org.cnflows.higgsml.EventTable;
+import org.cnflows.higgsml.NuisanceParameters;
 import org.cnflows.higgsml.PhysicsProcess;
 import org.cnflows.higgsml.SyntheticGenerator;
+import org.cnflows.higgsml.Systematics;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.Fitter;
@@ -148,8 +152,8 @@ class TemplateStageTest {
     assertThat(again.at(PhysicsProcess.ZTAUTAU, 1, 0, 1)).isEqualTo(noise);
     assertThat(noise).isNotEqualTo(noNoise);
     // soft_met smears MET only: the yields in the analysed categories stay within 2%
-    double sumNoise = java.util.Arrays.stream(noise).sum();
-    double sumNoNoise = java.util.Arrays.stream(noNoise).sum();
+    double sumNoise = Arrays.stream(noise).sum();
+    double sumNoNoise = Arrays.stream(noNoise).sum();
     assertThat(sumNoise).isCloseTo(sumNoNoise, within(0.02 * sumNoNoise));
     // the likelihood interpolates between the soft_met grid points and is bounded by the axis
     BinnedTemplateNll model = t.likelihood();
@@ -206,7 +210,7 @@ class TemplateStageTest {
       total += nominal[b];
       more += moreTtbar[b];
     }
-    double ttbar = SyntheticGenerator.YIELDS_10FB.get(org.cnflows.higgsml.PhysicsProcess.TTBAR);
+    double ttbar = SyntheticGenerator.YIELDS_10FB.get(PhysicsProcess.TTBAR);
     System.out.printf(
         "templates: %.0f expected events in the analysed categories; ttbar_scale 1.1 adds %.0f%n",
         total, more - total);
@@ -279,10 +283,10 @@ class TemplateStageTest {
             binOf,
             List.of(PhysicsProcess.HTAUTAU, PhysicsProcess.ZTAUTAU),
             List.of(
-                java.util.Arrays.stream(higgs)
+                Arrays.stream(higgs)
                     .map(h -> TemplateStage.merge(binOf, h))
                     .toArray(double[][]::new),
-                java.util.Arrays.stream(ztautau)
+                Arrays.stream(ztautau)
                     .map(h -> TemplateStage.merge(binOf, h))
                     .toArray(double[][]::new)));
     assertThat(t.bins()).isEqualTo(4);
@@ -318,10 +322,8 @@ class TemplateStageTest {
     assertThat(t.bins()).isLessThan(80).isGreaterThan(2);
     double[] observed =
         t.observed(
-            org.cnflows.higgsml.Systematics.apply(
-                    pool,
-                    new org.cnflows.higgsml.NuisanceParameters(1, 1, 0, 1, 1, 1),
-                    new java.util.SplittableRandom(1))
+            Systematics.apply(
+                    pool, new NuisanceParameters(1, 1, 0, 1, 1, 1), new SplittableRandom(1))
                 .events(),
             tiny.models);
     double[] nominal = new double[t.bins()];
