@@ -186,15 +186,16 @@ final class T4Command implements Callable<Integer> {
             "start step 1 at nu = 0 (default: at the fit of the learned kinematics alone)")
     boolean startAtZero;
 
-    Fitting(int doiSteps, int profileSteps) {
+    Fitting(int doiSteps, int doiWarmup, int profileSteps) {
       this.doiSteps = doiSteps;
+      this.doiWarmup = doiWarmup;
       this.profileSteps = profileSteps;
     }
   }
 
   @Mixin Simulation simulation = new Simulation(100_000, 50_000, 100_000, 4000, 2000);
 
-  @Mixin Fitting fitting = new Fitting(3000, 3000);
+  @Mixin Fitting fitting = new Fitting(3000, 0, 3000);
 
   @Option(
       names = "--plots",
@@ -291,9 +292,9 @@ final class T4Command implements Callable<Integer> {
 
     @ParentCommand T4Command parent;
 
-    @Mixin Simulation simulation = new Simulation(40_000, 10_000, 2000, 1500, 1000);
+    @Mixin Simulation simulation = new Simulation(200_000, 50_000, 2000, 4000, 3000);
 
-    @Mixin Fitting fitting = new Fitting(300, 300);
+    @Mixin Fitting fitting = new Fitting(300, 300, 300);
 
     @Option(
         names = "--count",
@@ -342,7 +343,7 @@ final class T4Command implements Callable<Integer> {
     /** The settings of the study, the options checked. */
     T4Study.Settings settings() {
       simulation.atLeast("--data-sets", dataSets, 1);
-      return simulation.settings(new Fitting(1, 1), 1024, 1, 3, 0, 1);
+      return simulation.settings(new Fitting(1, 0, 1), 1024, 1, 3, 0, 1);
     }
 
     @Override
