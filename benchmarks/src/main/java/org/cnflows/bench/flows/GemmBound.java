@@ -28,11 +28,12 @@ import org.cnflows.flows.LayerSpec;
  * everything but its conditioners' matrix products were free. Elementwise maps, the coupling
  * transforms, the optimizer and the host read-back are outside it.
  *
- * <p>The hidden activations of the conditioners (coupling MLPs: one per hidden layer; MADEs: two
- * per residual block) are timed the same way at (batch, hidden): an eager engine runs each as its
- * own kernel, so batch / (products + activations) is the log-density ceiling of the flow as long as
- * nothing fuses an activation into its product, whatever else is made free. Layers without a
- * conditioner of these two kinds add no activation.
+ * <p>The hidden activations of the conditioners (coupling MLPs: one per hidden layer; MADEs, alone
+ * or one per nuisance and pair of nuisances in a factorizable residual: two per residual block) are
+ * timed the same way at (batch, hidden): an eager engine runs each as its own kernel, so batch /
+ * (products + activations) is the log-density ceiling of the flow as long as nothing fuses an
+ * activation into its product, whatever else is made free. Layers without a conditioner add no
+ * activation.
  */
 public final class GemmBound {
 
@@ -93,6 +94,11 @@ public final class GemmBound {
       } else if (spec instanceof LayerSpec.AutoregressiveLayer a) {
         hiddenActivations.merge(
             new Hidden(a.activation(), a.hidden()), 2 * a.residualBlocks(), Integer::sum);
+      } else if (spec instanceof LayerSpec.FactorizableLayer f) {
+        int k = f.nuisances();
+        int mades = k + (f.crossTerms() ? k * (k - 1) / 2 : 0);
+        hiddenActivations.merge(
+            new Hidden(f.activation(), f.hidden()), mades * 2 * f.residualBlocks(), Integer::sum);
       }
     }
     double flop = 0;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.Flows;
+import org.cnflows.flows.LayerSpec;
 import org.cnflows.flows.QuadraticTransform;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,20 @@ class GemmBoundTest {
       assertThat(bound.activations()).isEqualTo(3 * 2 * 2);
       // per layer: initial 4 -> 16, two residual blocks of 16 -> 16 twice, output 16 -> 4 x 3
       assertThat(bound.forwardFlopPerEvent()).isEqualTo(3 * 2.0 * (4 * 16 + 4 * 16 * 16 + 16 * 12));
+    }
+  }
+
+  @Test
+  void aFactorizableResidualCountsTheMadesOfEachNuisanceAndPair() {
+    try (Flow flow =
+        Flow.builder()
+            .setDim(2)
+            .optContext(3)
+            .add(new LayerSpec.FactorizableLayer(3, true, 16, 2, Activation.GELU, 3))
+            .optSeed(1)
+            .build()) {
+      // 3 nuisances + 3 pairs, two activations per residual block
+      assertThat(GemmBound.measure(flow, 4).activations()).isEqualTo((3 + 3) * 2 * 2);
     }
   }
 
