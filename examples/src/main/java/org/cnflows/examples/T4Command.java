@@ -193,9 +193,9 @@ final class T4Command implements Callable<Integer> {
     }
   }
 
-  @Mixin Simulation simulation = new Simulation(100_000, 50_000, 100_000, 4000, 2000);
+  @Mixin Simulation simulation = new Simulation(1_000_000, 250_000, 100_000, 10_000, 8000);
 
-  @Mixin Fitting fitting = new Fitting(3000, 0, 3000);
+  @Mixin Fitting fitting = new Fitting(1200, 300, 1500);
 
   @Option(
       names = "--plots",
@@ -221,10 +221,10 @@ final class T4Command implements Callable<Integer> {
   @Option(
       names = "--bootstrap-steps",
       paramLabel = "N",
-      defaultValue = "600",
+      defaultValue = "300",
       description =
-          "Adam steps of each bootstrap member's refit of T from the data's (default"
-              + " ${DEFAULT-VALUE})")
+          "Adam steps of each bootstrap member's refits of T and of the profiling flow from the"
+              + " data's (default ${DEFAULT-VALUE})")
   int bootstrapSteps;
 
   private final PrintStream console;
@@ -331,7 +331,7 @@ final class T4Command implements Callable<Integer> {
 
     @ParentCommand T4Command parent;
 
-    @Mixin Simulation simulation = new Simulation(100_000, 50_000, 100_000, 3000, 3000);
+    @Mixin Simulation simulation = new Simulation(1_000_000, 250_000, 100_000, 10_000, 8000);
 
     @Option(
         names = "--data-sets",

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.cnflows.common.Directories;
 import org.cnflows.common.FeatureMatrix;
@@ -22,6 +23,7 @@ import org.cnflows.examples.plots.Chart;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.BatchEvaluator;
 import org.cnflows.flows.ConsoleProgress;
+import org.cnflows.flows.EventFunction;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
 import org.cnflows.flows.Flows;
@@ -46,6 +48,7 @@ import org.cnflows.stats.UncertaintyModes;
 import org.cnflows.stats.coverage.BootstrapCoverage;
 import org.cnflows.stats.models.LogDensities;
 import org.cnflows.stats.models.UnbinnedMixtureNll;
+import org.cnflows.stats.toys.BivariateGaussian;
 import org.cnflows.stats.toys.ToyT4;
 
 /**
@@ -79,7 +82,8 @@ final class T4Study {
    * @param newtonSteps Newton steps of each flow fit (T frozen; amortized)
    * @param scanPoints points of each profile scan over +-2 sigma
    * @param bootstrapMembers Poisson-bootstrap members (0 for none)
-   * @param bootstrapSteps Adam steps of each member's refit of T (from the data's T)
+   * @param bootstrapSteps Adam steps of each member's refits of T and of the profiling flow (from
+   *     the data's)
    * @param cornerTemplates also train on the 4 templates with both nuisances at +-1 (cross terms)
    * @param startAtKinematics start step 1 at the fit of the learned kinematics alone (else nu = 0)
    * @param schedule the step size over each training (cosine: annealed to zero at the last step, so
@@ -218,7 +222,13 @@ final class T4Study {
    * own minimum.
    */
   record Scan(
-      String name, double[] grid, double[] flow, double[] truth, double[] truthX, double[] flowX) {
+      String name,
+      double[] grid,
+      double[] flow,
+      double[] truth,
+      double[] truthX,
+      double[] flowX,
+      double[] bootstrap) {
     /** max over the grid of |a - b| where both are defined (NaN if nowhere). */
     static double maxDifference(double[] a, double[] b) {
       double m = Double.NaN;
@@ -242,8 +252,7 @@ final class T4Study {
       Deformation deformation,
       Measurement fits,
       List<Scan> scans,
-      double[] bootstrapMean,
-      double[] bootstrapSd,
+      BootstrapSummary bootstrap,
       UncertaintyModes modes,
       List<Impact> impacts,
       double seconds) {}
@@ -255,12 +264,19 @@ final class T4Study {
    * DOI nu is measured by the kinematics (docs), so the difference flow - truth on the same events
    * is the bias of the method that no amount of data removes; its mean and spread over data sets.
    *
-   * @return data set x {flow nu_s, nu_q, truth nu_s, nu_q, flow errors, truth errors}
+   * <p>Two more fits split the flow's offset: the learned nominal flow with the true deformation
+   * (its offset is the nominal flow's part, the rest the residual's) and the Gaussians of the
+   * simulated nominal events with the true deformation (the part of the simulation's statistics
+   * that a perfect nominal flow would keep).
+   *
+   * @return data set x {flow nu_s, nu_q, truth nu_s, nu_q, flow errors, truth errors, learned
+   *     nominal with true deformation nu_s, nu_q, simulation's Gaussians nu_s, nu_q}
    */
   static double[][] kinematicsStudy(Settings s, int dataSets, Device device, PrintStream out) {
     long start = System.nanoTime();
     double[] nu = ToyT4.REFERENCE_NU;
     double[][] rows = new double[dataSets][];
+    ToyT4.Events nominal = nominalEvents(s);
     try (Simulation sim = simulate(s, device, out, false)) {
       BatchEvaluator evaluator = new BatchEvaluator(device, 8192);
       for (int t = 0; t < dataSets; t++) {
@@ -271,6 +287,12 @@ final class T4Study {
         long t0 = System.nanoTime();
         double[] steps = {0.02, 0.5 * tx.error(0), 0.5 * tx.error(1)};
         Fit fx = fitOf(kinematicsFit(sim, data, evaluator, truth, steps), seconds(t0));
+        Fit fb =
+            fitOf(
+                fromTruth(trueDeformationNll(data, learnedNominal(sim, evaluator)), truth, steps),
+                0);
+        Fit fg =
+            fitOf(fromTruth(trueDeformationNll(data, sampleNominal(nominal)), truth, steps), 0);
         rows[t] =
             new double[] {
               fx.nu(0),
@@ -280,11 +302,17 @@ final class T4Study {
               fx.error(0),
               fx.error(1),
               tx.error(0),
-              tx.error(1)
+              tx.error(1),
+              fb.nu(0),
+              fb.nu(1),
+              fg.nu(0),
+              fg.nu(1)
             };
         out.printf(
             "data set %d: flow x %+.4f +- %.4f, %+.4f +- %.4f; truth x %+.4f +- %.4f, %+.4f +- %.4f;"
-                + " flow - truth %+.4f, %+.4f (%.0f s)%n",
+                + " flow - truth %+.4f, %+.4f; learned nominal flow with the true deformation -"
+                + " truth %+.4f, %+.4f; the simulation's Gaussians with it - truth %+.4f, %+.4f"
+                + " (%.0f s)%n",
             t,
             fx.nu(0),
             fx.error(0),
@@ -296,22 +324,36 @@ final class T4Study {
             tx.error(1),
             fx.nu(0) - tx.nu(0),
             fx.nu(1) - tx.nu(1),
+            fb.nu(0) - tx.nu(0),
+            fb.nu(1) - tx.nu(1),
+            fg.nu(0) - tx.nu(0),
+            fg.nu(1) - tx.nu(1),
             fx.seconds());
       }
     }
+    // each figure is column a minus column b on the same data set
+    String[] figures = {
+      "flow - truth (x alone)",
+      "the nominal flow's part: learned nominal flow with the true deformation - truth",
+      "of which the simulation's statistics: its Gaussians with the true deformation - truth",
+      "the residual's part: flow - learned nominal flow with the true deformation"
+    };
+    int[][] columns = {{0, 2}, {8, 2}, {10, 2}, {0, 8}};
     for (int k = 0; k < 2; k++) {
-      double[] d = new double[dataSets];
-      for (int t = 0; t < dataSets; t++) {
-        d[t] = rows[t][k] - rows[t][k + 2];
+      for (int j = 0; j < figures.length; j++) {
+        double[] d = new double[dataSets];
+        for (int t = 0; t < dataSets; t++) {
+          d[t] = rows[t][columns[j][0] + k] - rows[t][columns[j][1] + k];
+        }
+        double mean = Arrays.stream(d).average().orElse(Double.NaN);
+        double sd =
+            Math.sqrt(
+                Arrays.stream(d).map(v -> (v - mean) * (v - mean)).sum()
+                    / Math.max(1, dataSets - 1));
+        out.printf(
+            "%s: %s %+.4f +- %.4f (spread %.4f over %d data sets; truth sigma %.4f)%n",
+            NAMES.get(k), figures[j], mean, sd / Math.sqrt(dataSets), sd, dataSets, rows[0][k + 6]);
       }
-      double mean = Arrays.stream(d).average().orElse(Double.NaN);
-      double sd =
-          Math.sqrt(
-              Arrays.stream(d).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, dataSets - 1));
-      out.printf(
-          "%s: flow - truth (x alone) %+.4f +- %.4f (spread %.4f over %d data sets; truth sigma"
-              + " %.4f)%n",
-          NAMES.get(k), mean, sd / Math.sqrt(dataSets), sd, dataSets, rows[0][k + 6]);
     }
     out.printf("total %.0f s%n", (System.nanoTime() - start) / 1e9);
     return rows;
@@ -324,10 +366,18 @@ final class T4Study {
             + " identity x %.4f, y %.4f%n",
         d.xOnAxes(), d.yOnAxes(), d.xBoth(), d.yBoth(), d.xIdentity(), d.yIdentity());
     printFits(r.fits(), out);
-    if (r.bootstrapMean() != null) {
+    BootstrapSummary b = r.bootstrap();
+    if (b != null) {
       out.printf(
-          "bootstrap             %+.4f +- %.4f   %+.4f +- %.4f%n",
-          r.bootstrapMean()[1], r.bootstrapSd()[1], r.bootstrapMean()[2], r.bootstrapSd()[2]);
+          "bootstrap (mean, spread) %+.4f +- %.4f   %+.4f +- %.4f%n",
+          b.mean()[1], b.sd()[1], b.mean()[2], b.sd()[2]);
+      out.printf(
+          "bootstrap, combined      %+.4f +- %.4f   %+.4f +- %.4f (%s)%n",
+          b.combined().nu(0),
+          b.combined().error(0),
+          b.combined().nu(1),
+          b.combined().error(1),
+          b.combined().status());
     }
     out.println(
         "reference (authors): single +0.476 / -0.528; bootstrap 0.486 +- 0.009 / -0.523 +- 0.011");
@@ -342,15 +392,23 @@ final class T4Study {
           Scan.maxDifference(scan.flow(), scan.truth()),
           Scan.maxDifference(scan.flow(), scan.truthX()),
           Scan.maxDifference(scan.flowX(), scan.truthX()));
+      if (scan.bootstrap() != null) {
+        out.printf(
+            "  bootstrap members' mean likelihood - truth(x): max |2 Delta NLL| %.3f%n",
+            Scan.maxDifference(scan.bootstrap(), scan.truthX()));
+      }
       for (int i = 0; i < scan.grid().length; i++) {
         out.printf(
-            "  %s = %+.4f: 2 Delta NLL flow %6.3f, truth %6.3f, truth(x) %6.3f, flow(x) %6.3f%n",
+            "  %s = %+.4f: 2 Delta NLL flow %6.3f, truth %6.3f, truth(x) %6.3f, flow(x) %6.3f%s%n",
             scan.name(),
             scan.grid()[i],
             scan.flow()[i],
             scan.truth()[i],
             scan.truthX()[i],
-            scan.flowX()[i]);
+            scan.flowX()[i],
+            scan.bootstrap() == null
+                ? ""
+                : String.format(", bootstrap %6.3f", scan.bootstrap()[i]));
       }
     }
     double[] var = r.modes().variances();
@@ -421,9 +479,7 @@ final class T4Study {
    */
   record Fitted(
       DoiModel model,
-      DoiModel amortized,
-      NegLogLikelihood amortizedNll,
-      FitResult amortizedFit,
+      Amortized amortized,
       FitResult truthFit,
       FitResult truthXFit,
       FitResult flowXFit,
@@ -432,7 +488,18 @@ final class T4Study {
     @Override
     public void close() {
       model.doi().close();
-      amortized.profile().close();
+      amortized.close();
+    }
+  }
+
+  /**
+   * Step 2 of one data set: the amortized model (T frozen, the profiling flow trained around
+   * nu-hat), its likelihood and its fit; closing closes the profiling flow.
+   */
+  record Amortized(DoiModel model, NegLogLikelihood nll, FitResult fit) implements AutoCloseable {
+    @Override
+    public void close() {
+      model.profile().close();
     }
   }
 
@@ -449,26 +516,23 @@ final class T4Study {
           ToyT4.generate(s.dataEvents(), nu[0], nu[1], true, Seeds.rng(s.seed(), 9));
       BatchEvaluator evaluator = new BatchEvaluator(device, 8192);
       try (Fitted f = fit(sim, data, s, s.seed(), device, evaluator, out)) {
-        FitResult fit = f.amortizedFit();
+        FitResult fit = f.amortized().fit();
         UncertaintyModes modes =
             fit.status().isValid() ? fit.uncertaintyModes() : noModes(fit.parameters().names());
         List<Impact> impacts = fit.status().isValid() ? impacts(fit) : List.of();
         pulls(sim, modes, fit, device, plots);
-        doiPulls(f.amortized(), modes, fit, device, plots);
-        List<Scan> scans = scans(f, sim, data, evaluator, s.scanPoints(), plots);
-        double[][] members =
-            bootstrap(f.model(), data, s, evaluator, fit, steps(f.fits().truth()), out);
-        double[] mean = members == null ? null : meanOf(members);
-        double[] sd = members == null ? null : sdOf(members, mean);
-        return new Report(
-            deformation,
-            f.fits(),
-            scans,
-            mean,
-            sd,
-            modes,
-            impacts,
-            (System.nanoTime() - start) / 1e9);
+        doiPulls(f.amortized().model(), modes, fit, device, plots);
+        try (Bootstrap b = bootstrap(f, data, s, device, evaluator, out)) {
+          List<Scan> scans = scans(f, b, sim, data, evaluator, s.scanPoints(), plots);
+          return new Report(
+              deformation,
+              f.fits(),
+              scans,
+              b.summary(),
+              modes,
+              impacts,
+              (System.nanoTime() - start) / 1e9);
+        }
       }
     }
   }
@@ -502,7 +566,6 @@ final class T4Study {
     Fit flowX = fitOf(flowXFit, seconds(t0));
     FeatureMatrix events = events(data);
     Flow doi = newDoi(device, seed);
-    Flow profile = null;
     try {
       DoiModel model = new DoiModel(sim.kinematics(), sim.features(), doi, 2);
       if (s.startAtKinematics() && flowX.status().equals("CONVERGED")) {
@@ -556,16 +619,45 @@ final class T4Study {
       for (int k = 0; k < 2; k++) {
         halfWidths[k] = 4 * (frozenFit.status().isValid() ? frozen.error(k) : 2 * steps[k + 1]);
       }
-      DoiModel amortized = null;
-      NegLogLikelihood amortizedNll = null;
-      FitResult amortizedFit = null;
       t0 = System.nanoTime();
-      for (int attempt = 0; attempt < 2; attempt++) {
-        if (profile != null) {
-          profile.close();
-        }
-        profile = residual(2 + 2 + 2, device, seed + 60 + attempt);
-        amortized = model.profiled(profile, halfWidths);
+      Amortized amortized =
+          amortize(model, events, s, halfWidths, steps, seed, device, evaluator, out);
+      Fit amortizedResult = fitOf(amortized.fit(), seconds(t0));
+      Measurement m =
+          new Measurement(truth, truthX, truth32, flowX, jointFit, frozen, amortizedResult);
+      if (out != null) {
+        printFits(m, out);
+      }
+      return new Fitted(model, amortized, truthFit, truthXFit, flowXFit, m);
+    } catch (RuntimeException e) {
+      doi.close();
+      throw e;
+    }
+  }
+
+  /** Gauss-Legendre nodes per nuisance of the amortized profiling (3 x 3 offsets of nu). */
+  static final int PROFILING_NODES = 3;
+
+  /** Events per step of the amortized profiling: as many rows as a batch, at least 2 events. */
+  /**
+   * Step 2: T frozen, a profiling flow trained on the data at the Gauss-Legendre grid of nu-hat +-
+   * h, then Newton steps of the amortized likelihood; if its minimum falls in the outer half of the
+   * region, once more around it.
+   */
+  static Amortized amortize(
+      DoiModel model,
+      FeatureMatrix events,
+      Settings s,
+      double[] halfWidths,
+      double[] steps,
+      long seed,
+      Device device,
+      BatchEvaluator evaluator,
+      PrintStream out) {
+    for (int attempt = 0; ; attempt++) {
+      Flow profile = residual(2 + 2 + 2, device, seed + 60 + attempt);
+      try {
+        DoiModel amortized = model.profiled(profile, halfWidths);
         // each batch holds its events at every node of the grid (the first-order noise of +-dnu
         // cancels): batchSize / nodes^2 events, about as many rows as a batch of the other stages
         train(
@@ -578,16 +670,15 @@ final class T4Study {
             2e-3,
             seed + 61 + attempt,
             out);
-        amortizedNll = FlowMixtureNll.of(amortized, events, evaluator, NAMES);
-        amortizedFit =
-            newton(amortizedNll, amortizedNll.parameters().initialValues(), steps, s.newtonSteps());
+        NegLogLikelihood nll = FlowMixtureNll.of(amortized, events, evaluator, NAMES);
+        FitResult fit = newton(nll, nll.parameters().initialValues(), steps, s.newtonSteps());
         double[] center = amortized.center();
-        double[] moved = {amortizedFit.values()[1], amortizedFit.values()[2]};
+        double[] moved = {fit.values()[1], fit.values()[2]};
         boolean outer =
             Math.abs(moved[0] - center[0]) > halfWidths[0] / 2
                 || Math.abs(moved[1] - center[1]) > halfWidths[1] / 2;
-        if (attempt > 0 || !outer || !amortizedFit.status().isValid()) {
-          break;
+        if (attempt > 0 || !outer || !fit.status().isValid()) {
+          return new Amortized(amortized, nll, fit);
         }
         // the profile's minimum lies in the outer half of the region (a joint fit stopped short):
         // one more step 2 centered on it, so that the scans around it stay inside the region
@@ -598,29 +689,15 @@ final class T4Study {
               Arrays.toString(round(center)),
               Arrays.toString(round(halfWidths)));
         }
-        model.setNu(moved);
-      }
-      Fit amortizedResult = fitOf(amortizedFit, seconds(t0));
-      Measurement m =
-          new Measurement(truth, truthX, truth32, flowX, jointFit, frozen, amortizedResult);
-      if (out != null) {
-        printFits(m, out);
-      }
-      return new Fitted(
-          model, amortized, amortizedNll, amortizedFit, truthFit, truthXFit, flowXFit, m);
-    } catch (RuntimeException e) {
-      doi.close();
-      if (profile != null) {
         profile.close();
+        model.setNu(moved);
+      } catch (RuntimeException e) {
+        profile.close();
+        throw e;
       }
-      throw e;
     }
   }
 
-  /** Gauss-Legendre nodes per nuisance of the amortized profiling (3 x 3 offsets of nu). */
-  static final int PROFILING_NODES = 3;
-
-  /** Events per step of the amortized profiling: as many rows as a batch, at least 2 events. */
   static int profilingBatch(int batchSize) {
     return Math.max(2, batchSize / (PROFILING_NODES * PROFILING_NODES));
   }
@@ -755,7 +832,11 @@ final class T4Study {
       BatchEvaluator evaluator,
       FitResult truthX,
       double[] steps) {
-    NegLogLikelihood nll = flowKinematicsNll(sim, data, evaluator);
+    return fromTruth(flowKinematicsNll(sim, data, evaluator), truthX, steps);
+  }
+
+  /** A Newton step from the true x-only minimum with its covariance, then a full one. */
+  private static FitResult fromTruth(NegLogLikelihood nll, FitResult truthX, double[] steps) {
     FitResult first =
         new Fitter(600, 1e-3).newtonStep(nll, truthX.values(), steps, truthX.covariance());
     return newton(nll, first.values(), steps, 1);
@@ -777,6 +858,92 @@ final class T4Study {
         });
   }
 
+  /**
+   * A nominal density p(z | c) with the true deformation: log p(R_true(x; c, nu) | c) + log |det
+   * R_true|, R_true the affine map of class c's Gaussian at nu onto its Gaussian at 0.
+   *
+   * @param nominal (z, c) to log p(z_i | c) for every row
+   */
+  static NegLogLikelihood trueDeformationNll(
+      ToyT4.Events data, BiFunction<double[][], Integer, double[]> nominal) {
+    return mixture(
+        nu -> {
+          double[][] l = new double[2][];
+          for (int c = 0; c < 2; c++) {
+            BivariateGaussian at = ToyT4.kinematics(c, nu[0], nu[1]);
+            BivariateGaussian zero = ToyT4.kinematics(c, 0, 0);
+            double r0 = Math.sqrt(zero.var0() / at.var0());
+            double r1 = Math.sqrt(zero.var1() / at.var1());
+            double[][] z = new double[data.size()][];
+            for (int i = 0; i < z.length; i++) {
+              double[] x = data.x()[i];
+              z[i] =
+                  new double[] {
+                    zero.mean0() + (x[0] - at.mean0()) * r0, zero.mean1() + (x[1] - at.mean1()) * r1
+                  };
+            }
+            double[] base = nominal.apply(z, c);
+            double logDet = Math.log(r0) + Math.log(r1);
+            for (int i = 0; i < base.length; i++) {
+              base[i] += logDet;
+            }
+            l[c] = base;
+          }
+          return new LogDensities(l[0], l[1]);
+        });
+  }
+
+  /** The learned nominal flow as a nominal density for {@link #trueDeformationNll}. */
+  static BiFunction<double[][], Integer, double[]> learnedNominal(
+      Simulation sim, BatchEvaluator evaluator) {
+    return (z, c) -> {
+      int[] classes = new int[z.length];
+      Arrays.fill(classes, c);
+      return evaluator
+          .evaluateToDouble(
+              tagged(z, null, classes, null), List.of(EventFunction.logProb(sim.xBase())))[0];
+    };
+  }
+
+  /**
+   * The Gaussian of each class fitted to the simulated nominal events (sample means and
+   * covariance): the best a nominal flow can do with this simulation.
+   */
+  static BiFunction<double[][], Integer, double[]> sampleNominal(ToyT4.Events nominal) {
+    BivariateGaussian[] g = new BivariateGaussian[2];
+    for (int c = 0; c < 2; c++) {
+      double[] m = new double[2];
+      double[] q = new double[3];
+      int n = 0;
+      for (int i = 0; i < nominal.size(); i++) {
+        if (nominal.classes()[i] == c) {
+          m[0] += nominal.x()[i][0];
+          m[1] += nominal.x()[i][1];
+          n++;
+        }
+      }
+      m[0] /= n;
+      m[1] /= n;
+      for (int i = 0; i < nominal.size(); i++) {
+        if (nominal.classes()[i] == c) {
+          double d0 = nominal.x()[i][0] - m[0];
+          double d1 = nominal.x()[i][1] - m[1];
+          q[0] += d0 * d0;
+          q[1] += d0 * d1;
+          q[2] += d1 * d1;
+        }
+      }
+      g[c] = new BivariateGaussian(m[0], m[1], q[0] / n, q[1] / n, q[2] / n);
+    }
+    return (z, c) -> {
+      double[] out = new double[z.length];
+      for (int i = 0; i < z.length; i++) {
+        out[i] = g[c].logDensity(z[i][0], z[i][1]);
+      }
+      return out;
+    };
+  }
+
   // ---------------------------------------------------------------- simulation
 
   static Simulation simulate(Settings s, Device device, PrintStream out) {
@@ -788,7 +955,7 @@ final class T4Study {
    * feature flows are null).
    */
   static Simulation simulate(Settings s, Device device, PrintStream out, boolean features) {
-    ToyT4.Events nominal = ToyT4.generate(s.nominalEvents(), 0, 0, false, Seeds.rng(s.seed(), 1));
+    ToyT4.Events nominal = nominalEvents(s);
     out.printf("T4: %d nominal events; nominal flow p(x | c):%n", s.nominalEvents());
     Flow xBase =
         Flows.autoregressive(2, 2, 3, SplineTransform.of(8, 5), 64, 1, Activation.GELU)
@@ -864,6 +1031,11 @@ final class T4Study {
       }
       throw e;
     }
+  }
+
+  /** The simulated events at nu = 0 the nominal flows learn from. */
+  static ToyT4.Events nominalEvents(Settings s) {
+    return ToyT4.generate(s.nominalEvents(), 0, 0, false, Seeds.rng(s.seed(), 1));
   }
 
   private static Flow residual(int context, Device device, long seed) {
@@ -1243,6 +1415,7 @@ final class T4Study {
    */
   private static List<Scan> scans(
       Fitted f,
+      Bootstrap bootstrap,
       Simulation sim,
       ToyT4.Events data,
       BatchEvaluator evaluator,
@@ -1261,12 +1434,15 @@ final class T4Study {
           new Scan(
               NAMES.get(q),
               grid,
-              profile(f.amortizedNll(), f.amortizedFit(), index, grid, steps),
+              profile(f.amortized().nll(), f.amortized().fit(), index, grid, steps),
               profile(trueMixtureNll(data, true), f.truthFit(), index, grid, steps),
               profile(trueMixtureNll(data, false), f.truthXFit(), index, grid, steps),
-              profile(flowKinematicsNll(sim, data, evaluator), f.flowXFit(), index, grid, steps));
+              profile(flowKinematicsNll(sim, data, evaluator), f.flowXFit(), index, grid, steps),
+              bootstrap.combined() == null
+                  ? null
+                  : profile(bootstrap.combined(), bootstrap.combinedFit(), index, grid, steps));
       scans.add(scan);
-      save(
+      Chart chart =
           Chart.titled(
                   "T4 profile likelihood of " + NAMES.get(q) + " (the other parameters profiled)",
                   NAMES.get(q),
@@ -1277,8 +1453,16 @@ final class T4Study {
                   defined(grid, scan.flow())[1])
               .dashed("true likelihood", grid, scan.truth())
               .dashed("true likelihood of x alone", grid, scan.truthX())
-              .line("flow, learned kinematics alone", grid, scan.flowX()),
-          plots.resolve("t4-scan-" + NAMES.get(q) + ".png"));
+              .line("flow, learned kinematics alone", grid, scan.flowX());
+      if (scan.bootstrap() != null) {
+        double[][] b = defined(grid, scan.bootstrap());
+        chart =
+            chart.line(
+                "flow, bootstrap members' mean likelihood (" + bootstrap.members().size() + ")",
+                b[0],
+                b[1]);
+      }
+      save(chart, plots.resolve("t4-scan-" + NAMES.get(q) + ".png"));
     }
     return scans;
   }
@@ -1453,62 +1637,86 @@ final class T4Study {
   // ---------------------------------------------------------------- bootstrap
 
   /**
-   * Poisson(1) bootstrap: each member resamples the data (event i repeated Poisson(1) times),
-   * refits T, nu and the fractions from the data's fit, then nu and the ratio with T frozen.
-   *
-   * @return members x (ratio, nu_shift, nu_squeeze), or null without members
+   * The Poisson(1) bootstrap: each member resamples the data (event i repeated Poisson(1) times),
+   * refits step 1 from the data's T and nu-hat, then step 2 from the data's profiling flow on the
+   * data's region ({@code bootstrapSteps} Adam steps each), and fits its amortized likelihood: the
+   * spread of the members' estimates holds the data's statistics and the training's noise. The
+   * combined likelihood is the mean of the members' amortized likelihoods, fitted by Newton steps
+   * from the members' mean. Closing closes the members' flows.
    */
-  private static double[][] bootstrap(
-      DoiModel model,
+  record Bootstrap(
+      List<DoiModel> fitted,
+      List<Amortized> members,
+      NegLogLikelihood combined,
+      FitResult combinedFit)
+      implements AutoCloseable {
+
+    /** The members' amortized estimates (ratio, nu_shift, nu_squeeze) per member. */
+    double[][] estimates() {
+      return members.stream().map(m -> m.fit().values()).toArray(double[][]::new);
+    }
+
+    /** The members' mean and spread, the combined fit; null without members. */
+    BootstrapSummary summary() {
+      if (members.isEmpty()) {
+        return null;
+      }
+      double[][] e = estimates();
+      double[] mean = meanOf(e);
+      return new BootstrapSummary(mean, sdOf(e, mean), fitOf(combinedFit, 0));
+    }
+
+    @Override
+    public void close() {
+      members.forEach(Amortized::close);
+      fitted.forEach(m -> m.doi().close());
+    }
+  }
+
+  /**
+   * What the bootstrap gives: the mean and spread of the members' estimates and the fit of their
+   * combined likelihood.
+   */
+  record BootstrapSummary(double[] mean, double[] sd, Fit combined) {}
+
+  static Bootstrap bootstrap(
+      Fitted f,
       ToyT4.Events data,
       Settings s,
+      Device device,
       BatchEvaluator evaluator,
-      FitResult fit,
-      double[] steps,
       PrintStream out) {
+    List<DoiModel> fitted = new ArrayList<>();
+    List<Amortized> members = new ArrayList<>();
     if (s.bootstrapMembers() == 0) {
-      return null;
+      return new Bootstrap(fitted, members, null, null);
     }
+    long start = System.nanoTime();
     Path saved;
     try {
-      saved = Files.createTempDirectory("t4-doi");
-      FlowIO.save(model.doi(), saved);
+      saved = Files.createTempDirectory("t4-bootstrap");
+      FlowIO.save(f.model().doi(), Files.createDirectory(saved.resolve("doi")));
+      FlowIO.save(f.amortized().model().profile(), Files.createDirectory(saved.resolve("profile")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the DOI for the bootstrap", e);
     }
-    try {
-      return bootstrapMembers(model, data, s, evaluator, fit, steps, out, saved);
-    } finally {
-      deleteQuietly(saved);
-    }
-  }
-
-  /** Removes the bootstrap's saved DOI (a temporary directory of a few files). */
-  private static void deleteQuietly(Path dir) {
-    try {
-      Directories.deleteRecursively(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the bootstrap's temporary " + dir, e);
-    }
-  }
-
-  private static double[][] bootstrapMembers(
-      DoiModel model,
-      ToyT4.Events data,
-      Settings s,
-      BatchEvaluator evaluator,
-      FitResult fit,
-      double[] steps,
-      PrintStream out,
-      Path saved) {
-    double[] nuHat = model.nu();
-    double[][] members = new double[s.bootstrapMembers()][];
+    DoiModel data0 = f.model();
+    Device on = data0.doi().device();
+    double[] nuHat = data0.nu();
+    double[] center = f.amortized().model().center();
+    double[] halfWidths = f.amortized().model().halfWidths();
+    double[] steps = steps(f.fits().truth());
     FeatureMatrix all = events(data);
-    for (int b = 0; b < members.length; b++) {
-      int[] rows = BootstrapCoverage.poissonRows(data.size(), Seeds.rng(s.seed(), 40, b));
-      FeatureMatrix resampled = all.select(rows);
-      try (Flow doi = FlowIO.load(saved, model.doi().device())) {
-        DoiModel member = new DoiModel(model.kinematics(), model.features(), doi, 2);
+    try {
+      for (int b = 0; b < s.bootstrapMembers(); b++) {
+        long t0 = System.nanoTime();
+        int[] rows = BootstrapCoverage.poissonRows(data.size(), Seeds.rng(s.seed(), 40, b));
+        FeatureMatrix resampled = all.select(rows);
+        DoiModel member =
+            new DoiModel(
+                data0.kinematics(), data0.features(), FlowIO.load(saved.resolve("doi"), on), 2);
+        fitted.add(member);
+        // step 1 from the data's T and nu-hat
         member.setNu(nuHat);
         train(
             member,
@@ -1519,23 +1727,85 @@ final class T4Study {
             5e-4,
             s.seed() + 50 + b,
             null);
-        NegLogLikelihood nll = FlowMixtureNll.of(member, resampled, evaluator, NAMES);
-        FitResult f =
-            new Fitter(600, 1e-3)
-                .newtonStep(
-                    nll,
-                    nll.parameters().initialValues(),
-                    steps,
-                    fit.status().isValid() ? fit.covariance() : null);
-        members[b] = f.values();
-        out.printf(
-            "bootstrap member %d: %d events, nu = %+.4f, %+.4f (%s)%n",
-            b, resampled.size(), members[b][1], members[b][2], f.status());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot load the saved DOI from " + saved, e);
+        // step 2 from the data's profiling flow, on the data's region: the members' likelihoods
+        // share it, so their mean is defined there
+        member.setNu(center);
+        Flow profile = FlowIO.load(saved.resolve("profile"), on);
+        DoiModel amortized;
+        try {
+          amortized = member.profiled(profile, halfWidths);
+        } catch (RuntimeException e) {
+          profile.close();
+          throw e;
+        }
+        members.add(new Amortized(amortized, null, null));
+        train(
+            amortized,
+            DoiModel.profilingObjective(PROFILING_NODES),
+            resampled,
+            profilingBatch(s.batchSize()),
+            s,
+            s.bootstrapSteps(),
+            5e-4,
+            s.seed() + 70 + b,
+            null);
+        NegLogLikelihood nll = FlowMixtureNll.of(amortized, resampled, evaluator, NAMES);
+        FitResult fit = newton(nll, nll.parameters().initialValues(), steps, s.newtonSteps());
+        members.set(b, new Amortized(amortized, nll, fit));
+        if (out != null) {
+          out.printf(
+              "bootstrap member %d: %d events, nu = %+.4f, %+.4f (%s, %.0f s)%n",
+              b, resampled.size(), fit.values()[1], fit.values()[2], fit.status(), seconds(t0));
+        }
       }
+      NegLogLikelihood combined = combined(members);
+      FitResult combinedFit =
+          newton(combined, combined.parameters().initialValues(), steps, s.newtonSteps());
+      if (out != null) {
+        out.printf(
+            "bootstrap: %d members, combined likelihood %s (%.0f s)%n",
+            members.size(), combinedFit.status(), seconds(start));
+      }
+      return new Bootstrap(fitted, members, combined, combinedFit);
+    } catch (IOException e) {
+      new Bootstrap(fitted, members, null, null).close();
+      throw new UncheckedIOException("cannot load the saved flows from " + saved, e);
+    } catch (RuntimeException e) {
+      new Bootstrap(fitted, members, null, null).close();
+      throw e;
+    } finally {
+      deleteQuietly(saved);
     }
-    return members;
+  }
+
+  /**
+   * The mean of the members' likelihoods (which share their parameters: the data's region),
+   * starting at the members' mean estimate.
+   */
+  static NegLogLikelihood combined(List<Amortized> members) {
+    Parameters first = members.get(0).nll().parameters();
+    double[] mean = meanOf(members.stream().map(m -> m.fit().values()).toArray(double[][]::new));
+    List<Parameter> list = new ArrayList<>();
+    for (int i = 0; i < first.size(); i++) {
+      Parameter p = first.get(i);
+      list.add(p.withInitial(Math.min(Math.max(mean[i], p.lower()), p.upper())));
+    }
+    Parameters parameters = Parameters.of(list);
+    // each member's value holds the constraint terms, which NegLogLikelihood.of adds once more
+    return NegLogLikelihood.of(
+        parameters,
+        theta ->
+            members.stream().mapToDouble(m -> m.nll().value(theta)).sum() / members.size()
+                - parameters.constraintNll(theta));
+  }
+
+  /** Removes the bootstrap's saved flows (a temporary directory of a few files). */
+  private static void deleteQuietly(Path dir) {
+    try {
+      Directories.deleteRecursively(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the bootstrap's temporary " + dir, e);
+    }
   }
 
   private static double[] meanOf(double[][] rows) {

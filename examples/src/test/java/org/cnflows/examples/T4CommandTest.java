@@ -65,10 +65,10 @@ class T4CommandTest {
     assertThat(
             assertHelp(
                 "t4",
-                "--plots t4-plots --flow-steps 4000 --residual-steps 2000 --doi-steps 3000",
-                "--profile-steps 3000 --doi-warmup 0 --bootstrap 8 --bootstrap-steps 600",
+                "--plots t4-plots --flow-steps 10000 --residual-steps 8000 --doi-steps 1200",
+                "--profile-steps 1500 --doi-warmup 300 --bootstrap 8 --bootstrap-steps 300",
                 "--data-events 100000",
-                "--batch 1024 --nominal 100000 --template 50000 --seed 1"))
+                "--batch 1024 --nominal 1000000 --template 250000 --seed 1"))
         .contains("toys", "kinematics", "--axes-only", "--start-at-zero", "--constant-rate");
     assertThat(
             assertHelp(
@@ -81,8 +81,8 @@ class T4CommandTest {
     assertThat(
             assertHelp(
                 "t4 kinematics",
-                "--data-sets 5 --data-events 100000 --nominal 100000 --template 50000",
-                "--flow-steps 3000 --residual-steps 3000 --seed 1"))
+                "--data-sets 5 --data-events 100000 --nominal 1000000 --template 250000",
+                "--flow-steps 10000 --residual-steps 8000 --seed 1"))
         .contains("--axes-only", "--constant-rate")
         .doesNotContain("--plots", "--count", "--doi-steps", "--start-at-zero");
   }
@@ -115,8 +115,8 @@ class T4CommandTest {
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 100_000, 50_000, 100_000, 4000, 2000, 3000, 0, 3000, 1024, 2,
-                9, 8, 600));
+                1, true, true, false, 1_000_000, 250_000, 100_000, 10_000, 8000, 1200, 300, 1500,
+                1024, 2, 9, 8, 300));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
     assertThat(toys.count).isEqualTo(20);
@@ -131,8 +131,8 @@ class T4CommandTest {
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 100_000, 50_000, 100_000, 3000, 3000, 1, 0, 1, 1024, 1, 3, 0,
-                1));
+                1, true, true, false, 1_000_000, 250_000, 100_000, 10_000, 8000, 1, 0, 1, 1024, 1,
+                3, 0, 1));
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import org.cnflows.flows.LearningRateSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * likelihood's within a factor 1.6, not the full likelihood's (which a free DOI cannot reach); the
  * profile scans give 2 Delta NLL = 4, 0, 4 at -2, 0, +2 sigma for the true x-only likelihood (the
  * scan machinery: a wrong start of the profiled parameters put this curve far above its minimum)
- * and the amortized one is defined over most of its grid. The flow's nu are not unbiased at this
+ * and the amortized one is defined over most of its grid; the Poisson bootstrap (2 members, each
+ * rerunning steps 1 and 2 on its resampled data) has a spread of a data set's statistical error and
+ * its members' mean likelihood the errors of one data set. The flow's nu are not unbiased at this
  * scale; the full-scale figures and the pulls over toys are in flows-profiling/README.md.
  */
 class T4StudyTest {
@@ -39,8 +42,8 @@ class T4StudyTest {
           256,
           1,
           3,
-          0,
-          1,
+          2,
+          30,
           true,
           true,
           LearningRateSchedule.COSINE,
@@ -77,6 +80,22 @@ class T4StudyTest {
       assertThat(v[0]).isBetween(3.5, 4.5);
       assertThat(v[v.length - 1]).isBetween(3.5, 4.5);
       assertThat(scan.defined()).isGreaterThanOrEqualTo(2);
+    }
+    // the bootstrap reruns both steps on each resampled data set: its spread is a data
+    // set's statistical error (two members at 2,000 events: within a factor 4 of the x-only
+    // sigma), and the members' mean likelihood is fitted with errors of one data set's
+    T4Study.BootstrapSummary b = r.bootstrap();
+    assertThat(b).isNotNull();
+    assertThat(b.combined().status()).isEqualTo("CONVERGED");
+    for (int k = 0; k < 2; k++) {
+      assertThat(b.sd()[k + 1]).isBetween(0.0, 4 * fits.truthX().error(k)).isPositive();
+      assertThat(b.combined().error(k))
+          .isBetween(fits.truthX().error(k) / 1.6, 1.6 * fits.truthX().error(k));
+      assertThat(Math.abs(b.combined().nu(k) - b.mean()[k + 1])).isLessThan(fits.truthX().error(k));
+    }
+    for (T4Study.Scan scan : r.scans()) {
+      assertThat(Arrays.stream(scan.bootstrap()).filter(Double::isFinite).count())
+          .isGreaterThanOrEqualTo(2);
     }
     assertThat(r.modes().variances()).hasSize(3);
     assertThat(r.impacts()).hasSize(2);
