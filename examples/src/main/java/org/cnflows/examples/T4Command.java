@@ -195,7 +195,7 @@ final class T4Command implements Callable<Integer> {
 
   @Mixin Simulation simulation = new Simulation(1_000_000, 250_000, 100_000, 10_000, 8000);
 
-  @Mixin Fitting fitting = new Fitting(1200, 300, 1500);
+  @Mixin Fitting fitting = new Fitting(1200, 300, 6000);
 
   @Option(
       names = "--plots",

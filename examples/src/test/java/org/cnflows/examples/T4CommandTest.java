@@ -66,7 +66,7 @@ class T4CommandTest {
             assertHelp(
                 "t4",
                 "--plots t4-plots --flow-steps 10000 --residual-steps 8000 --doi-steps 1200",
-                "--profile-steps 1500 --doi-warmup 300 --bootstrap 8 --bootstrap-steps 300",
+                "--profile-steps 6000 --doi-warmup 300 --bootstrap 8 --bootstrap-steps 300",
                 "--data-events 100000",
                 "--batch 1024 --nominal 1000000 --template 250000 --seed 1"))
         .contains("toys", "kinematics", "--axes-only", "--start-at-zero", "--constant-rate");
@@ -115,7 +115,7 @@ class T4CommandTest {
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 1_000_000, 250_000, 100_000, 10_000, 8000, 1200, 300, 1500,
+                1, true, true, false, 1_000_000, 250_000, 100_000, 10_000, 8000, 1200, 300, 6000,
                 1024, 2, 9, 8, 300));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
