@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
  * outputs, for the thesis's configuration (10 bins, tail bound 7) and one with distinct minima,
  * including the tails and the bounds. The inverse is compared by its backward error (deviation
  * times dy/dx): in flat bins (dy/dx down to 1e-5 here) one float32 rounding of y moves x by 1e-2.
+ * The inverse's log-determinant is compared with numpy's within a tolerance plus what the inverse's
+ * own float32 error in x moves it by: at the upper bound of the thesis's configuration a narrow
+ * last bin changes its log slope by ~430 per unit of x, and the inverse of y = 7 lands 2 float32
+ * ulps below 7 with the AVX-512 kernels (4.1e-4 in the log-det; 1.7e-5 at most elsewhere).
  */
 class SplineReferenceTest {
 
@@ -32,7 +36,8 @@ class SplineReferenceTest {
 
   /**
    * Tolerance of the inverse's log-determinant: its x carries float32 rounding (~1e-6), and the log
-   * slope of a narrow bin changes by tens per unit of x (measured worst 1.7e-5).
+   * slope of a narrow bin changes by tens per unit of x (measured worst 1.7e-5 away from the upper
+   * bound; at it, see the class comment).
    */
   private static final double INVERSE_LOG_DET_TOLERANCE = 5e-5;
 
@@ -92,6 +97,12 @@ class SplineReferenceTest {
         float[] x = inv.value().toFloatArray();
         float[] ldInv = inv.logDet().toFloatArray();
         float[] ldAtX = spline.forward(inv.value(), theta).logDet().toFloatArray();
+        float[] xRef = new float[n];
+        for (int r = 0; r < n; r++) {
+          xRef[r] = (float) rows.get(r).xInverse();
+        }
+        float[] ldAtRef =
+            spline.forward(m.create(xRef, new Shape(n, 1)), theta).logDet().toFloatArray();
         for (int r = 0; r < n; r++) {
           Row row = rows.get(r);
           String where = c + " row " + r + ": " + row;
@@ -108,9 +119,12 @@ class SplineReferenceTest {
               .as("inverse log det = -forward log det at the inverse, %s", where)
               .isLessThan(TOLERANCE);
           if (slope >= WELL_CONDITIONED) {
+            // beside the tolerance, what the inverse's float32 error in x moves the log-det by,
+            // from the forward log-det (checked against numpy above) at x and at numpy's inverse
+            double moved = Math.abs(ldAtX[r] - ldAtRef[r]);
             assertThat(FlowTesting.deviation(ldInv[r], row.logDetInverse()))
-                .as("inverse log det, %s", where)
-                .isLessThan(INVERSE_LOG_DET_TOLERANCE);
+                .as("inverse log det, %s (x error moves it by %.2g)", where, moved)
+                .isLessThan(INVERSE_LOG_DET_TOLERANCE + moved);
           }
         }
       }
