@@ -345,14 +345,16 @@ final class T4Study {
         for (int t = 0; t < dataSets; t++) {
           d[t] = rows[t][columns[j][0] + k] - rows[t][columns[j][1] + k];
         }
-        double mean = Arrays.stream(d).average().orElse(Double.NaN);
-        double sd =
-            Math.sqrt(
-                Arrays.stream(d).map(v -> (v - mean) * (v - mean)).sum()
-                    / Math.max(1, dataSets - 1));
+        double[] ms = meanAndSd(d);
         out.printf(
             "%s: %s %+.4f +- %.4f (spread %.4f over %d data sets; truth sigma %.4f)%n",
-            NAMES.get(k), figures[j], mean, sd / Math.sqrt(dataSets), sd, dataSets, rows[0][k + 6]);
+            NAMES.get(k),
+            figures[j],
+            ms[0],
+            ms[1] / Math.sqrt(dataSets),
+            ms[1],
+            dataSets,
+            rows[0][k + 6]);
       }
     }
     out.printf("total %.0f s%n", (System.nanoTime() - start) / 1e9);
@@ -689,8 +691,8 @@ final class T4Study {
               Arrays.toString(round(center)),
               Arrays.toString(round(halfWidths)));
         }
-        profile.close();
         model.setNu(moved);
+        profile.close();
       } catch (RuntimeException e) {
         profile.close();
         throw e;
@@ -717,10 +719,20 @@ final class T4Study {
    * valid step.
    */
   private static FitResult newton(NegLogLikelihood nll, double[] start, double[] steps, int count) {
+    return newton(nll, start, steps, count, null);
+  }
+
+  /**
+   * {@link #newton(NegLogLikelihood, double[], double[], int)} with a given covariance in every
+   * step (2 n + 2 evaluations a step instead of the Hessian's 2 n^2 + 2 n + 2), or null for the
+   * Hessian.
+   */
+  private static FitResult newton(
+      NegLogLikelihood nll, double[] start, double[] steps, int count, double[][] covariance) {
     Fitter fitter = new Fitter(600, 1e-3);
-    FitResult last = fitter.newtonStep(nll, start, steps);
+    FitResult last = fitter.newtonStep(nll, start, steps, covariance);
     for (int i = 1; i < count && last.status().isValid(); i++) {
-      FitResult next = fitter.newtonStep(nll, last.values(), steps);
+      FitResult next = fitter.newtonStep(nll, last.values(), steps, covariance);
       if (!next.status().isValid()) {
         break;
       }
@@ -846,8 +858,7 @@ final class T4Study {
    */
   private static FitResult newtonFrom(
       NegLogLikelihood nll, double[] start, double[][] covariance, double[] steps) {
-    FitResult first = new Fitter(600, 1e-3).newtonStep(nll, start, steps, covariance);
-    return newton(nll, first.values(), steps, 1);
+    return newton(nll, newton(nll, start, steps, 1, covariance).values(), steps, 1);
   }
 
   /** The mixture of the learned p(x | c, nu) alone (both classes evaluated at the asked nu). */
@@ -1579,12 +1590,13 @@ final class T4Study {
         n
       };
     }
+  }
 
-    private static double[] meanAndSd(double[] v) {
-      double mean = Arrays.stream(v).average().orElse(Double.NaN);
-      double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
-      return new double[] {mean, Math.sqrt(var / Math.max(1, v.length - 1))};
-    }
+  /** {mean, sample standard deviation} of v. */
+  private static double[] meanAndSd(double[] v) {
+    double mean = Arrays.stream(v).average().orElse(Double.NaN);
+    double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
+    return new double[] {mean, Math.sqrt(var / Math.max(1, v.length - 1))};
   }
 
   static Toys toys(Settings s, int count, Device device, PrintStream out) {
@@ -1708,9 +1720,9 @@ final class T4Study {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the DOI for the bootstrap", e);
     }
-    DoiModel data0 = f.model();
-    Device on = data0.doi().device();
-    double[] nuHat = data0.nu();
+    DoiModel model = f.model();
+    Device on = model.doi().device();
+    double[] nuHat = model.nu();
     double[] center = f.amortized().model().center();
     double[] halfWidths = f.amortized().model().halfWidths();
     double[] steps = steps(f.fits().truth());
@@ -1724,7 +1736,7 @@ final class T4Study {
         FeatureMatrix resampled = all.select(rows);
         DoiModel member =
             new DoiModel(
-                data0.kinematics(), data0.features(), FlowIO.load(saved.resolve("doi"), on), 2);
+                model.kinematics(), model.features(), FlowIO.load(saved.resolve("doi"), on), 2);
         fitted.add(member);
         // step 1 from the data's T and nu-hat
         member.setNu(nuHat);
@@ -1759,14 +1771,10 @@ final class T4Study {
             5e-4,
             s.seed() + 70 + b,
             null);
-        // a member's errors are not used: Newton steps with the data's covariance (2 n + 2
-        // evaluations each instead of the Hessian's 2 n^2 + 2 n + 2)
+        // a member's errors are not used: Newton steps with the data's covariance
         NegLogLikelihood nll = FlowMixtureNll.of(amortized, resampled, evaluator, NAMES);
-        Fitter fitter = new Fitter(600, 1e-3);
-        FitResult fit = fitter.newtonStep(nll, nll.parameters().initialValues(), steps, covariance);
-        for (int i = 1; i < s.newtonSteps() && fit.status().isValid(); i++) {
-          fit = fitter.newtonStep(nll, fit.values(), steps, covariance);
-        }
+        FitResult fit =
+            newton(nll, nll.parameters().initialValues(), steps, s.newtonSteps(), covariance);
         members.set(b, new Amortized(amortized, nll, fit));
         if (out != null) {
           out.printf(
