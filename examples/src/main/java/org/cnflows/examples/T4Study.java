@@ -198,7 +198,14 @@ final class T4Study {
    *     the profile over the DOI
    */
   record Measurement(
-      Fit truth, Fit truthX, Fit truth32, Fit flowX, Fit joint, Fit frozen, Fit amortized) {
+      Fit truth,
+      Fit truthX,
+      Fit truth32,
+      Fit flowX,
+      Fit joint,
+      Fit frozen,
+      Fit amortized,
+      FeatureCheck features) {
     List<Fit> all() {
       return List.of(truth, truthX, truth32, flowX, joint, frozen, amortized);
     }
@@ -212,6 +219,26 @@ final class T4Study {
             "flow, joint (step 1)",
             "flow, T frozen",
             "flow, amortized");
+  }
+
+  /**
+   * The y model alone, at the injected nu: fits of the true p(x | c, nu) with the y part of each
+   * class held (its density at the injected nu, the data's distortion removed exactly), so that y
+   * enters only through the class posteriors. With the true p(y | x, c) this sits near the true
+   * x-only fit; the learned nominal y flow with the true deformation measures the nominal flow, the
+   * learned p(y | x, c, nu) adds the y residual. A y model whose classes are wrong tilts the
+   * posteriors and with them nu, even with the DOI exact.
+   */
+  record FeatureCheck(Fit trueY, Fit learnedBase, Fit learned) {
+    static final List<String> LABELS =
+        List.of(
+            "true x, true y held",
+            "true x, learned nominal y with the true deformation, held",
+            "true x, learned y held");
+
+    List<Fit> all() {
+      return List.of(trueY, learnedBase, learned);
+    }
   }
 
   /**
@@ -368,6 +395,7 @@ final class T4Study {
             + " identity x %.4f, y %.4f%n",
         d.xOnAxes(), d.yOnAxes(), d.xBoth(), d.yBoth(), d.xIdentity(), d.yIdentity());
     printFits(r.fits(), out);
+    printFeatureCheck(r.fits().features(), out);
     BootstrapSummary b = r.bootstrap();
     if (b != null) {
       out.printf(
@@ -430,12 +458,23 @@ final class T4Study {
 
   private static void printFits(Measurement m, PrintStream out) {
     out.println("fit                   nu_shift            nu_squeeze          ratio A/B   time");
-    List<Fit> all = m.all();
-    for (int i = 0; i < all.size(); i++) {
-      Fit f = all.get(i);
+    printRows(Measurement.LABELS, m.all(), 20, out);
+  }
+
+  private static void printFeatureCheck(FeatureCheck check, PrintStream out) {
+    out.printf(
+        "the y model alone (y held at the injected nu = %s, the distortion removed exactly):%n",
+        Arrays.toString(ToyT4.REFERENCE_NU));
+    printRows(FeatureCheck.LABELS, check.all(), 58, out);
+  }
+
+  /** One row per fit: label, nu_shift, nu_squeeze with errors, ratio, time, status. */
+  private static void printRows(List<String> labels, List<Fit> fits, int width, PrintStream out) {
+    for (int i = 0; i < fits.size(); i++) {
+      Fit f = fits.get(i);
       out.printf(
-          "%-20s  %+.4f +- %.4f   %+.4f +- %.4f   %.4f     %.0f s  %s%n",
-          Measurement.LABELS.get(i),
+          "%-" + width + "s  %+.4f +- %.4f   %+.4f +- %.4f   %.4f     %.0f s  %s%n",
+          labels.get(i),
           f.nu(0),
           f.error(0),
           f.nu(1),
@@ -566,6 +605,10 @@ final class T4Study {
     long t0 = System.nanoTime();
     FitResult flowXFit = kinematicsFit(sim, data, evaluator, truthXFit, steps);
     Fit flowX = fitOf(flowXFit, seconds(t0));
+    FeatureCheck features = featureCheck(sim, data, evaluator, truthXFit, steps);
+    if (out != null) {
+      printFeatureCheck(features, out);
+    }
     FeatureMatrix events = events(data);
     Flow doi = newDoi(device, seed);
     try {
@@ -626,7 +669,8 @@ final class T4Study {
           amortize(model, events, s, halfWidths, steps, seed, device, evaluator, out);
       Fit amortizedResult = fitOf(amortized.fit(), seconds(t0));
       Measurement m =
-          new Measurement(truth, truthX, truth32, flowX, jointFit, frozen, amortizedResult);
+          new Measurement(
+              truth, truthX, truth32, flowX, jointFit, frozen, amortizedResult, features);
       if (out != null) {
         printFits(m, out);
       }
@@ -891,18 +935,12 @@ final class T4Study {
           for (int c = 0; c < 2; c++) {
             BivariateGaussian at = ToyT4.kinematics(c, nu[0], nu[1]);
             BivariateGaussian zero = ToyT4.kinematics(c, 0, 0);
-            double r0 = Math.sqrt(zero.var0() / at.var0());
-            double r1 = Math.sqrt(zero.var1() / at.var1());
             double[][] z = new double[data.size()][];
             for (int i = 0; i < z.length; i++) {
-              double[] x = data.x()[i];
-              z[i] =
-                  new double[] {
-                    zero.mean0() + (x[0] - at.mean0()) * r0, zero.mean1() + (x[1] - at.mean1()) * r1
-                  };
+              z[i] = toNominal(data.x()[i], at, zero);
             }
             double[] base = nominal.apply(z, c);
-            double logDet = Math.log(r0) + Math.log(r1);
+            double logDet = logDetToNominal(at, zero);
             for (int i = 0; i < base.length; i++) {
               base[i] += logDet;
             }
@@ -912,16 +950,137 @@ final class T4Study {
         });
   }
 
+  /**
+   * The true deformation of T4's Gaussians: the affine map per coordinate of a Gaussian at nu onto
+   * the one at 0 (the nuisances move means and scale variances, never the correlation).
+   */
+  private static double[] toNominal(double[] v, BivariateGaussian at, BivariateGaussian zero) {
+    return new double[] {
+      zero.mean0() + (v[0] - at.mean0()) * Math.sqrt(zero.var0() / at.var0()),
+      zero.mean1() + (v[1] - at.mean1()) * Math.sqrt(zero.var1() / at.var1())
+    };
+  }
+
+  /** log |det| of {@link #toNominal}. */
+  private static double logDetToNominal(BivariateGaussian at, BivariateGaussian zero) {
+    return 0.5 * (Math.log(zero.var0() / at.var0()) + Math.log(zero.var1() / at.var1()));
+  }
+
+  /** A density of y given x for class c: (x rows, y rows, c) to log q_c(y_i | x_i). */
+  interface FeatureDensity {
+    double[] logDensity(double[][] x, double[][] y, int c);
+  }
+
+  /**
+   * The true likelihood of x with the y part held: sum_c A_c p(x | c, nu) q_c(D_c^-1(y) | x) / |det
+   * D_c|, with the data's distortion D_c of class c removed exactly and q_c a density of y at fixed
+   * nuisances, so that y enters only through the class posteriors.
+   */
+  static NegLogLikelihood heldFeaturesNll(ToyT4.Events data, FeatureDensity features) {
+    double[][] held = new double[2][];
+    for (int c = 0; c < 2; c++) {
+      double[][] y = new double[data.size()][];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = ToyT4.undistort(data.x()[i], data.y()[i], c);
+      }
+      held[c] = features.logDensity(data.x(), y, c);
+      double logDet = ToyT4.logDetDistortion(c);
+      for (int i = 0; i < y.length; i++) {
+        held[c][i] -= logDet;
+      }
+    }
+    return mixture(
+        nu -> {
+          double[][] l = new double[2][data.size()];
+          for (int c = 0; c < 2; c++) {
+            for (int i = 0; i < data.size(); i++) {
+              l[c][i] = ToyT4.logDensityX(data.x()[i], c, nu[0], nu[1]) + held[c][i];
+            }
+          }
+          return new LogDensities(l[0], l[1]);
+        });
+  }
+
+  /** The true p(y | x, c, nu) at fixed nu. */
+  static FeatureDensity trueFeatures(double[] nu) {
+    return (x, y, c) -> {
+      double[] out = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        out[i] = ToyT4.logDensityY(x[i], y[i], c, nu[0], nu[1]);
+      }
+      return out;
+    };
+  }
+
+  /**
+   * A nominal density of y (at nu = 0) with the true deformation from nu: log q(R_true(y; x, c, nu)
+   * | x, c) + log |det R_true|.
+   */
+  static FeatureDensity deformedFeatures(FeatureDensity nominal, double[] nu) {
+    return (x, y, c) -> {
+      double[][] z = new double[y.length][];
+      double[] logDet = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        BivariateGaussian at = ToyT4.features(x[i][0], x[i][1], c, nu[0], nu[1]);
+        BivariateGaussian zero = ToyT4.features(x[i][0], x[i][1], c, 0, 0);
+        z[i] = toNominal(y[i], at, zero);
+        logDet[i] = logDetToNominal(at, zero);
+      }
+      double[] out = nominal.logDensity(x, z, c);
+      for (int i = 0; i < out.length; i++) {
+        out[i] += logDet[i];
+      }
+      return out;
+    };
+  }
+
+  /** The learned p(y | x, c, nu) at fixed nu (nominal flow and residual). */
+  static FeatureDensity learnedFeatures(Simulation sim, BatchEvaluator evaluator, double[] nu) {
+    return (x, y, c) ->
+        evaluator
+            .evaluateToDouble(
+                tagged(y, x, classesOf(c, y.length), nu), List.of(sim.features().logProb()))[0];
+  }
+
+  /** The learned nominal flow of y, p(y | x, c) at nu = 0. */
+  static FeatureDensity learnedFeatureBase(Simulation sim, BatchEvaluator evaluator) {
+    return (x, y, c) ->
+        evaluator
+            .evaluateToDouble(
+                tagged(y, x, classesOf(c, y.length), null),
+                List.of(EventFunction.logProb(sim.yBase())))[0];
+  }
+
+  private static int[] classesOf(int c, int n) {
+    int[] classes = new int[n];
+    Arrays.fill(classes, c);
+    return classes;
+  }
+
+  /** The three fits of {@link FeatureCheck}, each from the true x-only minimum. */
+  static FeatureCheck featureCheck(
+      Simulation sim,
+      ToyT4.Events data,
+      BatchEvaluator evaluator,
+      FitResult truthX,
+      double[] steps) {
+    double[] nu = ToyT4.REFERENCE_NU;
+    Function<FeatureDensity, Fit> fit =
+        y -> fitOf(fromTruth(heldFeaturesNll(data, y), truthX, steps), 0);
+    return new FeatureCheck(
+        fit.apply(trueFeatures(nu)),
+        fit.apply(deformedFeatures(learnedFeatureBase(sim, evaluator), nu)),
+        fit.apply(learnedFeatures(sim, evaluator, nu)));
+  }
+
   /** The learned nominal flow as a nominal density for {@link #trueDeformationNll}. */
   static BiFunction<double[][], Integer, double[]> learnedNominal(
       Simulation sim, BatchEvaluator evaluator) {
-    return (z, c) -> {
-      int[] classes = new int[z.length];
-      Arrays.fill(classes, c);
-      return evaluator
-          .evaluateToDouble(
-              tagged(z, null, classes, null), List.of(EventFunction.logProb(sim.xBase())))[0];
-    };
+    return (z, c) ->
+        evaluator
+            .evaluateToDouble(
+                tagged(z, null, classesOf(c, z.length), null),
+                List.of(EventFunction.logProb(sim.xBase())))[0];
   }
 
   /**

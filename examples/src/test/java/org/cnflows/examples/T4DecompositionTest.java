@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
  * The fits that split the learned kinematics' offset ({@code t4 kinematics}): a nominal density
  * composed with the true deformation is the true likelihood of x when the nominal density is the
  * true one (the affine map and its log-determinant are exact), and the simulation's Gaussians come
- * close to it on a large simulation and move away on a small one.
+ * close to it on a large simulation and move away on a small one. The same for the y model's check
+ * in {@code t4}: y held at nu with the distortion removed exactly is the true likelihood at that
+ * nu, and the true nominal y density with the true deformation is the true y density.
  */
 class T4DecompositionTest {
 
@@ -32,6 +34,31 @@ class T4DecompositionTest {
           return out;
         };
     NegLogLikelihood composed = T4Study.trueDeformationNll(data, nominal);
+    for (double[] theta : THETAS) {
+      assertThat(composed.value(theta)).isCloseTo(truth.value(theta), within(1e-8));
+    }
+  }
+
+  @Test
+  void theTrueFeaturesHeldAtNuAreTheTrueLikelihoodThereAndOnlyThere() {
+    ToyT4.Events data = ToyT4.generate(3000, 0.5, -0.5, true, Seeds.rng(7, 4));
+    NegLogLikelihood truth = T4Study.trueMixtureNll(data, true);
+    double[] theta = THETAS[1];
+    NegLogLikelihood held =
+        T4Study.heldFeaturesNll(data, T4Study.trueFeatures(new double[] {theta[1], theta[2]}));
+    assertThat(held.value(theta)).isCloseTo(truth.value(theta), within(1e-8));
+    // elsewhere y stays at the held nu: the likelihoods part by many nats over 3,000 events
+    assertThat(Math.abs(held.value(THETAS[2]) - truth.value(THETAS[2]))).isGreaterThan(10);
+  }
+
+  @Test
+  void theTrueNominalFeaturesWithTheTrueDeformationAreTheTrueFeatures() {
+    ToyT4.Events data = ToyT4.generate(3000, 0.5, -0.5, true, Seeds.rng(7, 5));
+    double[] nu = {0.5, -0.5};
+    NegLogLikelihood truth = T4Study.heldFeaturesNll(data, T4Study.trueFeatures(nu));
+    NegLogLikelihood composed =
+        T4Study.heldFeaturesNll(
+            data, T4Study.deformedFeatures(T4Study.trueFeatures(new double[] {0, 0}), nu));
     for (double[] theta : THETAS) {
       assertThat(composed.value(theta)).isCloseTo(truth.value(theta), within(1e-8));
     }
