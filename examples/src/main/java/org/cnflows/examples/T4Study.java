@@ -843,20 +843,52 @@ final class T4Study {
   }
 
   private static Function<double[], LogDensities> trueDensities(ToyT4.Events data, boolean withY) {
-    return nu -> {
-      double[][] l = new double[2][data.size()];
+    if (!withY) {
+      return nu -> trueXPlus(data, nu, null);
+    }
+    double[][][] y = undistorted(data);
+    return nu -> trueXPlus(data, nu, distortedFeatures(data, y, trueFeatures(nu)));
+  }
+
+  /**
+   * The true log p(x | c, nu) of each event and class plus a per-event y part (null for none), the
+   * Gaussian of each class built once.
+   */
+  private static LogDensities trueXPlus(ToyT4.Events data, double[] nu, double[][] yPart) {
+    double[][] l = new double[2][data.size()];
+    for (int c = 0; c < 2; c++) {
+      BivariateGaussian g = ToyT4.kinematics(c, nu[0], nu[1]);
       for (int i = 0; i < data.size(); i++) {
         double[] x = data.x()[i];
-        for (int c = 0; c < 2; c++) {
-          l[c][i] = ToyT4.logDensityX(x, c, nu[0], nu[1]);
-          if (withY) {
-            double[] y = ToyT4.undistort(x, data.y()[i], c);
-            l[c][i] += ToyT4.logDensityY(x, y, c, nu[0], nu[1]) - ToyT4.logDetDistortion(c);
-          }
-        }
+        l[c][i] = g.logDensity(x[0], x[1]) + (yPart == null ? 0 : yPart[c][i]);
       }
-      return new LogDensities(l[0], l[1]);
-    };
+    }
+    return new LogDensities(l[0], l[1]);
+  }
+
+  /** The data's y with class c's distortion removed exactly, per class: [c][event]. */
+  private static double[][][] undistorted(ToyT4.Events data) {
+    double[][][] y = new double[2][data.size()][];
+    for (int c = 0; c < 2; c++) {
+      for (int i = 0; i < data.size(); i++) {
+        y[c][i] = ToyT4.undistort(data.x()[i], data.y()[i], c);
+      }
+    }
+    return y;
+  }
+
+  /** log q_c(D_c^-1(y) | x) - log |det D_c| per class and event, for the distorted data's y. */
+  private static double[][] distortedFeatures(
+      ToyT4.Events data, double[][][] undistorted, FeatureDensity features) {
+    double[][] l = new double[2][];
+    for (int c = 0; c < 2; c++) {
+      l[c] = features.logDensity(data.x(), undistorted[c], c);
+      double logDet = ToyT4.logDetDistortion(c);
+      for (int i = 0; i < l[c].length; i++) {
+        l[c][i] -= logDet;
+      }
+    }
+    return l;
   }
 
   /** The true likelihood with every per-event density rounded to float32, as a flow's are. */
@@ -908,17 +940,30 @@ final class T4Study {
   /** The mixture of the learned p(x | c, nu) alone (both classes evaluated at the asked nu). */
   static NegLogLikelihood flowKinematicsNll(
       Simulation sim, ToyT4.Events data, BatchEvaluator evaluator) {
-    int[][] classes = new int[2][data.size()];
-    Arrays.fill(classes[1], 1);
+    EventFunction density = sim.kinematics().logProb();
     return mixture(
-        nu -> {
-          double[][] l = new double[2][];
-          for (int c = 0; c < 2; c++) {
-            FeatureMatrix x = tagged(data.x(), null, classes[c], nu);
-            l[c] = evaluator.evaluateToDouble(x, List.of(sim.kinematics().logProb()))[0];
-          }
-          return new LogDensities(l[0], l[1]);
-        });
+        nu ->
+            new LogDensities(
+                logDensities(evaluator, density, data.x(), null, 0, nu),
+                logDensities(evaluator, density, data.x(), null, 1, nu)));
+  }
+
+  /**
+   * A learned density of rows with context (prefix, one-hot c, nu), all rows of class c.
+   *
+   * @param prefix the leading context columns, or null
+   * @param nu the nuisances of the context, or null
+   */
+  private static double[] logDensities(
+      BatchEvaluator evaluator,
+      EventFunction density,
+      double[][] values,
+      double[][] prefix,
+      int c,
+      double[] nu) {
+    int[] classes = new int[values.length];
+    Arrays.fill(classes, c);
+    return evaluator.evaluateToDouble(tagged(values, prefix, classes, nu), List.of(density))[0];
   }
 
   /**
@@ -977,28 +1022,8 @@ final class T4Study {
    * nuisances, so that y enters only through the class posteriors.
    */
   static NegLogLikelihood heldFeaturesNll(ToyT4.Events data, FeatureDensity features) {
-    double[][] held = new double[2][];
-    for (int c = 0; c < 2; c++) {
-      double[][] y = new double[data.size()][];
-      for (int i = 0; i < y.length; i++) {
-        y[i] = ToyT4.undistort(data.x()[i], data.y()[i], c);
-      }
-      held[c] = features.logDensity(data.x(), y, c);
-      double logDet = ToyT4.logDetDistortion(c);
-      for (int i = 0; i < y.length; i++) {
-        held[c][i] -= logDet;
-      }
-    }
-    return mixture(
-        nu -> {
-          double[][] l = new double[2][data.size()];
-          for (int c = 0; c < 2; c++) {
-            for (int i = 0; i < data.size(); i++) {
-              l[c][i] = ToyT4.logDensityX(data.x()[i], c, nu[0], nu[1]) + held[c][i];
-            }
-          }
-          return new LogDensities(l[0], l[1]);
-        });
+    double[][] held = distortedFeatures(data, undistorted(data), features);
+    return mixture(nu -> trueXPlus(data, nu, held));
   }
 
   /** The true p(y | x, c, nu) at fixed nu. */
@@ -1036,25 +1061,12 @@ final class T4Study {
 
   /** The learned p(y | x, c, nu) at fixed nu (nominal flow and residual). */
   static FeatureDensity learnedFeatures(Simulation sim, BatchEvaluator evaluator, double[] nu) {
-    return (x, y, c) ->
-        evaluator
-            .evaluateToDouble(
-                tagged(y, x, classesOf(c, y.length), nu), List.of(sim.features().logProb()))[0];
+    return (x, y, c) -> logDensities(evaluator, sim.features().logProb(), y, x, c, nu);
   }
 
   /** The learned nominal flow of y, p(y | x, c) at nu = 0. */
   static FeatureDensity learnedFeatureBase(Simulation sim, BatchEvaluator evaluator) {
-    return (x, y, c) ->
-        evaluator
-            .evaluateToDouble(
-                tagged(y, x, classesOf(c, y.length), null),
-                List.of(EventFunction.logProb(sim.yBase())))[0];
-  }
-
-  private static int[] classesOf(int c, int n) {
-    int[] classes = new int[n];
-    Arrays.fill(classes, c);
-    return classes;
+    return (x, y, c) -> logDensities(evaluator, EventFunction.logProb(sim.yBase()), y, x, c, null);
   }
 
   /** The three fits of {@link FeatureCheck}, each from the true x-only minimum. */
@@ -1076,11 +1088,7 @@ final class T4Study {
   /** The learned nominal flow as a nominal density for {@link #trueDeformationNll}. */
   static BiFunction<double[][], Integer, double[]> learnedNominal(
       Simulation sim, BatchEvaluator evaluator) {
-    return (z, c) ->
-        evaluator
-            .evaluateToDouble(
-                tagged(z, null, classesOf(c, z.length), null),
-                List.of(EventFunction.logProb(sim.xBase())))[0];
+    return (z, c) -> logDensities(evaluator, EventFunction.logProb(sim.xBase()), z, null, c, null);
   }
 
   /**

@@ -66,15 +66,16 @@ class T4StudyTest {
       assertThat(Math.abs(fits.truth32().nu(k) - fits.truth().nu(k)))
           .isLessThan(0.02 * fits.truth().error(k));
     }
-    // the y model's check: with the true y held at the injected nu, y only sharpens the class
-    // posteriors, so the errors lie between the full likelihood's and (about) the x-only ones
+    // the y model's check: with the true y held at the injected nu, y sharpens the class
+    // posteriors (errors below the x-only ones; 0.945 of them here) but no longer measures nu
+    // (above the full likelihood's)
     T4Study.FeatureCheck check = fits.features();
     for (T4Study.Fit f : check.all()) {
       assertThat(f.status()).isEqualTo("CONVERGED");
     }
     for (int k = 0; k < 2; k++) {
       assertThat(check.trueY().error(k))
-          .isBetween(fits.truth().error(k), 1.1 * fits.truthX().error(k));
+          .isBetween(fits.truth().error(k), 0.99 * fits.truthX().error(k));
     }
     T4Study.Fit flow = fits.amortized();
     assertThat(flow.status()).isEqualTo("CONVERGED");
