@@ -44,12 +44,28 @@ public final class FlowIO {
   public static final String PARAMETERS = "parameters.bin";
 
   private static final int MAGIC = 0x434E464C; // "CNFL"
-  private static final int FORMAT = 2;
+  // 3: conditional MADEs (D >= 2) gained hidden units that see only the context: the same
+  // parameter names and shapes as 2, another function, so a format-2 flow with such a layer is
+  // refused rather than silently changed; the other format-2 flows load as before
+  private static final int FORMAT = 3;
   private static final int HEADER = 12;
   private static final int TRAILER = Long.BYTES;
   private static final Gson GSON = Json.gson();
 
   private FlowIO() {}
+
+  /** Whether a layer holds a MADE of D >= 2 features with a context (masks changed in format 3). */
+  static boolean hasConditionalMade(Flow flow) {
+    for (Bijection layer : flow.layers()) {
+      boolean made =
+          layer instanceof MaskedAutoregressive
+              || layer instanceof FactorizableResidual f && f.contextDim() > f.nuisances();
+      if (made && layer.dim() >= 2 && layer.contextDim() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** The configuration of a saved flow. */
   record Config(int dim, int contextDim, List<LayerSpec> layers) {}
@@ -138,7 +154,15 @@ public final class FlowIO {
         throw new IllegalArgumentException(bin + " is not a cnflows parameter file");
       }
       int format = in.readInt();
-      if (format != FORMAT) {
+      if (format == 2 && hasConditionalMade(flow)) {
+        throw new IllegalArgumentException(
+            bin
+                + " has format 2, saved before the conditional autoregressive layers changed their"
+                + " masks (format "
+                + FORMAT
+                + "): its weights would give other densities now; train the flow again");
+      }
+      if (format != FORMAT && format != 2) {
         throw new IllegalArgumentException(bin + " has format " + format + ", expected " + FORMAT);
       }
       checkSum(bin, file);

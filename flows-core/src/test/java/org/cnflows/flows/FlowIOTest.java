@@ -62,6 +62,50 @@ class FlowIOTest {
     }
   }
 
+  /** Rewrites a saved parameter file as format 2 (the format int, then the CRC-32 again). */
+  private static void asFormat2(Path dir) throws IOException {
+    Path bin = dir.resolve(FlowIO.PARAMETERS);
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(bin));
+    bytes.putInt(4, 2);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bytes.array(), 0, bytes.capacity() - Long.BYTES);
+    bytes.putLong(bytes.capacity() - Long.BYTES, crc.getValue());
+    Files.write(bin, bytes.array());
+  }
+
+  @Test
+  void aFormat2FlowLoadsUnlessItsMadesSeeAContext(@TempDir Path dir) throws IOException {
+    Path conditional = dir.resolve("conditional");
+    try (Flow flow = everyLayer()) {
+      FlowIO.save(flow, conditional);
+    }
+    asFormat2(conditional);
+    assertThatThrownBy(() -> FlowIO.load(conditional, Device.cpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has format 2")
+        .hasMessageContaining("train the flow again");
+    Path plain = dir.resolve("plain");
+    try (Flow flow =
+            Flow.builder()
+                .setDim(3)
+                .optSeed(6)
+                .optDevice(Device.cpu())
+                .add(
+                    new LayerSpec.AutoregressiveLayer(
+                        SplineTransform.of(4, 3), 8, 1, Activation.RELU))
+                .build();
+        NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      FlowTesting.randomize(flow.parameters(), 0.4, 22);
+      NDArray x = FlowTesting.normal(m, 20, 3, 1.5, 3);
+      float[] before = flow.logProb(x, null).toFloatArray();
+      FlowIO.save(flow, plain);
+      asFormat2(plain);
+      try (Flow loaded = FlowIO.load(plain, Device.cpu())) {
+        assertThat(loaded.logProb(x, null).toFloatArray()).containsExactly(before);
+      }
+    }
+  }
+
   @Test
   void aParameterFileOfAnotherArchitectureIsRejectedByName(@TempDir Path dir) throws IOException {
     try (Flow flow = everyLayer()) {

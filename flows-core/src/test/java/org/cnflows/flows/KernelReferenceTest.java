@@ -18,8 +18,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The flow kernels give the values they gave before their per-operation rewrite (issue 16): for
  * fixed seeded flows of every layer type with random parameters, the log-density of fixed inputs
  * and the inverse (values and log-determinant) of fixed latents, against {@code
- * kernel_reference.csv}, which {@link #evaluate} wrote with the kernels of commit ed4e8c3. Inputs
- * have a standard deviation of 3, so the quadratic and spline maps' linear tails are exercised.
+ * kernel_reference.csv}, which {@link #evaluate} wrote with the kernels of commit ed4e8c3 (the
+ * autoregressive and mixed flows again when the conditional MADE gained its context-only hidden
+ * units, which changed those functions on purpose). Inputs have a standard deviation of 3, so the
+ * quadratic and spline maps' linear tails are exercised.
  */
 class KernelReferenceTest {
 

@@ -77,9 +77,28 @@ class MadeTest {
   }
 
   @Test
-  void hiddenDegreesCycleBelowTheLastFeature() {
-    assertThat(Made.hiddenDegrees(4, 7)).containsExactly(1, 2, 3, 1, 2, 3, 1);
-    assertThat(Made.hiddenDegrees(1, 3)).containsExactly(0, 0, 0);
+  void hiddenDegreesCycleBelowTheLastFeatureAndFromZeroWithAContext() {
+    assertThat(Made.hiddenDegrees(4, 7, false)).containsExactly(1, 2, 3, 1, 2, 3, 1);
+    assertThat(Made.hiddenDegrees(1, 3, false)).containsExactly(0, 0, 0);
+    assertThat(Made.hiddenDegrees(4, 7, true)).containsExactly(0, 1, 2, 3, 0, 1, 2);
+    assertThat(Made.hiddenDegrees(1, 3, true)).containsExactly(0, 0, 0);
+  }
+
+  @Test
+  void theFirstFeaturesParametersAreANonlinearFunctionOfTheContext() {
+    // with nflows' degrees no hidden unit reaches feature 0's outputs, which were then an affine
+    // function of the context: their value at the midpoint of two contexts was the mean of the ends
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      Made made = made(m, C, 8);
+      FlowTesting.randomize(made.getParameters(), 0.8, 31);
+      NDArray x = FlowTesting.normal(m, 3, D, 1.0, 32);
+      NDArray a = FlowTesting.normal(m, 3, C, 1.5, 33);
+      NDArray b = FlowTesting.normal(m, 3, C, 1.5, 34);
+      NDArray mid = a.add(b).div(2);
+      NDArray first = made.apply(x, mid).get(":, 0, :");
+      NDArray chord = made.apply(x, a).add(made.apply(x, b)).div(2).get(":, 0, :");
+      assertThat(first.sub(chord).abs().max().getFloat()).isGreaterThan(1e-2f);
+    }
   }
 
   @Test
