@@ -74,7 +74,7 @@ class T4CommandTest {
             assertHelp(
                 "t4 toys",
                 "--count 20 --data-events 2000 --nominal 200000 --template 50000",
-                "--flow-steps 4000 --residual-steps 3000 --doi-steps 300 --profile-steps 300",
+                "--flow-steps 4000 --residual-steps 3000 --doi-steps 300 --profile-steps 1500",
                 "--doi-warmup 300 --seed 1"))
         .contains("--axes-only", "--start-at-zero", "--constant-rate")
         .doesNotContain("--plots", "--batch", "--bootstrap", "--data-sets");
@@ -123,7 +123,7 @@ class T4CommandTest {
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 200_000, 50_000, 2000, 4000, 3000, 300, 300, 300, 256, 2, 3,
+                1, true, true, false, 200_000, 50_000, 2000, 4000, 3000, 300, 300, 1500, 256, 2, 3,
                 0, 1));
 
     T4Command.Kinematics kinematics = T4Command.parse(T4Command.Kinematics.class, "kinematics");
