@@ -32,9 +32,10 @@ import org.cnflows.flows.internal.Adam;
  * loss is computed (without gradients); the best evaluation's parameters are saved to the
  * checkpoint directory if one is set and, with {@link TrainingConfig#keepBest()} (the default),
  * snapshotted on the host and restored at the end; without it the model ends with the parameters of
- * the last step. Before the first step the model may {@link Trainable#prepare prepare} itself from
- * up to {@value #PREPARE_ROWS} shuffled rows of the first source (a flow data-initializes its
- * {@link ActNorm} layers).
+ * the last step, or with {@link TrainingConfig#averageLast()} the mean of the last steps'
+ * parameters (kept on the device as a running mean). Before the first step the model may {@link
+ * Trainable#prepare prepare} itself from up to {@value #PREPARE_ROWS} shuffled rows of the first
+ * source (a flow data-initializes its {@link ActNorm} layers).
  *
  * <p>Use {@link #train} for a whole run, or {@link #start} and {@link #step} to drive it a step at
  * a time (benchmarks time one step alone). Not thread-safe: one run per model at a time.
@@ -60,6 +61,7 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
   private final long start = System.nanoTime();
   private final int rowsPerStep;
   private float[][] best;
+  private List<NDArray> average;
   private double bestLoss = Double.POSITIVE_INFINITY;
   private int bestStep;
   private int sinceBest;
@@ -170,6 +172,7 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
     int slot = step % config.evaluateEvery();
     update(slot, config.schedule().rate(config.learningRate(), step, config.steps()));
     step++;
+    accumulate();
     if (slot == config.evaluateEvery() - 1 || step == config.steps()) {
       evaluate(slot + 1);
     }
@@ -188,6 +191,9 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
     if (best != null) {
       restore(best);
       best = null;
+    }
+    if (average != null && ended == TrainingResult.Status.COMPLETED) {
+      restore(average.stream().map(NDArray::toFloatArray).toArray(float[][]::new));
     }
     TrainingResult result =
         new TrainingResult(
@@ -269,6 +275,29 @@ public final class Trainer<M extends Trainable> implements AutoCloseable {
       adam.step(gradients, learningRate);
       for (NDArray g : gradients) {
         g.subi(g);
+      }
+    }
+  }
+
+  /** Adds the parameters to their running mean once the step is one of the last averaged ones. */
+  private void accumulate() {
+    int k = step - (config.steps() - config.averageLast());
+    if (config.averageLast() == 0 || k < 1) {
+      return;
+    }
+    if (k == 1) {
+      average = new ArrayList<>(parameters.size());
+      for (Parameter p : parameters) {
+        NDArray copy = p.getArray().duplicate();
+        copy.attach(manager);
+        average.add(copy);
+      }
+      return;
+    }
+    for (int i = 0; i < parameters.size(); i++) {
+      NDArray mean = average.get(i);
+      try (NDArray delta = parameters.get(i).getArray().sub(mean)) {
+        mean.addi(delta.divi(k));
       }
     }
   }

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 /**
  * Settings of {@link Trainer}: Adam (Kingma and Ba 2015) with learning rate, its schedule and
  * betas, batch size, number of steps, validation split, evaluation interval, early stopping, global
- * gradient-norm clipping, whether to end on the best evaluation's parameters, seed, optional
- * checkpoint directory and a progress listener. Immutable; build with {@link #builder()}.
+ * gradient-norm clipping, whether to end on the best evaluation's parameters or on the average of
+ * the last steps' parameters, seed, optional checkpoint directory and a progress listener.
+ * Immutable; build with {@link #builder()}.
  *
  * @param learningRate Adam's base step size (> 0)
  * @param schedule how the step size evolves over the {@code steps} steps
@@ -22,6 +23,9 @@ import java.nio.file.Path;
  * @param clipNorm the maximum global L2 norm of the gradient; 0 disables clipping
  * @param keepBest whether the flow ends with the parameters of the best evaluation (lowest
  *     validation loss, or training loss without validation) rather than those of the last step
+ * @param averageLast the number of last steps whose parameters the model ends with the mean of
+ *     (Polyak-Ruppert tail averaging); 0 ends with the last step's (or the best evaluation's).
+ *     Needs {@code keepBest} false and no early stopping, and at most {@code steps}
  * @param seed seed of the split and of the batch order
  * @param checkpointDir where the best flow is saved at each improvement, or null
  * @param listener receives progress; {@link TrainingListener#NONE} for silence
@@ -39,6 +43,7 @@ public record TrainingConfig(
     int patience,
     double clipNorm,
     boolean keepBest,
+    int averageLast,
     long seed,
     Path checkpointDir,
     TrainingListener listener) {
@@ -61,6 +66,17 @@ public record TrainingConfig(
     require(evaluateEvery >= 1, "evaluateEvery", evaluateEvery);
     require(patience >= 0, "patience", patience);
     require(clipNorm >= 0 && Double.isFinite(clipNorm), "clipNorm", clipNorm);
+    require(averageLast >= 0 && averageLast <= steps, "averageLast", averageLast);
+    if (averageLast > 0 && (keepBest || patience > 0)) {
+      throw new IllegalArgumentException(
+          "averageLast = "
+              + averageLast
+              + " averages the last steps of a complete run: it needs keepBest false (is "
+              + keepBest
+              + ") and patience 0 (is "
+              + patience
+              + ")");
+    }
     if (listener == null) {
       throw new IllegalArgumentException("listener is null; use TrainingListener.NONE");
     }
@@ -134,6 +150,7 @@ public record TrainingConfig(
     private int patience = 0;
     private double clipNorm = 0;
     private boolean keepBest = true;
+    private int averageLast = 0;
     private long seed = 0;
     private Path checkpointDir;
     private TrainingListener listener = new ConsoleProgress(System.out);
@@ -216,6 +233,17 @@ public record TrainingConfig(
       return this;
     }
 
+    /**
+     * End with the mean of the parameters after each of the last {@code v} steps (default 0: off;
+     * needs {@link #optKeepBest optKeepBest(false)}). At a small step size the iterates of a
+     * stochastic gradient scatter about the optimum by the batch noise; their mean scatters less
+     * (Polyak and Juditsky 1992), so two runs that differ only in the seed end closer.
+     */
+    public Builder optAverageLast(int v) {
+      averageLast = v;
+      return this;
+    }
+
     /** Seed of the split and batch order (default 0). */
     public Builder optSeed(long v) {
       seed = v;
@@ -249,6 +277,7 @@ public record TrainingConfig(
           patience,
           clipNorm,
           keepBest,
+          averageLast,
           seed,
           checkpointDir,
           listener);

@@ -23,6 +23,8 @@ import org.cnflows.common.Json;
  * @param patience early-stopping patience (0: off)
  * @param clipNorm gradient-norm clip (0: off)
  * @param keepBest whether the model ended on its best evaluation
+ * @param averageLast the last steps whose mean parameters the model ended with (0: none; absent
+ *     from manifests written before it existed, read as 0)
  * @param seed the seed of the split and batch order
  * @param objective the objective's class name
  * @param data one fingerprint per data source, in order
@@ -44,6 +46,7 @@ public record TrainingRecord(
     int patience,
     double clipNorm,
     boolean keepBest,
+    int averageLast,
     long seed,
     String objective,
     List<DataFingerprint> data,
@@ -91,6 +94,7 @@ public record TrainingRecord(
         c.patience(),
         c.clipNorm(),
         c.keepBest(),
+        c.averageLast(),
         c.seed(),
         objective.getClass().getName(),
         data,

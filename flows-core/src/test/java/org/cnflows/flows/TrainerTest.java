@@ -230,6 +230,80 @@ class TrainerTest {
     }
   }
 
+  @Test
+  void averageLastEndsOnTheMeanOfTheLastStepsParameters() {
+    int steps = 20;
+    int averaged = 5;
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .optSteps(steps)
+            .optBatchSize(64)
+            .optLearningRate(1e-2)
+            .optEvaluateEvery(10)
+            .optKeepBest(false)
+            .optAverageLast(averaged)
+            .optListener(TrainingListener.NONE)
+            .build();
+    FeatureMatrix data = FeatureMatrix.of(correlated(500, 5));
+    try (Flow flow = realNvp(0);
+        Trainer<Flow> run = Trainer.start(flow, new MaximumLikelihood(), List.of(data), config)) {
+      double[][] sum = null;
+      float[][] last = null;
+      while (!run.isDone()) {
+        run.step();
+        last = values(flow);
+        if (run.steps() > steps - averaged) {
+          if (sum == null) {
+            sum = new double[last.length][];
+            for (int i = 0; i < last.length; i++) {
+              sum[i] = new double[last[i].length];
+            }
+          }
+          for (int i = 0; i < last.length; i++) {
+            for (int j = 0; j < last[i].length; j++) {
+              sum[i][j] += last[i][j];
+            }
+          }
+        }
+      }
+      assertThat(run.finish().steps()).isEqualTo(steps);
+      float[][] end = values(flow);
+      double largest = 0;
+      double moved = 0;
+      for (int i = 0; i < end.length; i++) {
+        for (int j = 0; j < end[i].length; j++) {
+          largest = Math.max(largest, Math.abs(end[i][j] - sum[i][j] / averaged));
+          moved = Math.max(moved, Math.abs(end[i][j] - last[i][j]));
+        }
+      }
+      assertThat(largest)
+          .as("largest |parameter - mean of the last %d steps|", averaged)
+          .isLessThan(1e-6);
+      assertThat(moved).as("largest |parameter - last step's|").isGreaterThan(1e-4);
+    }
+  }
+
+  @Test
+  void averageLastNeedsACompleteRunEndingOnItsLastSteps() {
+    assertThatThrownBy(() -> TrainingConfig.builder().optSteps(10).optAverageLast(11).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("averageLast = 11.0 is out of range");
+    assertThatThrownBy(() -> TrainingConfig.builder().optSteps(10).optAverageLast(5).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("averageLast = 5 ")
+        .hasMessageContaining("keepBest false (is true)");
+    assertThatThrownBy(
+            () ->
+                TrainingConfig.builder()
+                    .optSteps(10)
+                    .optKeepBest(false)
+                    .optPatience(2)
+                    .optAverageLast(5)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("patience 0 (is 2)");
+  }
+
   /**
    * A criterion that ranks the second evaluation best: the maximum-likelihood loss (its gradient
    * drives training) minus 100 on the steps of the second evaluation window, so without validation
