@@ -132,6 +132,14 @@ final class T4Command implements Callable<Integer> {
       atLeast("--doi-steps", fitting.doiSteps, 1);
       atLeast("--profile-steps", fitting.profileSteps, 1);
       atLeast("--doi-warmup", fitting.doiWarmup, 0);
+      atLeast("--profile-repeats", fitting.profileRepeats, 1);
+      if (!(fitting.profileAverage >= 0 && fitting.profileAverage < 1)) {
+        throw new ParameterException(
+            command.commandLine(),
+            "Invalid value for option '--profile-average': "
+                + fitting.profileAverage
+                + " (must be in [0, 1))");
+      }
       return new T4Study.Settings(
           nominal,
           template,
@@ -141,6 +149,8 @@ final class T4Command implements Callable<Integer> {
           fitting.doiSteps,
           fitting.doiWarmup,
           fitting.profileSteps,
+          fitting.profileAverage,
+          fitting.profileRepeats,
           batchSize,
           newtonSteps,
           scanPoints,
@@ -179,6 +189,24 @@ final class T4Command implements Callable<Integer> {
             "Adam steps of the amortized profiling (step 2) on the Gauss-Legendre grid (default"
                 + " ${DEFAULT-VALUE})")
     int profileSteps;
+
+    @Option(
+        names = "--profile-average",
+        paramLabel = "F",
+        description =
+            "share of the last steps of step 2 (and of the bootstrap members' refits) whose"
+                + " parameters the profiling flow ends with the mean of, in [0, 1); 0 ends on the"
+                + " last step (default ${DEFAULT-VALUE})")
+    double profileAverage = 0;
+
+    @Option(
+        names = "--profile-repeats",
+        paramLabel = "K",
+        description =
+            "trainings of step 2 with other seeds: the amortized likelihood is the mean of the K,"
+                + " and the spread of their minima (the training's noise) is printed (default"
+                + " ${DEFAULT-VALUE})")
+    int profileRepeats = 1;
 
     @Option(
         names = "--start-at-zero",

@@ -78,6 +78,12 @@ final class T4Study {
    * @param doiWarmup Adam steps of T and the fractions with nu held at its start, before the joint
    *     fit (0 for none)
    * @param profileSteps Adam steps of the amortized profiling (step 2) on the Gauss-Legendre grid
+   * @param profileAverage the share of the last steps of step 2 (and of the bootstrap members'
+   *     refits of it) whose parameters the profiling flow ends with the mean of, in [0, 1); 0 ends
+   *     on the last step
+   * @param profileRepeats trainings of step 2 with other seeds (1 for one): with more, the
+   *     amortized likelihood is the mean of theirs, and their minima's spread, the training's
+   *     noise, is printed
    * @param batchSize events per Adam step of every stage
    * @param newtonSteps Newton steps of each flow fit (T frozen; amortized)
    * @param scanPoints points of each profile scan over +-2 sigma
@@ -99,6 +105,8 @@ final class T4Study {
       int doiSteps,
       int doiWarmup,
       int profileSteps,
+      double profileAverage,
+      int profileRepeats,
       int batchSize,
       int newtonSteps,
       int scanPoints,
@@ -136,6 +144,14 @@ final class T4Study {
                 + ", "
                 + bootstrapSteps
                 + ": all must be >= 1");
+      }
+      if (!(profileAverage >= 0 && profileAverage < 1) || profileRepeats < 1) {
+        throw new IllegalArgumentException(
+            "profile average = "
+                + profileAverage
+                + " (must be in [0, 1)), repeats = "
+                + profileRepeats
+                + " (must be >= 1)");
       }
       if (batchSize < 2) {
         throw new IllegalArgumentException("batch size = " + batchSize + " must be >= 2");
@@ -194,6 +210,8 @@ final class T4Study {
    * @param flowX the learned p(x | c, nu) alone: the bias of the kinematic densities
    * @param joint nu and the fractions of the joint gradient-descent fit of T (step 1; no errors)
    * @param frozen the flow likelihood with T frozen at step 1 (Newton steps from the joint fit)
+   * @param transported the profile over the DOI in closed form: the learned kinematics with the y
+   *     part held where step 1 fitted T ({@link T4Study#transportedNll})
    * @param amortized the flow likelihood with T frozen and the amortized profiling flow (step 2):
    *     the profile over the DOI
    */
@@ -204,10 +222,11 @@ final class T4Study {
       Fit flowX,
       Fit joint,
       Fit frozen,
+      Fit transported,
       Fit amortized,
       FeatureCheck features) {
     List<Fit> all() {
-      return List.of(truth, truthX, truth32, flowX, joint, frozen, amortized);
+      return List.of(truth, truthX, truth32, flowX, joint, frozen, transported, amortized);
     }
 
     static final List<String> LABELS =
@@ -218,6 +237,7 @@ final class T4Study {
             "flow, x alone",
             "flow, joint (step 1)",
             "flow, T frozen",
+            "flow, T transported",
             "flow, amortized");
   }
 
@@ -255,6 +275,7 @@ final class T4Study {
       double[] truth,
       double[] truthX,
       double[] flowX,
+      double[] transported,
       double[] bootstrap) {
     /** max over the grid of |a - b| where both are defined (NaN if nowhere). */
     static double maxDifference(double[] a, double[] b) {
@@ -415,13 +436,14 @@ final class T4Study {
       out.printf(
           "profile of %s over +-2 sigma(x) (%d of %d points in the amortized region): max |2 Delta"
               + " NLL flow - truth| %.3f, - truth(x) %.3f; learned kinematics alone - truth(x)"
-              + " %.3f%n",
+              + " %.3f; T transported - truth(x) %.3f%n",
           scan.name(),
           scan.defined(),
           scan.grid().length,
           Scan.maxDifference(scan.flow(), scan.truth()),
           Scan.maxDifference(scan.flow(), scan.truthX()),
-          Scan.maxDifference(scan.flowX(), scan.truthX()));
+          Scan.maxDifference(scan.flowX(), scan.truthX()),
+          Scan.maxDifference(scan.transported(), scan.truthX()));
       if (scan.bootstrap() != null) {
         out.printf(
             "  bootstrap members' mean likelihood - truth(x): max |2 Delta NLL| %.3f%n",
@@ -429,13 +451,15 @@ final class T4Study {
       }
       for (int i = 0; i < scan.grid().length; i++) {
         out.printf(
-            "  %s = %+.4f: 2 Delta NLL flow %6.3f, truth %6.3f, truth(x) %6.3f, flow(x) %6.3f%s%n",
+            "  %s = %+.4f: 2 Delta NLL flow %6.3f, truth %6.3f, truth(x) %6.3f, flow(x) %6.3f,"
+                + " transported %6.3f%s%n",
             scan.name(),
             scan.grid()[i],
             scan.flow()[i],
             scan.truth()[i],
             scan.truthX()[i],
             scan.flowX()[i],
+            scan.transported()[i],
             scan.bootstrap() == null
                 ? ""
                 : String.format(", bootstrap %6.3f", scan.bootstrap()[i]));
@@ -516,7 +540,8 @@ final class T4Study {
 
   /**
    * The DOI fits of one data set: the models (step 1's and the amortized one of step 2, whose flows
-   * this closes), the amortized likelihood and its fit, and every figure.
+   * this closes), the amortized likelihood and its fit, the closed-form (transported) one and its
+   * fit, and every figure.
    */
   record Fitted(
       DoiModel model,
@@ -524,6 +549,7 @@ final class T4Study {
       FitResult truthFit,
       FitResult truthXFit,
       FitResult flowXFit,
+      Likelihood transported,
       Measurement fits)
       implements AutoCloseable {
     @Override
@@ -533,14 +559,26 @@ final class T4Study {
     }
   }
 
+  /** A likelihood and its fit. */
+  record Likelihood(NegLogLikelihood nll, FitResult fit) {}
+
   /**
    * Step 2 of one data set: the amortized model (T frozen, the profiling flow trained around
-   * nu-hat), its likelihood and its fit; closing closes the profiling flow.
+   * nu-hat), its likelihood and its fit, and the models of the repeated trainings whose likelihoods
+   * the likelihood averages (none for one training); closing closes their profiling flows.
    */
-  record Amortized(DoiModel model, NegLogLikelihood nll, FitResult fit) implements AutoCloseable {
+  record Amortized(DoiModel model, NegLogLikelihood nll, FitResult fit, List<DoiModel> repeats)
+      implements AutoCloseable {
+
+    /** One training's model, likelihood and fit. */
+    Amortized(DoiModel model, NegLogLikelihood nll, FitResult fit) {
+      this(model, nll, fit, List.of());
+    }
+
     @Override
     public void close() {
       model.profile().close();
+      repeats.forEach(r -> r.profile().close());
     }
   }
 
@@ -658,6 +696,11 @@ final class T4Study {
       FitResult frozenFit = newton(nll, nll.parameters().initialValues(), steps, s.newtonSteps());
       Fit frozen = fitOf(frozenFit, seconds(t0));
       model.setNu(new double[] {frozen.nu(0), frozen.nu(1)});
+      t0 = System.nanoTime();
+      NegLogLikelihood transportedNll = transportedNll(sim, data, model, joint, evaluator);
+      Likelihood transportedFit =
+          new Likelihood(transportedNll, fromTruth(transportedNll, truthXFit, steps));
+      Fit transported = fitOf(transportedFit.fit(), seconds(t0));
       // step 2: the grid spans +-4 sigma of the frozen fit (the x-only sigma, the profile's, is
       // about 1.5 times it), so the scans over +-2 sigma of the profile stay inside it
       double[] halfWidths = new double[2];
@@ -670,11 +713,19 @@ final class T4Study {
       Fit amortizedResult = fitOf(amortized.fit(), seconds(t0));
       Measurement m =
           new Measurement(
-              truth, truthX, truth32, flowX, jointFit, frozen, amortizedResult, features);
+              truth,
+              truthX,
+              truth32,
+              flowX,
+              jointFit,
+              frozen,
+              transported,
+              amortizedResult,
+              features);
       if (out != null) {
         printFits(m, out);
       }
-      return new Fitted(model, amortized, truthFit, truthXFit, flowXFit, m);
+      return new Fitted(model, amortized, truthFit, truthXFit, flowXFit, transportedFit, m);
     } catch (RuntimeException e) {
       doi.close();
       throw e;
@@ -684,11 +735,12 @@ final class T4Study {
   /** Gauss-Legendre nodes per nuisance of the amortized profiling (3 x 3 offsets of nu). */
   static final int PROFILING_NODES = 3;
 
-  /** Events per step of the amortized profiling: as many rows as a batch, at least 2 events. */
   /**
    * Step 2: T frozen, a profiling flow trained on the data at the Gauss-Legendre grid of nu-hat +-
    * h, then Newton steps of the amortized likelihood; if its minimum falls in the outer half of the
-   * region, once more around it.
+   * region, once more around it. With {@link Settings#profileRepeats()} K > 1, K - 1 more profiling
+   * flows (other seeds) on the final region: the amortized likelihood is the mean of the K
+   * likelihoods, the first flow stands for the model (pulls, bootstrap).
    */
   static Amortized amortize(
       DoiModel model,
@@ -700,32 +752,18 @@ final class T4Study {
       Device device,
       BatchEvaluator evaluator,
       PrintStream out) {
-    for (int attempt = 0; ; attempt++) {
-      Flow profile = residual(2 + 2 + 2, device, seed + 60 + attempt);
-      try {
-        DoiModel amortized = model.profiled(profile, halfWidths);
-        // each batch holds its events at every node of the grid (the first-order noise of +-dnu
-        // cancels): batchSize / nodes^2 events, about as many rows as a batch of the other stages
-        train(
-            amortized,
-            DoiModel.profilingObjective(PROFILING_NODES),
-            events,
-            profilingBatch(s.batchSize()),
-            s,
-            s.profileSteps(),
-            2e-3,
-            seed + 61 + attempt,
-            out);
-        NegLogLikelihood nll = FlowMixtureNll.of(amortized, events, evaluator, NAMES);
-        FitResult fit = newton(nll, nll.parameters().initialValues(), steps, s.newtonSteps());
-        double[] center = amortized.center();
-        double[] moved = {fit.values()[1], fit.values()[2]};
-        boolean outer =
-            Math.abs(moved[0] - center[0]) > halfWidths[0] / 2
-                || Math.abs(moved[1] - center[1]) > halfWidths[1] / 2;
-        if (attempt > 0 || !outer || !fit.status().isValid()) {
-          return new Amortized(amortized, nll, fit);
-        }
+    Amortized first = null;
+    for (int attempt = 0; first == null; attempt++) {
+      Amortized run =
+          profile(model, events, s, halfWidths, steps, seed + 60 + attempt, device, evaluator, out);
+      double[] center = run.model().center();
+      double[] moved = {run.fit().values()[1], run.fit().values()[2]};
+      boolean outer =
+          Math.abs(moved[0] - center[0]) > halfWidths[0] / 2
+              || Math.abs(moved[1] - center[1]) > halfWidths[1] / 2;
+      if (attempt > 0 || !outer || !run.fit().status().isValid()) {
+        first = run;
+      } else {
         // the profile's minimum lies in the outer half of the region (a joint fit stopped short):
         // one more step 2 centered on it, so that the scans around it stay inside the region
         if (out != null) {
@@ -736,14 +774,123 @@ final class T4Study {
               Arrays.toString(round(halfWidths)));
         }
         model.setNu(moved);
-        profile.close();
-      } catch (RuntimeException e) {
-        profile.close();
-        throw e;
+        run.close();
       }
+    }
+    if (s.profileRepeats() == 1) {
+      return first;
+    }
+    List<Amortized> runs = new ArrayList<>(List.of(first));
+    try {
+      printRepeat(first, 1, s.profileRepeats(), out);
+      for (int r = 1; r < s.profileRepeats(); r++) {
+        runs.add(
+            profile(model, events, s, halfWidths, steps, seed + 80 + r, device, evaluator, out));
+        printRepeat(runs.get(r), r + 1, s.profileRepeats(), out);
+      }
+      NegLogLikelihood mean = combined(runs);
+      double[][] covariance = first.fit().status().isValid() ? first.fit().covariance() : null;
+      FitResult fit = newtonFrom(mean, mean.parameters().initialValues(), covariance, steps);
+      if (out != null) {
+        printRepeats(runs, fit, out);
+      }
+      return new Amortized(
+          first.model(),
+          mean,
+          fit,
+          runs.subList(1, runs.size()).stream().map(Amortized::model).toList());
+    } catch (RuntimeException e) {
+      runs.forEach(Amortized::close);
+      throw e;
     }
   }
 
+  /**
+   * One training of step 2 around the model's nu: a profiling flow trained on the data at the
+   * Gauss-Legendre grid, the last {@link Settings#profileAverage()} of its steps averaged, and the
+   * Newton fit of its likelihood.
+   */
+  private static Amortized profile(
+      DoiModel model,
+      FeatureMatrix events,
+      Settings s,
+      double[] halfWidths,
+      double[] steps,
+      long seed,
+      Device device,
+      BatchEvaluator evaluator,
+      PrintStream out) {
+    Flow profile = residual(2 + 2 + 2, device, seed);
+    try {
+      DoiModel amortized = model.profiled(profile, halfWidths);
+      // each batch holds its events at every node of the grid (the first-order noise of +-dnu
+      // cancels): batchSize / nodes^2 events, about as many rows as a batch of the other stages
+      trainProfile(amortized, events, s, s.profileSteps(), 2e-3, seed + 1, out);
+      NegLogLikelihood nll = FlowMixtureNll.of(amortized, events, evaluator, NAMES);
+      return new Amortized(
+          amortized, nll, newton(nll, nll.parameters().initialValues(), steps, s.newtonSteps()));
+    } catch (RuntimeException e) {
+      profile.close();
+      throw e;
+    }
+  }
+
+  /** One training's minimum of step 2 and its NLL there (comparable between trainings). */
+  private static void printRepeat(Amortized run, int r, int of, PrintStream out) {
+    if (out != null) {
+      double[] v = run.fit().values();
+      out.printf(
+          "step 2, training %d of %d: nu = %+.4f, %+.4f, NLL at the minimum %.3f (%s)%n",
+          r, of, v[1], v[2], run.fit().nll(), run.fit().status());
+    }
+  }
+
+  /** The repeats' mean minimum and spread, and the minimum of their mean likelihood. */
+  private static void printRepeats(List<Amortized> runs, FitResult fit, PrintStream out) {
+    double[][] minima = runs.stream().map(r -> r.fit().values()).toArray(double[][]::new);
+    double[] mean = meanOf(minima);
+    double[] sd = sdOf(minima, mean);
+    out.printf(
+        "step 2, %d trainings: minima %+.4f +- %.4f, %+.4f +- %.4f (mean, spread); their mean"
+            + " likelihood's minimum %+.4f, %+.4f (%s)%n",
+        minima.length,
+        mean[1],
+        sd[1],
+        mean[2],
+        sd[2],
+        fit.values()[1],
+        fit.values()[2],
+        fit.status());
+  }
+
+  /**
+   * Trains a profiling flow (inside {@code amortized}) on the data at the Gauss-Legendre grid, the
+   * last {@link Settings#profileAverage()} of its steps averaged.
+   */
+  private static void trainProfile(
+      DoiModel amortized,
+      FeatureMatrix events,
+      Settings s,
+      int steps,
+      double rate,
+      long seed,
+      PrintStream out) {
+    Trainer.train(
+            amortized,
+            DoiModel.profilingObjective(PROFILING_NODES),
+            List.of(events),
+            config(
+                steps,
+                rate,
+                profilingBatch(s.batchSize()),
+                (int) Math.round(s.profileAverage() * steps),
+                s,
+                seed,
+                out))
+        .requireSuccess();
+  }
+
+  /** Events per step of the amortized profiling: as many rows as a batch, at least 2 events. */
   static int profilingBatch(int batchSize) {
     return Math.max(2, batchSize / (PROFILING_NODES * PROFILING_NODES));
   }
@@ -940,12 +1087,46 @@ final class T4Study {
   /** The mixture of the learned p(x | c, nu) alone (both classes evaluated at the asked nu). */
   static NegLogLikelihood flowKinematicsNll(
       Simulation sim, ToyT4.Events data, BatchEvaluator evaluator) {
+    return flowKinematicsNll(sim, data, evaluator, null);
+  }
+
+  /**
+   * The mixture of the learned p(x | c, nu) times a y part that does not depend on nu: log
+   * densities [class][event] added to each class's, or null for none.
+   */
+  private static NegLogLikelihood flowKinematicsNll(
+      Simulation sim, ToyT4.Events data, BatchEvaluator evaluator, double[][] yPart) {
     EventFunction density = sim.kinematics().logProb();
     return mixture(
-        nu ->
-            new LogDensities(
-                logDensities(evaluator, density, data.x(), null, 0, nu),
-                logDensities(evaluator, density, data.x(), null, 1, nu)));
+        nu -> {
+          double[][] l = new double[2][];
+          for (int c = 0; c < 2; c++) {
+            l[c] = logDensities(evaluator, density, data.x(), null, c, nu);
+            for (int i = 0; yPart != null && i < l[c].length; i++) {
+              l[c][i] += yPart[c][i];
+            }
+          }
+          return new LogDensities(l[0], l[1]);
+        });
+  }
+
+  /**
+   * Step 2 in closed form, the DOI transported with nu: if T is the best DOI at nu-T, the best one
+   * at nu is P_nu o T with P_nu = R_y(.; nu)^-1 o R_y(.; nu-T) (R_y the learned y residual), and it
+   * gives every event the y density it has at nu-T: p(P_nu(T(y)) | x, c, nu) |det dP_nu| = p(T(y) |
+   * x, c, nu-T). The profile over the DOI is then the learned kinematics with each class's y part
+   * held at nu-T (y still weighs the classes), exactly and without training. It is what step 2's
+   * profiling flow learns, to the extent that T is the best DOI at nu-T and the DOI's family is
+   * closed under the transport.
+   *
+   * @param nuT where T was fitted (step 1's joint fit)
+   */
+  static NegLogLikelihood transportedNll(
+      Simulation sim, ToyT4.Events data, DoiModel model, double[] nuT, BatchEvaluator evaluator) {
+    double[][] held =
+        evaluator.evaluateToDouble(
+            events(data), List.of(model.logFeaturesAt(0, nuT), model.logFeaturesAt(1, nuT)));
+    return flowKinematicsNll(sim, data, evaluator, held);
   }
 
   /**
@@ -1242,20 +1423,22 @@ final class T4Study {
   }
 
   private static TrainingConfig config(
-      int steps,
-      double rate,
-      int batchSize,
-      LearningRateSchedule schedule,
-      long seed,
-      PrintStream out) {
+      int steps, double rate, int batchSize, Settings s, long seed, PrintStream out) {
+    return config(steps, rate, batchSize, 0, s, seed, out);
+  }
+
+  /** Adam on all the rows, ending on the last step or on the mean of the last {@code averaged}. */
+  private static TrainingConfig config(
+      int steps, double rate, int batchSize, int averaged, Settings s, long seed, PrintStream out) {
     return TrainingConfig.builder()
         .optSteps(steps)
         .optBatchSize(batchSize)
         .optLearningRate(rate)
-        .optSchedule(schedule)
+        .optSchedule(s.schedule())
         .optEvaluateEvery(Math.max(1, steps / 4))
         .optValidationFraction(0)
         .optKeepBest(false)
+        .optAverageLast(averaged)
         .optSeed(seed)
         .optListener(out == null ? TrainingListener.NONE : new ConsoleProgress(out))
         .build();
@@ -1263,8 +1446,7 @@ final class T4Study {
 
   private static void train(
       Flow flow, FeatureMatrix data, Settings s, int steps, long seed, PrintStream out) {
-    Trainer.fit(flow, data, config(steps, 1e-3, s.batchSize(), s.schedule(), seed, out))
-        .requireSuccess();
+    Trainer.fit(flow, data, config(steps, 1e-3, s.batchSize(), s, seed, out)).requireSuccess();
   }
 
   /** Trains a residual or the DOI (step 1) with Adam. */
@@ -1277,25 +1459,7 @@ final class T4Study {
       double rate,
       long seed,
       PrintStream out) {
-    train(model, objective, data, s.batchSize(), s, steps, rate, seed, out);
-  }
-
-  /** Trains with Adam on batches of {@code batchSize} rows (the profiling flow: events). */
-  private static <T extends Trainable> void train(
-      T model,
-      Objective<T> objective,
-      FeatureMatrix data,
-      int batchSize,
-      Settings s,
-      int steps,
-      double rate,
-      long seed,
-      PrintStream out) {
-    Trainer.train(
-            model,
-            objective,
-            List.of(data),
-            config(steps, rate, batchSize, s.schedule(), seed, out))
+    Trainer.train(model, objective, List.of(data), config(steps, rate, s.batchSize(), s, seed, out))
         .requireSuccess();
   }
 
@@ -1624,6 +1788,7 @@ final class T4Study {
               profile(trueMixtureNll(data, true), f.truthFit(), index, grid, steps),
               profile(trueMixtureNll(data, false), f.truthXFit(), index, grid, steps),
               profile(flowKinematicsNll(sim, data, evaluator), f.flowXFit(), index, grid, steps),
+              profile(f.transported().nll(), f.transported().fit(), index, grid, steps),
               bootstrap.combined() == null
                   ? null
                   : profile(bootstrap.combined(), bootstrap.combinedFit(), index, grid, steps));
@@ -1639,7 +1804,8 @@ final class T4Study {
                   defined(grid, scan.flow())[1])
               .dashed("true likelihood", grid, scan.truth())
               .dashed("true likelihood of x alone", grid, scan.truthX())
-              .line("flow, learned kinematics alone", grid, scan.flowX());
+              .line("flow, learned kinematics alone", grid, scan.flowX())
+              .line("flow, T transported (step 2 in closed form)", grid, scan.transported());
       if (scan.bootstrap() != null) {
         double[][] b = defined(grid, scan.bootstrap());
         chart =
@@ -1928,16 +2094,7 @@ final class T4Study {
           throw e;
         }
         members.add(new Amortized(amortized, null, null));
-        train(
-            amortized,
-            DoiModel.profilingObjective(PROFILING_NODES),
-            resampled,
-            profilingBatch(s.batchSize()),
-            s,
-            s.bootstrapSteps(),
-            5e-4,
-            s.seed() + 70 + b,
-            null);
+        trainProfile(amortized, resampled, s, s.bootstrapSteps(), 5e-4, s.seed() + 70 + b, null);
         // a member's errors are not used: Newton steps with the data's covariance
         NegLogLikelihood nll = FlowMixtureNll.of(amortized, resampled, evaluator, NAMES);
         FitResult fit =

@@ -15,10 +15,16 @@ class T4CommandTest {
   /**
    * The settings with the counts in {@link T4Study.Settings}' order (nominal, template, data
    * events; flow, residual, DOI, DOI warm-up, profile steps; batch, Newton steps, scan points,
-   * bootstrap members and steps).
+   * bootstrap members and steps) and step 2's averaged share and trainings.
    */
   private static T4Study.Settings expected(
-      long seed, boolean corners, boolean atKinematics, boolean constant, int... v) {
+      long seed,
+      boolean corners,
+      boolean atKinematics,
+      boolean constant,
+      double average,
+      int repeats,
+      int... v) {
     return new T4Study.Settings(
         v[0],
         v[1],
@@ -28,6 +34,8 @@ class T4CommandTest {
         v[5],
         v[6],
         v[7],
+        average,
+        repeats,
         v[8],
         v[9],
         v[10],
@@ -67,7 +75,7 @@ class T4CommandTest {
                 "t4",
                 "--plots t4-plots --flow-steps 10000 --residual-steps 8000 --doi-steps 1200",
                 "--profile-steps 6000 --doi-warmup 300 --bootstrap 8 --bootstrap-steps 300",
-                "--data-events 100000",
+                "--data-events 100000 --profile-average 0.0 --profile-repeats 1",
                 "--batch 1024 --nominal 1000000 --template 250000 --seed 1"))
         .contains("toys", "kinematics", "--axes-only", "--start-at-zero", "--constant-rate");
     assertThat(
@@ -75,7 +83,7 @@ class T4CommandTest {
                 "t4 toys",
                 "--count 20 --data-events 2000 --nominal 200000 --template 50000",
                 "--flow-steps 4000 --residual-steps 3000 --doi-steps 300 --profile-steps 1500",
-                "--doi-warmup 300 --seed 1"))
+                "--doi-warmup 300 --profile-average 0.0 --profile-repeats 1 --seed 1"))
         .contains("--axes-only", "--start-at-zero", "--constant-rate")
         .doesNotContain("--plots", "--batch", "--bootstrap", "--data-sets");
     assertThat(
@@ -103,6 +111,8 @@ class T4CommandTest {
     assertUsageError("t4 --data-events 5", "option '--data-events': 5 (must be >= 10)");
     assertUsageError("t4 --bootstrap -1", "option '--bootstrap': -1 (must be >= 0)");
     assertUsageError("t4 toys --doi-warmup -1", "option '--doi-warmup': -1 (must be >= 0)");
+    assertUsageError("t4 --profile-repeats 0", "option '--profile-repeats': 0 (must be >= 1)");
+    assertUsageError("t4 toys --profile-average 1", "'--profile-average': 1.0 (must be in [0, 1))");
     // the old positional syntax and flag words are errors, not silently ignored
     assertUsageError("t4 toys 20", "Unmatched argument at index 1: '20'");
     assertUsageError("t4 axes", "Unmatched argument at index 0: 'axes'");
@@ -115,24 +125,24 @@ class T4CommandTest {
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 1_000_000, 250_000, 100_000, 10_000, 8000, 1200, 300, 6000,
-                1024, 2, 9, 8, 300));
+                1, true, true, false, 0, 1, 1_000_000, 250_000, 100_000, 10_000, 8000, 1200, 300,
+                6000, 1024, 2, 9, 8, 300));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
     assertThat(toys.count).isEqualTo(20);
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 200_000, 50_000, 2000, 4000, 3000, 300, 300, 1500, 256, 2, 3,
-                0, 1));
+                1, true, true, false, 0, 1, 200_000, 50_000, 2000, 4000, 3000, 300, 300, 1500, 256,
+                2, 3, 0, 1));
 
     T4Command.Kinematics kinematics = T4Command.parse(T4Command.Kinematics.class, "kinematics");
     assertThat(kinematics.dataSets).isEqualTo(5);
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 1_000_000, 250_000, 100_000, 10_000, 8000, 1, 0, 1, 1024, 1,
-                3, 0, 1));
+                1, true, true, false, 0, 1, 1_000_000, 250_000, 100_000, 10_000, 8000, 1, 0, 1,
+                1024, 1, 3, 0, 1));
   }
 
   @Test
@@ -144,11 +154,13 @@ class T4CommandTest {
                 "--plots somewhere --flow-steps 11 --residual-steps 12 --doi-steps 13",
                 "--profile-steps 14 --bootstrap 0 --bootstrap-steps 15 --data-events 16",
                 "--batch 17 --nominal 18 --template 19 --seed 20",
-                "--axes-only --start-at-zero --constant-rate --doi-warmup 21"));
+                "--axes-only --start-at-zero --constant-rate --doi-warmup 21",
+                "--profile-average 0.25 --profile-repeats 3"));
     assertThat(study.plots).isEqualTo(Path.of("somewhere"));
     assertThat(study.settings())
         .isEqualTo(
-            expected(20, false, false, true, 18, 19, 16, 11, 12, 13, 21, 14, 17, 2, 9, 0, 15));
+            expected(
+                20, false, false, true, 0.25, 3, 18, 19, 16, 11, 12, 13, 21, 14, 17, 2, 9, 0, 15));
 
     T4Command.Toys toys =
         T4Command.parse(
@@ -156,13 +168,13 @@ class T4CommandTest {
             words(
                 "toys --count 3 --data-events 2100 --nominal 40100 --template 10100",
                 "--flow-steps 1501 --residual-steps 1001 --doi-steps 301 --profile-steps 302",
-                "--seed 7 --start-at-zero --doi-warmup 303"));
+                "--seed 7 --start-at-zero --doi-warmup 303 --profile-average 0.5 --profile-repeats 2"));
     assertThat(toys.count).isEqualTo(3);
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                7, true, false, false, 40_100, 10_100, 2100, 1501, 1001, 301, 303, 302, 256, 2, 3,
-                0, 1));
+                7, true, false, false, 0.5, 2, 40_100, 10_100, 2100, 1501, 1001, 301, 303, 302, 256,
+                2, 3, 0, 1));
 
     T4Command.Kinematics kinematics =
         T4Command.parse(
@@ -174,8 +186,8 @@ class T4CommandTest {
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                9, false, true, true, 60_000, 30_000, 20_000, 2500, 2600, 1, 0, 1, 1024, 1, 3, 0,
-                1));
+                9, false, true, true, 0, 1, 60_000, 30_000, 20_000, 2500, 2600, 1, 0, 1, 1024, 1, 3,
+                0, 1));
   }
 
   /** The words of the lines, as a shell splits them. */

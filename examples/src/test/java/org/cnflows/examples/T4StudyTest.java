@@ -39,6 +39,8 @@ class T4StudyTest {
           60,
           0,
           60,
+          0.5,
+          2,
           256,
           1,
           3,
@@ -83,8 +85,23 @@ class T4StudyTest {
       assertThat(flow.error(k))
           .isBetween(fits.truthX().error(k) / 1.6, 1.6 * fits.truthX().error(k));
     }
+    // step 2 learns the DOI's transport along the y residual: with two trainings averaged its
+    // minimum lies nearer the closed form (T transported) than step 1's T-frozen fit, in x-only
+    // sigmas (0.4 against 1.5 here); the closed form has the errors of a profile over the DOI
+    T4Study.Fit transported = fits.transported();
+    assertThat(transported.status()).isEqualTo("CONVERGED");
+    double toTransported = 0;
+    double toFrozen = 0;
+    for (int k = 0; k < 2; k++) {
+      assertThat(transported.error(k))
+          .isBetween(fits.truthX().error(k) / 1.6, 1.6 * fits.truthX().error(k));
+      toTransported += Math.pow((flow.nu(k) - transported.nu(k)) / fits.truthX().error(k), 2);
+      toFrozen += Math.pow((flow.nu(k) - fits.frozen().nu(k)) / fits.truthX().error(k), 2);
+    }
+    assertThat(Math.sqrt(toTransported)).isLessThan(Math.sqrt(toFrozen));
     assertThat(r.scans()).hasSize(2);
     for (T4Study.Scan scan : r.scans()) {
+      assertThat(Arrays.stream(scan.transported()).allMatch(Double::isFinite)).isTrue();
       // the grid is the true x-only estimate +- 2 of its sigma: 4, 0, 4 for its own profile
       double[] v = scan.truthX();
       assertThat(v[v.length / 2]).isLessThan(0.05);

@@ -313,11 +313,25 @@ public final class DoiModel implements Trainable {
    */
   public NDArray logJoint(NDArray events, int c, NDArray nuRows) {
     NDManager m = events.getManager();
-    long n = events.getShape().get(0);
+    NDArray x = events.get(":, 0:" + dx);
+    NDArray oneHot = oneHot(m, c, events.getShape().get(0));
+    NDArray lx = kinematics.logProbTrusted(x, NDArrays.concat(new NDList(oneHot, nuRows), 1));
+    return lx.add(logFeatures(events, c, nuRows));
+  }
+
+  /**
+   * The y part of {@link #logJoint}: log p(T(y; x, c) | x, c, nu) + log |det dT/dy| (for an
+   * amortized model with P(.; x, c, nu - nu-hat) after T), without validation.
+   *
+   * @param events shape (N, D_x + D_y)
+   * @param c the class
+   * @param nuRows shape (N, K)
+   */
+  public NDArray logFeatures(NDArray events, int c, NDArray nuRows) {
+    NDManager m = events.getManager();
     NDArray x = events.get(":, 0:" + dx);
     NDArray y = events.get(":, " + dx + ":");
-    NDArray oneHot = oneHot(m, c, n);
-    NDArray lx = kinematics.logProbTrusted(x, NDArrays.concat(new NDList(oneHot, nuRows), 1));
+    NDArray oneHot = oneHot(m, c, events.getShape().get(0));
     Transformed t = doi.forwardTrusted(y, NDArrays.concat(new NDList(x, oneHot), 1));
     NDArray logDet = t.logDet();
     NDArray simulated = t.value();
@@ -330,7 +344,7 @@ public final class DoiModel implements Trainable {
     }
     NDArray ly =
         features.logProbTrusted(simulated, NDArrays.concat(new NDList(x, oneHot, nuRows), 1));
-    return lx.add(ly).add(logDet);
+    return ly.add(logDet);
   }
 
   /**
@@ -365,18 +379,40 @@ public final class DoiModel implements Trainable {
 
   /** log p(x, y | c, nu) at fixed nu, as a per-event function for the evaluator. */
   public EventFunction logJointAt(int c, double[] nuValues) {
+    return atFixedNu(c, nuValues, this::logJoint);
+  }
+
+  /**
+   * The y part log p(T(y; x, c) | x, c, nu) + log |det dT/dy| at fixed nu ({@link #logFeatures}),
+   * as a per-event function for the evaluator.
+   */
+  public EventFunction logFeaturesAt(int c, double[] nuValues) {
+    return atFixedNu(c, nuValues, this::logFeatures);
+  }
+
+  /** A per-event function of (events, c, nu rows) at one class and fixed nu, the inputs checked. */
+  private EventFunction atFixedNu(int c, double[] nuValues, PerClass f) {
     if (c < 0 || c >= classes) {
       throw new IllegalArgumentException("class = " + c + " outside [0, " + classes + ")");
     }
-    float[] f = new float[nuisances];
+    if (nuValues.length != nuisances) {
+      throw new IllegalArgumentException(
+          nuValues.length + " nuisance values for " + nuisances + " nuisances");
+    }
+    float[] v = new float[nuisances];
     for (int k = 0; k < nuisances; k++) {
-      f[k] = (float) nuValues[k];
+      v[k] = (float) nuValues[k];
     }
     return b -> {
       long n = b.x().getShape().get(0);
-      NDArray rows = b.x().getManager().create(f, new Shape(1, nuisances)).repeat(0, n);
-      return logJoint(b.x(), c, rows);
+      NDArray rows = b.x().getManager().create(v, new Shape(1, nuisances)).repeat(0, n);
+      return f.apply(b.x(), c, rows);
     };
+  }
+
+  /** A per-event density of events for class c at per-row nuisances. */
+  private interface PerClass {
+    NDArray apply(NDArray events, int c, NDArray nuRows);
   }
 
   /**

@@ -24,6 +24,7 @@ import org.cnflows.flows.ResidualFlow;
 import org.cnflows.flows.SplineTransform;
 import org.cnflows.flows.Trainer;
 import org.cnflows.flows.TrainingConfig;
+import org.cnflows.flows.Transformed;
 import org.cnflows.stats.FitResult;
 import org.cnflows.stats.FitStatus;
 import org.cnflows.stats.Fitter;
@@ -283,6 +284,63 @@ class DoiModelTest {
       assertThatThrownBy(() -> DoiModel.profilingObjective(3).checkSource(model, 0, events))
           .hasMessageContaining("build one with profiled(flow, halfWidths) first");
     }
+  }
+
+  /**
+   * The identity behind the closed-form profile (T4Study's transported DOI): moving the DOI's
+   * output by P = R_y(.; nu)^-1 o R_y(.; nu-T) gives every event at nu the y density it had at
+   * nu-T, log p(P(z) | x, c, nu) + log |det dP/dz| = log p(z | x, c, nu-T), whatever the residual.
+   */
+  @Test
+  void transportingTheDoiAlongTheYResidualKeepsEachEventsYDensity() {
+    FlowTesting.randomize(yResidual.parameters(), 0.3, 31);
+    ResidualFlow features = new ResidualFlow(yBase, yResidual);
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      int n = 200;
+      SplittableRandom r = new SplittableRandom(32);
+      float[] z = new float[2 * n];
+      float[] atT = new float[6 * n];
+      float[] atNu = new float[6 * n];
+      for (int i = 0; i < n; i++) {
+        z[2 * i] = (float) r.nextGaussian();
+        z[2 * i + 1] = (float) r.nextGaussian();
+        float x0 = (float) r.nextGaussian();
+        float x1 = (float) r.nextGaussian();
+        int c = r.nextBoolean() ? 1 : 0;
+        float[] shared = {x0, x1, c == 0 ? 1 : 0, c};
+        System.arraycopy(shared, 0, atT, 6 * i, 4);
+        System.arraycopy(shared, 0, atNu, 6 * i, 4);
+        atT[6 * i + 4] = 0.4f;
+        atT[6 * i + 5] = -0.3f;
+        atNu[6 * i + 4] = -0.2f;
+        atNu[6 * i + 5] = 0.5f;
+      }
+      NDArray zs = m.create(z, new Shape(n, 2));
+      NDArray contextT = m.create(atT, new Shape(n, 6));
+      NDArray context = m.create(atNu, new Shape(n, 6));
+      Transformed toBase = yResidual.forward(zs, contextT);
+      Transformed back = yResidual.inverse(toBase.value(), context);
+      float[] moved =
+          features
+              .logProbTrusted(back.value(), context)
+              .add(toBase.logDet())
+              .add(back.logDet())
+              .toFloatArray();
+      float[] held = features.logProbTrusted(zs, contextT).toFloatArray();
+      float[] unmoved = features.logProbTrusted(zs, context).toFloatArray();
+      double largest = 0;
+      double change = 0;
+      for (int i = 0; i < n; i++) {
+        largest = Math.max(largest, Math.abs(moved[i] - held[i]));
+        change = Math.max(change, Math.abs(unmoved[i] - held[i]));
+      }
+      assertThat(largest).as("largest |transported - held| (nats)").isLessThan(1e-4);
+      assertThat(change).as("largest change of the y density from nu-T to nu").isGreaterThan(0.1);
+    }
+    assertThatThrownBy(() -> model.logFeaturesAt(2, new double[] {0, 0}))
+        .hasMessageContaining("class = 2 outside [0, 2)");
+    assertThatThrownBy(() -> model.logJointAt(0, new double[] {0}))
+        .hasMessageContaining("1 nuisance values for 2 nuisances");
   }
 
   @Test
