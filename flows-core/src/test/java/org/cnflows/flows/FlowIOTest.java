@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cnflows.common.DataFingerprint;
 import org.cnflows.common.FeatureMatrix;
+import org.cnflows.common.Json;
 import org.cnflows.common.ModelDirectory;
 import org.cnflows.common.Provenance;
 import org.junit.jupiter.api.Test;
@@ -170,6 +172,8 @@ class FlowIOTest {
               .optBatchSize(50)
               .optEvaluateEvery(10)
               .optSeed(4)
+              .optKeepBest(false)
+              .optAverageLast(5)
               .optListener(TrainingListener.NONE)
               .build());
       FlowIO.save(flow, dir);
@@ -186,6 +190,12 @@ class FlowIOTest {
       assertThat(r.status()).isEqualTo(TrainingResult.Status.COMPLETED);
       assertThat(r.objective()).isEqualTo(MaximumLikelihood.class.getName());
       assertThat(r.data()).containsExactly(DataFingerprint.of(data));
+      assertThat(r.averageLast()).isEqualTo(5);
+      // a manifest written before averageLast existed reads as 0, the behaviour it had then
+      JsonObject before = Json.gson().toJsonTree(r).getAsJsonObject();
+      before.remove("averageLast");
+      assertThat(TrainingRecord.fromJson(before).averageLast()).isZero();
+      assertThat(TrainingRecord.fromJson(before).seed()).isEqualTo(4);
     }
     FeatureMatrix other = FeatureMatrix.of(TrainerTest.correlated(300, 3));
     assertThat(DataFingerprint.of(other).sha256()).isNotEqualTo(DataFingerprint.of(data).sha256());
