@@ -151,6 +151,7 @@ final class T4Command implements Callable<Integer> {
           fitting.profileSteps,
           fitting.profileAverage,
           fitting.profileRepeats,
+          !fitting.profileFromFrozen,
           batchSize,
           newtonSteps,
           scanPoints,
@@ -207,6 +208,13 @@ final class T4Command implements Callable<Integer> {
                 + " and the spread of their minima (the training's noise) is printed (default"
                 + " ${DEFAULT-VALUE})")
     int profileRepeats = 1;
+
+    @Option(
+        names = "--profile-from-frozen",
+        description =
+            "start step 2 from T frozen, its profiling flow the identity (default: from the"
+                + " closed form, T transported along the y residual from where step 1 fitted it)")
+    boolean profileFromFrozen;
 
     @Option(
         names = "--start-at-zero",

@@ -84,6 +84,9 @@ final class T4Study {
    * @param profileRepeats trainings of step 2 with other seeds (1 for one): with more, the
    *     amortized likelihood is the mean of theirs, and their minima's spread, the training's
    *     noise, is printed
+   * @param profileFromTransport start step 2 at its closed form, the profiling flow placed before
+   *     T's transport along the y residual ({@link DoiModel#profiledFromTransport}); else after T
+   *     frozen, the identity at start ({@link DoiModel#profiled})
    * @param batchSize events per Adam step of every stage
    * @param newtonSteps Newton steps of each flow fit (T frozen; amortized)
    * @param scanPoints points of each profile scan over +-2 sigma
@@ -107,6 +110,7 @@ final class T4Study {
       int profileSteps,
       double profileAverage,
       int profileRepeats,
+      boolean profileFromTransport,
       int batchSize,
       int newtonSteps,
       int scanPoints,
@@ -709,7 +713,7 @@ final class T4Study {
       }
       t0 = System.nanoTime();
       Amortized amortized =
-          amortize(model, events, s, halfWidths, steps, seed, device, evaluator, out);
+          amortize(model, joint, events, s, halfWidths, steps, seed, device, evaluator, out);
       Fit amortizedResult = fitOf(amortized.fit(), seconds(t0));
       Measurement m =
           new Measurement(
@@ -744,6 +748,7 @@ final class T4Study {
    */
   static Amortized amortize(
       DoiModel model,
+      double[] nuT,
       FeatureMatrix events,
       Settings s,
       double[] halfWidths,
@@ -755,7 +760,17 @@ final class T4Study {
     Amortized first = null;
     for (int attempt = 0; first == null; attempt++) {
       Amortized run =
-          profile(model, events, s, halfWidths, steps, seed + 60 + attempt, device, evaluator, out);
+          profile(
+              model,
+              nuT,
+              events,
+              s,
+              halfWidths,
+              steps,
+              seed + 60 + attempt,
+              device,
+              evaluator,
+              out);
       double[] center = run.model().center();
       double[] moved = {run.fit().values()[1], run.fit().values()[2]};
       boolean outer =
@@ -785,7 +800,8 @@ final class T4Study {
       printRepeat(first, 1, s.profileRepeats(), out);
       for (int r = 1; r < s.profileRepeats(); r++) {
         runs.add(
-            profile(model, events, s, halfWidths, steps, seed + 80 + r, device, evaluator, out));
+            profile(
+                model, nuT, events, s, halfWidths, steps, seed + 80 + r, device, evaluator, out));
         printRepeat(runs.get(r), r + 1, s.profileRepeats(), out);
       }
       NegLogLikelihood mean = combined(runs);
@@ -812,6 +828,7 @@ final class T4Study {
    */
   private static Amortized profile(
       DoiModel model,
+      double[] nuT,
       FeatureMatrix events,
       Settings s,
       double[] halfWidths,
@@ -822,7 +839,7 @@ final class T4Study {
       PrintStream out) {
     Flow profile = residual(2 + 2 + 2, device, seed);
     try {
-      DoiModel amortized = model.profiled(profile, halfWidths);
+      DoiModel amortized = profiled(model, profile, halfWidths, nuT, s);
       // each batch holds its events at every node of the grid (the first-order noise of +-dnu
       // cancels): batchSize / nodes^2 events, about as many rows as a batch of the other stages
       trainProfile(amortized, events, s, s.profileSteps(), 2e-3, seed + 1, out);
@@ -833,6 +850,17 @@ final class T4Study {
       profile.close();
       throw e;
     }
+  }
+
+  /**
+   * The amortized model of step 2 with the given profiling flow: from the closed form (the DOI
+   * transported from nu-T) or from T frozen, as the settings say.
+   */
+  private static DoiModel profiled(
+      DoiModel model, Flow profile, double[] halfWidths, double[] nuT, Settings s) {
+    return s.profileFromTransport()
+        ? model.profiledFromTransport(profile, halfWidths, nuT)
+        : model.profiled(profile, halfWidths);
   }
 
   /** One training's minimum of step 2 and its NLL there (comparable between trainings). */
@@ -1111,13 +1139,13 @@ final class T4Study {
   }
 
   /**
-   * Step 2 in closed form, the DOI transported with nu: if T is the best DOI at nu-T, the best one
-   * at nu is P_nu o T with P_nu = R_y(.; nu)^-1 o R_y(.; nu-T) (R_y the learned y residual), and it
-   * gives every event the y density it has at nu-T: p(P_nu(T(y)) | x, c, nu) |det dP_nu| = p(T(y) |
-   * x, c, nu-T). The profile over the DOI is then the learned kinematics with each class's y part
-   * held at nu-T (y still weighs the classes), exactly and without training. It is what step 2's
-   * profiling flow learns, to the extent that T is the best DOI at nu-T and the DOI's family is
-   * closed under the transport.
+   * Step 2 in closed form, the DOI transported with nu: if T is the best DOI at nu-T, P_nu o T with
+   * P_nu = R_y(.; nu)^-1 o R_y(.; nu-T) (R_y the learned y residual) gives every event at nu the y
+   * density it has at nu-T: p(P_nu(T(y)) | x, c, nu) |det dP_nu| = p(T(y) | x, c, nu-T). The
+   * likelihood is then the learned kinematics with each class's y part held at nu-T (y still weighs
+   * the classes), without training. It is the profile over the DOI for one class; with several, the
+   * best y densities also follow the class posteriors, which step 2's profiling flow learns from
+   * this start ({@link DoiModel#profiledFromTransport}).
    *
    * @param nuT where T was fitted (step 1's joint fit)
    */
@@ -2083,12 +2111,14 @@ final class T4Study {
             s.seed() + 50 + b,
             null);
         // step 2 from the data's profiling flow, on the data's region: the members' likelihoods
-        // share it, so their mean is defined there
+        // share it, so their mean is defined there; a member's T is transported from where its
+        // own step 1 fitted it
+        double[] memberT = member.nu();
         member.setNu(center);
         Flow profile = FlowIO.load(saved.resolve("profile"), on);
         DoiModel amortized;
         try {
-          amortized = member.profiled(profile, halfWidths);
+          amortized = profiled(member, profile, halfWidths, memberT, s);
         } catch (RuntimeException e) {
           profile.close();
           throw e;

@@ -24,6 +24,7 @@ class T4CommandTest {
       boolean constant,
       double average,
       int repeats,
+      boolean fromTransport,
       int... v) {
     return new T4Study.Settings(
         v[0],
@@ -36,6 +37,7 @@ class T4CommandTest {
         v[7],
         average,
         repeats,
+        fromTransport,
         v[8],
         v[9],
         v[10],
@@ -77,7 +79,13 @@ class T4CommandTest {
                 "--profile-steps 6000 --doi-warmup 300 --bootstrap 8 --bootstrap-steps 300",
                 "--data-events 100000 --profile-average 0.0 --profile-repeats 1",
                 "--batch 1024 --nominal 1000000 --template 250000 --seed 1"))
-        .contains("toys", "kinematics", "--axes-only", "--start-at-zero", "--constant-rate");
+        .contains(
+            "toys",
+            "kinematics",
+            "--axes-only",
+            "--start-at-zero",
+            "--constant-rate",
+            "--profile-from-frozen");
     assertThat(
             assertHelp(
                 "t4 toys",
@@ -125,24 +133,24 @@ class T4CommandTest {
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 0, 1, 1_000_000, 250_000, 100_000, 10_000, 8000, 1200, 300,
-                6000, 1024, 2, 9, 8, 300));
+                1, true, true, false, 0, 1, true, 1_000_000, 250_000, 100_000, 10_000, 8000, 1200,
+                300, 6000, 1024, 2, 9, 8, 300));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
     assertThat(toys.count).isEqualTo(20);
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 0, 1, 200_000, 50_000, 2000, 4000, 3000, 300, 300, 1500, 256,
-                2, 3, 0, 1));
+                1, true, true, false, 0, 1, true, 200_000, 50_000, 2000, 4000, 3000, 300, 300, 1500,
+                256, 2, 3, 0, 1));
 
     T4Command.Kinematics kinematics = T4Command.parse(T4Command.Kinematics.class, "kinematics");
     assertThat(kinematics.dataSets).isEqualTo(5);
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 0, 1, 1_000_000, 250_000, 100_000, 10_000, 8000, 1, 0, 1,
-                1024, 1, 3, 0, 1));
+                1, true, true, false, 0, 1, true, 1_000_000, 250_000, 100_000, 10_000, 8000, 1, 0,
+                1, 1024, 1, 3, 0, 1));
   }
 
   @Test
@@ -155,12 +163,13 @@ class T4CommandTest {
                 "--profile-steps 14 --bootstrap 0 --bootstrap-steps 15 --data-events 16",
                 "--batch 17 --nominal 18 --template 19 --seed 20",
                 "--axes-only --start-at-zero --constant-rate --doi-warmup 21",
-                "--profile-average 0.25 --profile-repeats 3"));
+                "--profile-average 0.25 --profile-repeats 3 --profile-from-frozen"));
     assertThat(study.plots).isEqualTo(Path.of("somewhere"));
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                20, false, false, true, 0.25, 3, 18, 19, 16, 11, 12, 13, 21, 14, 17, 2, 9, 0, 15));
+                20, false, false, true, 0.25, 3, false, 18, 19, 16, 11, 12, 13, 21, 14, 17, 2, 9, 0,
+                15));
 
     T4Command.Toys toys =
         T4Command.parse(
@@ -173,8 +182,8 @@ class T4CommandTest {
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                7, true, false, false, 0.5, 2, 40_100, 10_100, 2100, 1501, 1001, 301, 303, 302, 256,
-                2, 3, 0, 1));
+                7, true, false, false, 0.5, 2, true, 40_100, 10_100, 2100, 1501, 1001, 301, 303,
+                302, 256, 2, 3, 0, 1));
 
     T4Command.Kinematics kinematics =
         T4Command.parse(
@@ -186,8 +195,8 @@ class T4CommandTest {
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                9, false, true, true, 0, 1, 60_000, 30_000, 20_000, 2500, 2600, 1, 0, 1, 1024, 1, 3,
-                0, 1));
+                9, false, true, true, 0, 1, true, 60_000, 30_000, 20_000, 2500, 2600, 1, 0, 1, 1024,
+                1, 3, 0, 1));
   }
 
   /** The words of the lines, as a shell splits them. */

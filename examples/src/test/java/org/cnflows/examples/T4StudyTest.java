@@ -13,19 +13,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The T4 study at reduced scale (CI_SETTINGS; about 40 s of CPU, 55-65 s wall on the shared 2-core
- * machine at load 4-6; it was 70-210 s before): the chain of both steps runs end to end and writes
- * its plots, and what holds at this scale is asserted. The trained residuals beat the identity on
- * the true deformations (x by half); float32 per-event densities move the true likelihood's
- * estimate by under 2% of its error (the rounding noise of a flow likelihood is not what biases
- * it); the amortized likelihood is the profile over the DOI: its errors are the true x-only
- * likelihood's within a factor 1.6, not the full likelihood's (which a free DOI cannot reach); the
- * profile scans give 2 Delta NLL = 4, 0, 4 at -2, 0, +2 sigma for the true x-only likelihood (the
- * scan machinery: a wrong start of the profiled parameters put this curve far above its minimum)
- * and the amortized one is defined over most of its grid; the Poisson bootstrap (2 members, each
- * rerunning steps 1 and 2 on its resampled data) has a spread of a data set's statistical error and
- * its members' mean likelihood the errors of one data set. The flow's nu are not unbiased at this
- * scale; the full-scale figures and the pulls over toys are in flows-profiling/README.md.
+ * The T4 study at reduced scale (CI_SETTINGS; 60-105 s of CPU on the shared 2-core machine): the
+ * chain of both steps runs end to end and writes its plots, and what holds at this scale is
+ * asserted. The trained residuals beat the identity on the true deformations (x by half); float32
+ * per-event densities move the true likelihood's estimate by under 2% of its error (the rounding
+ * noise of a flow likelihood is not what biases it); the amortized likelihood is the profile over
+ * the DOI: its errors are the true x-only likelihood's within a factor 1.6, not the full
+ * likelihood's (which a free DOI cannot reach); the profile scans give 2 Delta NLL = 4, 0, 4 at -2,
+ * 0, +2 sigma for the true x-only likelihood (the scan machinery: a wrong start of the profiled
+ * parameters put this curve far above its minimum) and the amortized one is defined over most of
+ * its grid; the Poisson bootstrap (2 members, each rerunning steps 1 and 2 on its resampled data)
+ * has a spread of a data set's statistical error and its members' mean likelihood the errors of one
+ * data set. The flow's nu are not unbiased at this scale; the full-scale figures and the pulls over
+ * toys are in flows-profiling/README.md.
  */
 class T4StudyTest {
 
@@ -41,6 +41,7 @@ class T4StudyTest {
           60,
           0.5,
           2,
+          true,
           256,
           1,
           3,
@@ -85,20 +86,18 @@ class T4StudyTest {
       assertThat(flow.error(k))
           .isBetween(fits.truthX().error(k) / 1.6, 1.6 * fits.truthX().error(k));
     }
-    // step 2 learns the DOI's transport along the y residual: with two trainings averaged its
-    // minimum lies nearer the closed form (T transported) than step 1's T-frozen fit, in x-only
-    // sigmas (0.4 against 1.5 here); the closed form has the errors of a profile over the DOI
+    // step 2 starts at its closed form (T transported from where step 1 fitted it) and its
+    // profiling flow learns only what the class posteriors add: two trainings averaged end 0.07 /
+    // 0.14 x-only sigmas from the closed form here (step 1's T-frozen fit: 0.6 / 1.2)
     T4Study.Fit transported = fits.transported();
     assertThat(transported.status()).isEqualTo("CONVERGED");
     double toTransported = 0;
-    double toFrozen = 0;
     for (int k = 0; k < 2; k++) {
       assertThat(transported.error(k))
           .isBetween(fits.truthX().error(k) / 1.6, 1.6 * fits.truthX().error(k));
       toTransported += Math.pow((flow.nu(k) - transported.nu(k)) / fits.truthX().error(k), 2);
-      toFrozen += Math.pow((flow.nu(k) - fits.frozen().nu(k)) / fits.truthX().error(k), 2);
     }
-    assertThat(Math.sqrt(toTransported)).isLessThan(Math.sqrt(toFrozen));
+    assertThat(Math.sqrt(toTransported)).isLessThan(0.3);
     assertThat(r.scans()).hasSize(2);
     for (T4Study.Scan scan : r.scans()) {
       assertThat(Arrays.stream(scan.transported()).allMatch(Double::isFinite)).isTrue();

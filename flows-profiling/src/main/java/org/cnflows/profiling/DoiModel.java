@@ -64,6 +64,7 @@ public final class DoiModel implements Trainable {
   private final Flow profile;
   private final float[] center;
   private final double[] halfWidths;
+  private final float[] heldAt;
   private boolean nuHeld;
 
   /**
@@ -117,10 +118,14 @@ public final class DoiModel implements Trainable {
     this.profile = null;
     this.center = null;
     this.halfWidths = null;
+    this.heldAt = null;
   }
 
-  /** The amortized model of {@link #profiled}: same densities and T, nu and fractions copied. */
-  private DoiModel(DoiModel fitted, Flow profile, double[] halfWidths) {
+  /**
+   * The amortized model of {@link #profiled} (heldAt null) or {@link #profiledFromTransport}: same
+   * densities and T, nu and fractions copied.
+   */
+  private DoiModel(DoiModel fitted, Flow profile, double[] halfWidths, double[] heldAt) {
     this.kinematics = fitted.kinematics;
     this.features = fitted.features;
     this.doi = fitted.doi;
@@ -135,6 +140,7 @@ public final class DoiModel implements Trainable {
     this.profile = profile;
     this.center = fitted.nu.getArray().toFloatArray();
     this.halfWidths = halfWidths.clone();
+    this.heldAt = heldAt == null ? null : toFloat(heldAt);
   }
 
   /**
@@ -158,6 +164,52 @@ public final class DoiModel implements Trainable {
    *     half-width is not positive
    */
   public DoiModel profiled(Flow profile, double[] halfWidths) {
+    checkProfiling(profile, halfWidths);
+    return new DoiModel(this, profile, halfWidths, null);
+  }
+
+  /**
+   * Step 2 started at its closed form: the amortized model of {@link #profiled} with the profiling
+   * flow Q(.; x, c, nu - nu-hat) placed before the transport of the DOI along the y residual R_y,
+   * from where T was fitted (nu-T) to nu:
+   *
+   * <pre>
+   *   DOI at nu = R_y(.; x, c, nu)^-1 o R_y(.; x, c, nu-T) o Q(.; x, c, nu - nu-hat) o T,
+   *   p(x, y | nu) = sum_c A_c p(x | c, nu) p(Q(T(y)) | x, c, nu-T) |det dQ/dT| |det dT/dy|.
+   * </pre>
+   *
+   * The transport gives every event at nu the y density it had at nu-T (the y residual's Jacobians
+   * cancel), so the y part is evaluated at nu-T and the residual's inverse is needed only to show
+   * the map ({@link #mapFeatures}). With Q the identity (a zero-initialized factorizable layer) the
+   * model is the closed-form profile over the DOI: if T is the best DOI at nu-T, the transported T
+   * keeps each class's y density as it was there. That is exact for one class; with several, the
+   * best y densities at nu also follow the class posteriors p(x | c, nu), which Q learns (trained
+   * like P, with {@link #profilingObjective}). Why this start: step 2 from P = the identity (T
+   * frozen) must learn the whole transport from the data's batches, and on toy T4 at 100,000 events
+   * its trainings ended ~0.005 (0.5 sigma of x) about the closed form, on either side with the
+   * training's length.
+   *
+   * @param profile Q: dimension D_y, context D_x + C + K, the identity at nu = nu-hat
+   * @param halfWidths h_k per nuisance, positive
+   * @param heldAt nu-T, the nuisances at which T was fitted and the y density is held
+   * @throws IllegalArgumentException as {@link #profiled}, or if heldAt has the wrong length or a
+   *     value that is not finite
+   */
+  public DoiModel profiledFromTransport(Flow profile, double[] halfWidths, double[] heldAt) {
+    checkProfiling(profile, halfWidths);
+    if (heldAt.length != nuisances) {
+      throw new IllegalArgumentException(
+          "heldAt has " + heldAt.length + " values for " + nuisances + " nuisances");
+    }
+    for (int k = 0; k < nuisances; k++) {
+      if (!Double.isFinite(heldAt[k])) {
+        throw new IllegalArgumentException("heldAt " + k + " = " + heldAt[k] + " is not finite");
+      }
+    }
+    return new DoiModel(this, profile, halfWidths, heldAt);
+  }
+
+  private void checkProfiling(Flow profile, double[] halfWidths) {
     if (this.profile != null) {
       throw new IllegalArgumentException("the model is already profiled (around nu-hat)");
     }
@@ -186,7 +238,14 @@ public final class DoiModel implements Trainable {
             "half-width " + k + " = " + halfWidths[k] + " must be finite and > 0");
       }
     }
-    return new DoiModel(this, profile, halfWidths);
+  }
+
+  /**
+   * nu-T, where a model of {@link #profiledFromTransport} holds the y density, or null for the
+   * others.
+   */
+  public double[] heldAt() {
+    return heldAt == null ? null : toDouble(heldAt);
   }
 
   /** The half-widths h of the region nu-hat +- h of an amortized model, or null. */
@@ -257,11 +316,7 @@ public final class DoiModel implements Trainable {
       throw new IllegalArgumentException(
           "nu has " + values.length + " values for " + nuisances + " nuisances");
     }
-    float[] f = new float[nuisances];
-    for (int k = 0; k < nuisances; k++) {
-      f[k] = (float) values[k];
-    }
-    nu.getArray().set(f);
+    nu.getArray().set(toFloat(values));
   }
 
   /**
@@ -295,6 +350,14 @@ public final class DoiModel implements Trainable {
     return a;
   }
 
+  private static float[] toFloat(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
+  }
+
   private static double[] toDouble(float[] f) {
     double[] d = new double[f.length];
     for (int i = 0; i < f.length; i++) {
@@ -321,7 +384,8 @@ public final class DoiModel implements Trainable {
 
   /**
    * The y part of {@link #logJoint}: log p(T(y; x, c) | x, c, nu) + log |det dT/dy| (for an
-   * amortized model with P(.; x, c, nu - nu-hat) after T), without validation.
+   * amortized model with P(.; x, c, nu - nu-hat) after T; for one {@link #profiledFromTransport},
+   * the density at nu-T of Q(T(y))), without validation.
    *
    * @param events shape (N, D_x + D_y)
    * @param c the class
@@ -342,14 +406,15 @@ public final class DoiModel implements Trainable {
       simulated = p.value();
       logDet = logDet.add(p.logDet());
     }
-    NDArray ly =
-        features.logProbTrusted(simulated, NDArrays.concat(new NDList(x, oneHot, nuRows), 1));
+    NDArray yNu = heldAt == null ? nuRows : heldRows(m, events.getShape().get(0));
+    NDArray ly = features.logProbTrusted(simulated, NDArrays.concat(new NDList(x, oneHot, yNu), 1));
     return ly.add(logDet);
   }
 
   /**
    * The DOI of this model applied to features: T(y; x, c), then for an amortized model P(.; x, c,
-   * nu - nu-hat); the map from data to simulation whose change with nu the pulls show.
+   * nu - nu-hat) (for one {@link #profiledFromTransport}: Q, then the transport R_y(.; nu)^-1 o
+   * R_y(.; nu-T)); the map from data to simulation at nu whose change with nu the pulls show.
    *
    * @param events shape (N, D_x + D_y)
    * @param c the class
@@ -368,7 +433,19 @@ public final class DoiModel implements Trainable {
       return value;
     }
     NDArray offset = nuRows.sub(m.create(center, new Shape(1, nuisances)));
-    return profile.forwardTrusted(value, NDArrays.concat(new NDList(x, oneHot, offset), 1)).value();
+    NDArray moved =
+        profile.forwardTrusted(value, NDArrays.concat(new NDList(x, oneHot, offset), 1)).value();
+    if (heldAt == null) {
+      return moved;
+    }
+    Flow r = features.residual();
+    NDArray base =
+        r.forwardTrusted(moved, NDArrays.concat(new NDList(x, oneHot, heldRows(m, n)), 1)).value();
+    return r.inverse(base, NDArrays.concat(new NDList(x, oneHot, nuRows), 1)).value();
+  }
+
+  private NDArray heldRows(NDManager m, long n) {
+    return m.create(heldAt, new Shape(1, nuisances)).repeat(0, n);
   }
 
   private NDArray oneHot(NDManager m, int c, long n) {
@@ -399,10 +476,7 @@ public final class DoiModel implements Trainable {
       throw new IllegalArgumentException(
           nuValues.length + " nuisance values for " + nuisances + " nuisances");
     }
-    float[] v = new float[nuisances];
-    for (int k = 0; k < nuisances; k++) {
-      v[k] = (float) nuValues[k];
-    }
+    float[] v = toFloat(nuValues);
     return b -> {
       long n = b.x().getShape().get(0);
       NDArray rows = b.x().getManager().create(v, new Shape(1, nuisances)).repeat(0, n);
@@ -626,6 +700,9 @@ public final class DoiModel implements Trainable {
     if (profile != null) {
       FlowIO.save(profile, directory.resolve("profile"));
       fit.put("center", center());
+      if (heldAt != null) {
+        fit.put("heldAt", heldAt());
+      }
     }
     Files.writeString(directory.resolve("doi-fit.json"), Json.gson().toJson(fit));
   }

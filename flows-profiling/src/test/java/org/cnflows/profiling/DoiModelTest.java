@@ -343,6 +343,81 @@ class DoiModelTest {
         .hasMessageContaining("1 nuisance values for 2 nuisances");
   }
 
+  /**
+   * Step 2 started at its closed form: with Q the identity (a fresh factorizable layer) the y part
+   * at any nu is the fitted model's at nu-T, and the map to simulation is T at nu-T and moves with
+   * nu; a trained Q moves the y part away from nu-hat only, where it is the identity.
+   */
+  @Test
+  void theModelStartedFromTheTransportIsTheClosedFormUntilItsProfilingFlowMoves() {
+    FlowTesting.randomize(doi.parameters(), 0.3, 41);
+    FlowTesting.randomize(yResidual.parameters(), 0.3, 42);
+    model.setNu(new double[] {0.2, -0.1});
+    double[] heldAt = {0.25, -0.15};
+    double[] away = {0.5, -0.4};
+    FeatureMatrix events = normalEvents(200, 4);
+    double[][] held = yParts(model, events, heldAt);
+    try (Flow q = profilingFlow(5)) {
+      DoiModel start = model.profiledFromTransport(q, new double[] {0.5, 0.5}, heldAt);
+      assertThat(start.heldAt()).containsExactly(heldAt, within(1e-7));
+      assertThat(start.center()).containsExactly(new double[] {0.2, -0.1}, within(1e-7));
+      assertThat(model.heldAt()).isNull();
+      double[][] atAway = yParts(start, events, away);
+      double[][] unheld = yParts(model, events, away);
+      assertThat(largestDifference(atAway, held))
+          .as("Q = identity: the closed form")
+          .isLessThan(1e-5);
+      assertThat(largestDifference(unheld, held))
+          .as("the y density moves with nu")
+          .isGreaterThan(0.05);
+      try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        NDArray all = m.create(events.x(), new Shape(events.size(), 4));
+        NDArray doiMap = model.mapFeatures(all, 1, rows(m, heldAt, events.size()));
+        NDArray atT = start.mapFeatures(all, 1, rows(m, heldAt, events.size()));
+        NDArray atNu = start.mapFeatures(all, 1, rows(m, away, events.size()));
+        assertThat(atT.sub(doiMap).abs().max().getFloat()).as("the map at nu-T").isLessThan(1e-5f);
+        assertThat(atNu.sub(doiMap).abs().max().getFloat())
+            .as("the map at nu")
+            .isGreaterThan(1e-2f);
+      }
+      FlowTesting.randomize(q.parameters(), 0.3, 43);
+      double[] center = {0.2, -0.1};
+      double[][] trainedAtCenter = yParts(start, events, center);
+      double[][] trainedAway = yParts(start, events, away);
+      assertThat(largestDifference(trainedAtCenter, held)).as("Q at nu-hat").isLessThan(1e-5);
+      assertThat(largestDifference(trainedAway, held)).as("Q away from nu-hat").isGreaterThan(0.01);
+      assertThatThrownBy(
+              () -> model.profiledFromTransport(q, new double[] {1, 1}, new double[] {0}))
+          .hasMessageContaining("heldAt has 1 values for 2 nuisances");
+      assertThatThrownBy(
+              () ->
+                  model.profiledFromTransport(q, new double[] {1, 1}, new double[] {0, Double.NaN}))
+          .hasMessageContaining("heldAt 1 = NaN is not finite");
+      assertThatThrownBy(() -> start.profiledFromTransport(q, new double[] {1, 1}, heldAt))
+          .hasMessageContaining("already profiled");
+    }
+  }
+
+  /** Both classes' y part ({@link DoiModel#logFeaturesAt}) of each event at nu. */
+  private static double[][] yParts(DoiModel model, FeatureMatrix events, double[] nu) {
+    return new BatchEvaluator(Device.cpu(), 64)
+        .evaluateToDouble(events, List.of(model.logFeaturesAt(0, nu), model.logFeaturesAt(1, nu)));
+  }
+
+  private static NDArray rows(NDManager m, double[] nu, int n) {
+    return m.create(new float[] {(float) nu[0], (float) nu[1]}, new Shape(1, 2)).repeat(0, n);
+  }
+
+  private static double largestDifference(double[][] a, double[][] b) {
+    double largest = 0;
+    for (int c = 0; c < a.length; c++) {
+      for (int i = 0; i < a[c].length; i++) {
+        largest = Math.max(largest, Math.abs(a[c][i] - b[c][i]));
+      }
+    }
+    return largest;
+  }
+
   @Test
   void theProfilingObjectiveIsTheGaussLegendreAverageOfTheMixtureNllOverTheRegion() {
     FlowTesting.randomize(doi.parameters(), 0.3, 21);
