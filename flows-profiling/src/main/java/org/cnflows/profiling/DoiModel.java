@@ -198,10 +198,7 @@ public final class DoiModel implements Trainable {
    */
   public DoiModel profiledFromTransport(Flow profile, double[] halfWidths, double[] heldAt) {
     checkProfiling(profile, halfWidths);
-    if (heldAt.length != nuisances) {
-      throw new IllegalArgumentException(
-          "heldAt has " + heldAt.length + " values for " + nuisances + " nuisances");
-    }
+    nuisanceValues("heldAt", heldAt);
     for (int k = 0; k < nuisances; k++) {
       if (!Double.isFinite(heldAt[k])) {
         throw new IllegalArgumentException("heldAt " + k + " = " + heldAt[k] + " is not finite");
@@ -313,11 +310,16 @@ public final class DoiModel implements Trainable {
 
   /** Sets nu (e.g. to start a fit or after a refit). */
   public void setNu(double[] values) {
+    nu.getArray().set(nuisanceValues("nu", values));
+  }
+
+  /** One value per nuisance as floats, or an error naming {@code what} and the count. */
+  private float[] nuisanceValues(String what, double[] values) {
     if (values.length != nuisances) {
       throw new IllegalArgumentException(
-          "nu has " + values.length + " values for " + nuisances + " nuisances");
+          what + " has " + values.length + " values for " + nuisances + " nuisances");
     }
-    nu.getArray().set(toFloat(values));
+    return toFloat(values);
   }
 
   /**
@@ -407,7 +409,7 @@ public final class DoiModel implements Trainable {
       simulated = p.value();
       logDet = logDet.add(p.logDet());
     }
-    NDArray yNu = heldAt == null ? nuRows : heldRows(m, events.getShape().get(0));
+    NDArray yNu = heldAt == null ? nuRows : rows(m, heldAt, events.getShape().get(0));
     NDArray ly = features.logProbTrusted(simulated, NDArrays.concat(new NDList(x, oneHot, yNu), 1));
     return ly.add(logDet);
   }
@@ -441,18 +443,20 @@ public final class DoiModel implements Trainable {
     }
     Flow r = features.residual();
     NDArray base =
-        r.forwardTrusted(moved, NDArrays.concat(new NDList(x, oneHot, heldRows(m, n)), 1)).value();
+        r.forwardTrusted(moved, NDArrays.concat(new NDList(x, oneHot, rows(m, heldAt, n)), 1))
+            .value();
     return r.inverse(base, NDArrays.concat(new NDList(x, oneHot, nuRows), 1)).value();
   }
 
-  private NDArray heldRows(NDManager m, long n) {
-    return m.create(heldAt, new Shape(1, nuisances)).repeat(0, n);
+  /** The same row of values n times, shape (n, values.length). */
+  private static NDArray rows(NDManager m, float[] values, long n) {
+    return m.create(values, new Shape(1, values.length)).repeat(0, n);
   }
 
   private NDArray oneHot(NDManager m, int c, long n) {
     float[] hot = new float[classes];
     hot[c] = 1;
-    return m.create(hot, new Shape(1, classes)).repeat(0, n);
+    return rows(m, hot, n);
   }
 
   /** log p(x, y | c, nu) at fixed nu, as a per-event function for the evaluator. */
@@ -473,16 +477,8 @@ public final class DoiModel implements Trainable {
     if (c < 0 || c >= classes) {
       throw new IllegalArgumentException("class = " + c + " outside [0, " + classes + ")");
     }
-    if (nuValues.length != nuisances) {
-      throw new IllegalArgumentException(
-          nuValues.length + " nuisance values for " + nuisances + " nuisances");
-    }
-    float[] v = toFloat(nuValues);
-    return b -> {
-      long n = b.x().getShape().get(0);
-      NDArray rows = b.x().getManager().create(v, new Shape(1, nuisances)).repeat(0, n);
-      return f.apply(b.x(), c, rows);
-    };
+    float[] v = nuisanceValues("nu", nuValues);
+    return b -> f.apply(b.x(), c, rows(b.x().getManager(), v, b.x().getShape().get(0)));
   }
 
   /** A per-event density of events for class c at per-row nuisances. */

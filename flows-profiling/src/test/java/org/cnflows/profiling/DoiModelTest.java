@@ -340,7 +340,7 @@ class DoiModelTest {
     assertThatThrownBy(() -> model.logFeaturesAt(2, new double[] {0, 0}))
         .hasMessageContaining("class = 2 outside [0, 2)");
     assertThatThrownBy(() -> model.logJointAt(0, new double[] {0}))
-        .hasMessageContaining("1 nuisance values for 2 nuisances");
+        .hasMessageContaining("nu has 1 values for 2 nuisances");
   }
 
   /**
@@ -379,6 +379,22 @@ class DoiModelTest {
         assertThat(atNu.sub(doiMap).abs().max().getFloat())
             .as("the map at nu")
             .isGreaterThan(1e-2f);
+        // the transport: at nu the map lands where the y residual sends T(y) at nu-T
+        NDArray prefix = all.get(":, 0:2");
+        NDArray classB = m.create(new float[] {0, 1}, new Shape(1, 2)).repeat(0, events.size());
+        NDArray fromT =
+            yResidual
+                .forward(
+                    doiMap,
+                    NDArrays.concat(new NDList(prefix, classB, rows(m, heldAt, events.size())), 1))
+                .value();
+        NDArray fromNu =
+            yResidual
+                .forward(
+                    atNu,
+                    NDArrays.concat(new NDList(prefix, classB, rows(m, away, events.size())), 1))
+                .value();
+        assertThat(fromNu.sub(fromT).abs().max().getFloat()).as("the transport").isLessThan(1e-4f);
       }
       FlowTesting.randomize(q.parameters(), 0.3, 43);
       double[] center = {0.2, -0.1};
