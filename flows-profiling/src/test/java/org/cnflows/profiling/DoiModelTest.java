@@ -380,20 +380,8 @@ class DoiModelTest {
             .as("the map at nu")
             .isGreaterThan(1e-2f);
         // the transport: at nu the map lands where the y residual sends T(y) at nu-T
-        NDArray prefix = all.get(":, 0:2");
-        NDArray classB = m.create(new float[] {0, 1}, new Shape(1, 2)).repeat(0, events.size());
-        NDArray fromT =
-            yResidual
-                .forward(
-                    doiMap,
-                    NDArrays.concat(new NDList(prefix, classB, rows(m, heldAt, events.size())), 1))
-                .value();
-        NDArray fromNu =
-            yResidual
-                .forward(
-                    atNu,
-                    NDArrays.concat(new NDList(prefix, classB, rows(m, away, events.size())), 1))
-                .value();
+        NDArray fromT = toBaseOfClassB(all, doiMap, heldAt);
+        NDArray fromNu = toBaseOfClassB(all, atNu, away);
         assertThat(fromNu.sub(fromT).abs().max().getFloat()).as("the transport").isLessThan(1e-4f);
       }
       FlowTesting.randomize(q.parameters(), 0.3, 43);
@@ -412,6 +400,15 @@ class DoiModelTest {
       assertThatThrownBy(() -> start.profiledFromTransport(q, new double[] {1, 1}, heldAt))
           .hasMessageContaining("already profiled");
     }
+  }
+
+  /** R_y(y; x, class B, nu) of features y, the x columns those of the events. */
+  private NDArray toBaseOfClassB(NDArray events, NDArray y, double[] nu) {
+    NDManager m = events.getManager();
+    int n = (int) events.getShape().get(0);
+    NDArray classB = m.create(new float[] {0, 1}, new Shape(1, 2)).repeat(0, n);
+    NDArray context = NDArrays.concat(new NDList(events.get(":, 0:2"), classB, rows(m, nu, n)), 1);
+    return yResidual.forward(y, context).value();
   }
 
   /** Both classes' y part ({@link DoiModel#logFeaturesAt}) of each event at nu. */
