@@ -140,6 +140,13 @@ final class T4Command implements Callable<Integer> {
                 + fitting.profileAverage
                 + " (must be in [0, 1))");
       }
+      if (!(fitting.profileWidth > 0) || Double.isInfinite(fitting.profileWidth)) {
+        throw new ParameterException(
+            command.commandLine(),
+            "Invalid value for option '--profile-width': "
+                + fitting.profileWidth
+                + " (must be finite and > 0)");
+      }
       return new T4Study.Settings(
           nominal,
           template,
@@ -152,6 +159,7 @@ final class T4Command implements Callable<Integer> {
           fitting.profileAverage,
           fitting.profileRepeats,
           !fitting.profileFromFrozen,
+          fitting.profileWidth,
           batchSize,
           newtonSteps,
           scanPoints,
@@ -215,6 +223,14 @@ final class T4Command implements Callable<Integer> {
             "start step 2 from T frozen, its profiling flow the identity (default: from the"
                 + " closed form, T transported along the y residual from where step 1 fitted it)")
     boolean profileFromFrozen;
+
+    @Option(
+        names = "--profile-width",
+        paramLabel = "W",
+        description =
+            "half-width of step 2's Gauss-Legendre region of nu, in sigmas of the T-frozen fit"
+                + " (default ${DEFAULT-VALUE})")
+    double profileWidth = 4;
 
     @Option(
         names = "--start-at-zero",

@@ -87,6 +87,8 @@ final class T4Study {
    * @param profileFromTransport start step 2 at its closed form, the profiling flow placed before
    *     T's transport along the y residual ({@link DoiModel#profiledFromTransport}); else after T
    *     frozen, the identity at start ({@link DoiModel#profiled})
+   * @param profileWidth the half-width of step 2's Gauss-Legendre region in sigmas of the T-frozen
+   *     fit, positive
    * @param batchSize events per Adam step of every stage
    * @param newtonSteps Newton steps of each flow fit (T frozen; amortized)
    * @param scanPoints points of each profile scan over +-2 sigma
@@ -111,6 +113,7 @@ final class T4Study {
       double profileAverage,
       int profileRepeats,
       boolean profileFromTransport,
+      double profileWidth,
       int batchSize,
       int newtonSteps,
       int scanPoints,
@@ -156,6 +159,10 @@ final class T4Study {
                 + " (must be in [0, 1)), repeats = "
                 + profileRepeats
                 + " (must be >= 1)");
+      }
+      if (!(profileWidth > 0) || Double.isInfinite(profileWidth)) {
+        throw new IllegalArgumentException(
+            "profile width = " + profileWidth + " sigmas must be finite and > 0");
       }
       if (batchSize < 2) {
         throw new IllegalArgumentException("batch size = " + batchSize + " must be >= 2");
@@ -705,11 +712,12 @@ final class T4Study {
       Likelihood transportedFit =
           new Likelihood(transportedNll, fromTruth(transportedNll, truthXFit, steps));
       Fit transported = fitOf(transportedFit.fit(), seconds(t0));
-      // step 2: the grid spans +-4 sigma of the frozen fit (the x-only sigma, the profile's, is
-      // about 1.5 times it), so the scans over +-2 sigma of the profile stay inside it
+      // step 2: the grid spans +-W sigma of the frozen fit; at the default 4 the scans over +-2
+      // sigma of the profile (whose sigma is about 1.5 times the frozen one) stay inside it
       double[] halfWidths = new double[2];
       for (int k = 0; k < 2; k++) {
-        halfWidths[k] = 4 * (frozenFit.status().isValid() ? frozen.error(k) : 2 * steps[k + 1]);
+        halfWidths[k] =
+            s.profileWidth() * (frozenFit.status().isValid() ? frozen.error(k) : 2 * steps[k + 1]);
       }
       t0 = System.nanoTime();
       Amortized amortized =

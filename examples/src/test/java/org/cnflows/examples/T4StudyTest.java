@@ -42,6 +42,7 @@ class T4StudyTest {
           0.5,
           2,
           true,
+          4,
           256,
           1,
           3,
