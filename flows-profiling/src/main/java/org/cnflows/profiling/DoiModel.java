@@ -188,7 +188,9 @@ public final class DoiModel implements Trainable {
    * frozen) must learn the whole transport from the data's batches, and on toy T4 at 100,000 events
    * its trainings ended ~0.005 (0.5 sigma of x) about the closed form, on either side with the
    * training's length, and two full-scale runs 0.019 apart; from this start two trainings agreed to
-   * 0.0003 and stayed within 0.0013 of the closed form (flows-profiling README).
+   * 0.0003 and stayed within 0.0013 of the closed form. That agreement is the training not moving
+   * over a narrow region (+-4 sigma): over +-12 sigma the same training moved step 2's minimum
+   * 0.027 from the closed form (flows-profiling README, "Step 2's region at full scale").
    *
    * @param profile Q: dimension D_y, context D_x + C + K, the identity at nu = nu-hat
    * @param halfWidths h_k per nuisance, positive
