@@ -201,11 +201,6 @@ public final class DoiModel implements Trainable {
   public DoiModel profiledFromTransport(Flow profile, double[] halfWidths, double[] heldAt) {
     checkProfiling(profile, halfWidths);
     nuisanceValues("heldAt", heldAt);
-    for (int k = 0; k < nuisances; k++) {
-      if (!Double.isFinite(heldAt[k])) {
-        throw new IllegalArgumentException("heldAt " + k + " = " + heldAt[k] + " is not finite");
-      }
-    }
     return new DoiModel(this, profile, halfWidths, heldAt);
   }
 
@@ -310,16 +305,28 @@ public final class DoiModel implements Trainable {
     return toDouble(nu.getArray().toFloatArray());
   }
 
-  /** Sets nu (e.g. to start a fit or after a refit). */
+  /**
+   * Sets nu (e.g. to start a fit or after a refit).
+   *
+   * @throws IllegalArgumentException if there is not one finite value per nuisance
+   */
   public void setNu(double[] values) {
     nu.getArray().set(nuisanceValues("nu", values));
   }
 
-  /** One value per nuisance as floats, or an error naming {@code what} and the count. */
+  /**
+   * One finite value per nuisance as floats, or an error naming {@code what} and the count or the
+   * value that is not finite.
+   */
   private float[] nuisanceValues(String what, double[] values) {
     if (values.length != nuisances) {
       throw new IllegalArgumentException(
           what + " has " + values.length + " values for " + nuisances + " nuisances");
+    }
+    for (int k = 0; k < nuisances; k++) {
+      if (!Double.isFinite(values[k])) {
+        throw new IllegalArgumentException(what + " " + k + " = " + values[k] + " is not finite");
+      }
     }
     return toFloat(values);
   }

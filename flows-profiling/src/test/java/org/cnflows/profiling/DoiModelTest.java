@@ -341,6 +341,10 @@ class DoiModelTest {
         .hasMessageContaining("class = 2 outside [0, 2)");
     assertThatThrownBy(() -> model.logJointAt(0, new double[] {0}))
         .hasMessageContaining("nu has 1 values for 2 nuisances");
+    assertThatThrownBy(() -> model.logJointAt(0, new double[] {0, Double.NaN}))
+        .hasMessageContaining("nu 1 = NaN is not finite");
+    assertThatThrownBy(() -> model.setNu(new double[] {Double.POSITIVE_INFINITY, 0}))
+        .hasMessageContaining("nu 0 = Infinity is not finite");
   }
 
   /**
