@@ -259,16 +259,23 @@ final class T4Study {
    * x-only fit; the learned nominal y flow with the true deformation measures the nominal flow, the
    * learned p(y | x, c, nu) adds the y residual. A y model whose classes are wrong tilts the
    * posteriors and with them nu, even with the DOI exact.
+   *
+   * <p>Two more fits let y's density move with nu, the distortion still removed exactly: the true x
+   * with the learned p(y | x, c, nu) (against the true likelihood: the y model's dependence on nu),
+   * and the learned x and y together, the flow likelihood with a perfect DOI: where step 1 would
+   * land if T were the data's distortion undone.
    */
-  record FeatureCheck(Fit trueY, Fit learnedBase, Fit learned) {
+  record FeatureCheck(Fit trueY, Fit learnedBase, Fit learned, Fit learnedMoving, Fit exactDoi) {
     static final List<String> LABELS =
         List.of(
             "true x, true y held",
             "true x, learned nominal y with the true deformation, held",
-            "true x, learned y held");
+            "true x, learned y held",
+            "true x, learned y at nu",
+            "learned x and y at nu (the DOI exact)");
 
     List<Fit> all() {
-      return List.of(trueY, learnedBase, learned);
+      return List.of(trueY, learnedBase, learned, learnedMoving, exactDoi);
     }
   }
 
@@ -500,7 +507,9 @@ final class T4Study {
     out.printf(
         "the y model alone (y held at the injected nu = %s, the distortion removed exactly):%n",
         Arrays.toString(ToyT4.REFERENCE_NU));
-    printRows(FeatureCheck.LABELS, check.all(), 58, out);
+    printRows(FeatureCheck.LABELS.subList(0, 3), check.all().subList(0, 3), 58, out);
+    out.println("y at each nu, the distortion removed exactly:");
+    printRows(FeatureCheck.LABELS.subList(3, 5), check.all().subList(3, 5), 58, out);
   }
 
   /** One row per fit: label, nu_shift, nu_squeeze with errors, ratio, time, status. */
@@ -1029,8 +1038,23 @@ final class T4Study {
     if (!withY) {
       return nu -> trueXPlus(data, nu, null);
     }
+    return trueXPlus(data, movingFeatures(data, T4Study::trueFeatures));
+  }
+
+  /** The true log p(x | c, nu) plus a y part at the same nu: [class][event] or null for none. */
+  private static Function<double[], LogDensities> trueXPlus(
+      ToyT4.Events data, Function<double[], double[][]> yPart) {
+    return nu -> trueXPlus(data, nu, yPart.apply(nu));
+  }
+
+  /**
+   * The y part at each nu, {@link #distortedFeatures} of the density of y at that nu, the data's
+   * distortion removed exactly (undone once).
+   */
+  private static Function<double[], double[][]> movingFeatures(
+      ToyT4.Events data, Function<double[], FeatureDensity> featuresAt) {
     double[][][] y = undistorted(data);
-    return nu -> trueXPlus(data, nu, distortedFeatures(data, y, trueFeatures(nu)));
+    return nu -> distortedFeatures(data, y, featuresAt.apply(nu));
   }
 
   /**
@@ -1123,7 +1147,7 @@ final class T4Study {
   /** The mixture of the learned p(x | c, nu) alone (both classes evaluated at the asked nu). */
   static NegLogLikelihood flowKinematicsNll(
       Simulation sim, ToyT4.Events data, BatchEvaluator evaluator) {
-    return flowKinematicsNll(sim, data, evaluator, null);
+    return flowKinematicsNll(sim, data, evaluator, nu -> null);
   }
 
   /**
@@ -1132,14 +1156,27 @@ final class T4Study {
    */
   private static NegLogLikelihood flowKinematicsNll(
       Simulation sim, ToyT4.Events data, BatchEvaluator evaluator, double[][] yPart) {
+    return flowKinematicsNll(sim, data, evaluator, nu -> yPart);
+  }
+
+  /**
+   * The mixture of the learned p(x | c, nu) times a y part at the same nu: log densities
+   * [class][event] added to each class's (the function may return null for none).
+   */
+  private static NegLogLikelihood flowKinematicsNll(
+      Simulation sim,
+      ToyT4.Events data,
+      BatchEvaluator evaluator,
+      Function<double[], double[][]> yPart) {
     EventFunction density = sim.kinematics().logProb();
     return mixture(
         nu -> {
+          double[][] y = yPart.apply(nu);
           double[][] l = new double[2][];
           for (int c = 0; c < 2; c++) {
             l[c] = logDensities(evaluator, density, data.x(), null, c, nu);
-            for (int i = 0; yPart != null && i < l[c].length; i++) {
-              l[c][i] += yPart[c][i];
+            for (int i = 0; y != null && i < l[c].length; i++) {
+              l[c][i] += y[c][i];
             }
           }
           return new LogDensities(l[0], l[1]);
@@ -1286,7 +1323,7 @@ final class T4Study {
     return (x, y, c) -> logDensities(evaluator, EventFunction.logProb(sim.yBase()), y, x, c, null);
   }
 
-  /** The three fits of {@link FeatureCheck}, each from the true x-only minimum. */
+  /** The fits of {@link FeatureCheck}, each from the true x-only minimum. */
   static FeatureCheck featureCheck(
       Simulation sim,
       ToyT4.Events data,
@@ -1299,7 +1336,25 @@ final class T4Study {
     return new FeatureCheck(
         fit.apply(trueFeatures(nu)),
         fit.apply(deformedFeatures(learnedFeatureBase(sim, evaluator), nu)),
-        fit.apply(learnedFeatures(sim, evaluator, nu)));
+        fit.apply(learnedFeatures(sim, evaluator, nu)),
+        fitOf(
+            fromTruth(
+                mixture(
+                    trueXPlus(
+                        data, movingFeatures(data, at -> learnedFeatures(sim, evaluator, at)))),
+                truthX,
+                steps),
+            0),
+        fitOf(
+            fromTruth(
+                flowKinematicsNll(
+                    sim,
+                    data,
+                    evaluator,
+                    movingFeatures(data, at -> learnedFeatures(sim, evaluator, at))),
+                truthX,
+                steps),
+            0));
   }
 
   /** The learned nominal flow as a nominal density for {@link #trueDeformationNll}. */
