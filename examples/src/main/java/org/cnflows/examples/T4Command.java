@@ -160,6 +160,7 @@ final class T4Command implements Callable<Integer> {
           fitting.profileRepeats,
           !fitting.profileFromFrozen,
           fitting.profileWidth,
+          fitting.refineDoi,
           batchSize,
           newtonSteps,
           scanPoints,
@@ -231,6 +232,13 @@ final class T4Command implements Callable<Integer> {
             "half-width of step 2's Gauss-Legendre region of nu, in sigmas of the T-frozen fit"
                 + " (default ${DEFAULT-VALUE})")
     double profileWidth = 4;
+
+    @Option(
+        names = "--refine-doi",
+        description =
+            "train T with the profiling flow in step 2 (and in the bootstrap members' refits of"
+                + " step 2); default: T frozen as step 1 fitted it")
+    boolean refineDoi;
 
     @Option(
         names = "--start-at-zero",

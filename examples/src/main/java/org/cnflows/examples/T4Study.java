@@ -89,6 +89,8 @@ final class T4Study {
    *     frozen, the identity at start ({@link DoiModel#profiled})
    * @param profileWidth the half-width of step 2's Gauss-Legendre region in sigmas of the T-frozen
    *     fit, positive
+   * @param refineDoi train T with the profiling flow in step 2 and in the bootstrap members' step-2
+   *     refits ({@link DoiModel#refineDoi}); else T stays as step 1 fitted it
    * @param batchSize events per Adam step of every stage
    * @param newtonSteps Newton steps of each flow fit (T frozen; amortized)
    * @param scanPoints points of each profile scan over +-2 sigma
@@ -114,6 +116,7 @@ final class T4Study {
       int profileRepeats,
       boolean profileFromTransport,
       double profileWidth,
+      boolean refineDoi,
       int batchSize,
       int newtonSteps,
       int scanPoints,
@@ -875,9 +878,12 @@ final class T4Study {
    */
   private static DoiModel profiled(
       DoiModel model, Flow profile, double[] halfWidths, double[] nuT, Settings s) {
-    return s.profileFromTransport()
-        ? model.profiledFromTransport(profile, halfWidths, nuT)
-        : model.profiled(profile, halfWidths);
+    DoiModel amortized =
+        s.profileFromTransport()
+            ? model.profiledFromTransport(profile, halfWidths, nuT)
+            : model.profiled(profile, halfWidths);
+    amortized.refineDoi(s.refineDoi());
+    return amortized;
   }
 
   /** One training's minimum of step 2 and its NLL there (comparable between trainings). */

@@ -44,6 +44,7 @@ class T4StudyTest {
           2,
           true,
           4,
+          false,
           256,
           1,
           3,

@@ -20,6 +20,7 @@ import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowTesting;
 import org.cnflows.flows.Flows;
 import org.cnflows.flows.LayerSpec;
+import org.cnflows.flows.Objective;
 import org.cnflows.flows.ResidualFlow;
 import org.cnflows.flows.SplineTransform;
 import org.cnflows.flows.Trainer;
@@ -208,10 +209,44 @@ class DoiModelTest {
     assertThat(Math.abs(moved[1])).isLessThan(0.125 - 1e-3);
   }
 
+  /**
+   * Step 2's training leaves T as step 1 fitted it unless the amortized model is asked to refine
+   * it; then T trains with the profiling flow. Only an amortized model can be asked.
+   */
+  @Test
+  void anAmortizedModelTrainsTOnlyWhenAskedToRefineIt() {
+    FlowTesting.randomize(doi.parameters(), 0.3, 41);
+    model.setNu(new double[] {0.2, -0.1});
+    assertThatThrownBy(() -> model.refineDoi(true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("only an amortized model's training can refine T");
+    FeatureMatrix events = normalEvents(300, 2);
+    try (Flow p = profilingFlow(5)) {
+      DoiModel amortized = model.profiled(p, new double[] {0.5, 0.5});
+      float[] t = doi.trainableParameters().get(0).getArray().toFloatArray();
+      float[] q = p.trainableParameters().get(0).getArray().toFloatArray();
+      train(amortized, DoiModel.profilingObjective(2), events);
+      assertThat(doi.trainableParameters().get(0).getArray().toFloatArray()).isEqualTo(t);
+      assertThat(p.trainableParameters().get(0).getArray().toFloatArray()).isNotEqualTo(q);
+
+      amortized.refineDoi(true);
+      assertThat(amortized.trainableParameters())
+          .hasSize(p.trainableParameters().size() + doi.trainableParameters().size());
+      train(amortized, DoiModel.profilingObjective(2), events);
+      assertThat(doi.trainableParameters().get(0).getArray().toFloatArray()).isNotEqualTo(t);
+      amortized.refineDoi(false);
+      assertThat(amortized.trainableParameters()).isEqualTo(p.trainableParameters());
+    }
+  }
+
   private void train(FeatureMatrix events) {
+    train(model, DoiModel.fitObjective(events.size()), events);
+  }
+
+  private static void train(DoiModel model, Objective<DoiModel> objective, FeatureMatrix events) {
     Trainer.train(
             model,
-            DoiModel.fitObjective(events.size()),
+            objective,
             List.of(events),
             TrainingConfig.builder()
                 .optSteps(30)
