@@ -1339,28 +1339,15 @@ final class T4Study {
     double[] nu = ToyT4.REFERENCE_NU;
     Function<FeatureDensity, Fit> fit =
         y -> fitOf(fromTruth(heldFeaturesNll(data, y), truthX, steps), 0);
+    Function<NegLogLikelihood, Fit> fitMoving = nll -> fitOf(fromTruth(nll, truthX, steps), 0);
+    Function<double[], double[][]> learnedY =
+        movingFeatures(data, at -> learnedFeatures(sim, evaluator, at));
     return new FeatureCheck(
         fit.apply(trueFeatures(nu)),
         fit.apply(deformedFeatures(learnedFeatureBase(sim, evaluator), nu)),
         fit.apply(learnedFeatures(sim, evaluator, nu)),
-        fitOf(
-            fromTruth(
-                mixture(
-                    trueXPlus(
-                        data, movingFeatures(data, at -> learnedFeatures(sim, evaluator, at)))),
-                truthX,
-                steps),
-            0),
-        fitOf(
-            fromTruth(
-                flowKinematicsNll(
-                    sim,
-                    data,
-                    evaluator,
-                    movingFeatures(data, at -> learnedFeatures(sim, evaluator, at))),
-                truthX,
-                steps),
-            0));
+        fitMoving.apply(mixture(trueXPlus(data, learnedY))),
+        fitMoving.apply(flowKinematicsNll(sim, data, evaluator, learnedY)));
   }
 
   /** The learned nominal flow as a nominal density for {@link #trueDeformationNll}. */
