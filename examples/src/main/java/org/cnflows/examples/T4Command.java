@@ -94,6 +94,16 @@ final class T4Command implements Callable<Integer> {
         description = "a constant step size in every training (default: cosine annealing to zero)")
     boolean constantRate;
 
+    @Option(
+        names = "--simulation-dir",
+        paramLabel = "DIR",
+        description =
+            "keep the trained simulation (nominal flows and residuals) in DIR: loaded if DIR holds"
+                + " one trained with the same simulation options, seed and batch, an error if"
+                + " with others, else trained and saved there (default: trained every run, not"
+                + " kept)")
+    Path simulationDir;
+
     /** A usage error of the command naming the option and its value if it is below {@code min}. */
     void atLeast(String option, int value, int min) {
       if (value < min) {
@@ -169,7 +179,8 @@ final class T4Command implements Callable<Integer> {
           !axesOnly,
           !fitting.startAtZero,
           constantRate ? LearningRateSchedule.CONSTANT : LearningRateSchedule.COSINE,
-          seed);
+          seed,
+          simulationDir);
     }
   }
 

@@ -102,6 +102,9 @@ final class T4Study {
    * @param schedule the step size over each training (cosine: annealed to zero at the last step, so
    *     the parameters end at a minimum instead of jittering about it)
    * @param seed master seed
+   * @param simulationDirectory where the trained simulation is kept ({@link T4SimulationStore}):
+   *     loaded if it holds one trained with these options, else trained and saved there; null to
+   *     train it every time and keep nothing
    */
   record Settings(
       int nominalEvents,
@@ -125,7 +128,8 @@ final class T4Study {
       boolean cornerTemplates,
       boolean startAtKinematics,
       LearningRateSchedule schedule,
-      long seed) {
+      long seed,
+      Path simulationDirectory) {
     Settings {
       if (nominalEvents < 10 || templateEvents < 10 || dataEvents < 10) {
         throw new IllegalArgumentException(
@@ -1402,16 +1406,59 @@ final class T4Study {
 
   /**
    * The nominal flows and residuals; without {@code features} only those of the kinematics (the
-   * feature flows are null).
+   * feature flows are null). Loaded from the settings' simulation directory if it holds them, else
+   * trained (and saved there if a directory is given).
    */
   static Simulation simulate(Settings s, Device device, PrintStream out, boolean features) {
+    T4SimulationStore.Layout layout = layout(s, device);
+    Path directory = s.simulationDirectory();
+    if (directory != null && T4SimulationStore.holds(directory)) {
+      try {
+        Simulation sim = T4SimulationStore.load(directory, s, features, layout, device);
+        out.printf(
+            "T4: the simulation trained with these options, loaded from %s%n",
+            directory.toAbsolutePath());
+        return sim;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Simulation sim = trainSimulation(s, layout, out, features);
+    if (directory != null) {
+      try {
+        T4SimulationStore.save(sim, directory, s);
+      } catch (IOException e) {
+        sim.close();
+        throw new UncheckedIOException(e);
+      }
+      out.printf("T4: the trained simulation saved in %s%n", directory.toAbsolutePath());
+    }
+    return sim;
+  }
+
+  /** The flows of the simulation, untrained: the nominal flows and a residual for each. */
+  static T4SimulationStore.Layout layout(Settings s, Device device) {
+    return new T4SimulationStore.Layout(
+        () ->
+            Flows.autoregressive(2, 2, 3, SplineTransform.of(8, 5), 64, 1, Activation.GELU)
+                .optDevice(device)
+                .optSeed(s.seed() + 1)
+                .build(),
+        () ->
+            Flows.autoregressive(2, 4, 3, SplineTransform.of(8, 6), 64, 1, Activation.GELU)
+                .optDevice(device)
+                .optSeed(s.seed() + 3)
+                .build(),
+        () -> residual(2 + 2, device, s.seed() + 5),
+        () -> residual(4 + 2, device, s.seed() + 7));
+  }
+
+  /** Trains the flows of the layout on simulated events. */
+  private static Simulation trainSimulation(
+      Settings s, T4SimulationStore.Layout layout, PrintStream out, boolean features) {
     ToyT4.Events nominal = nominalEvents(s);
     out.printf("T4: %d nominal events; nominal flow p(x | c):%n", s.nominalEvents());
-    Flow xBase =
-        Flows.autoregressive(2, 2, 3, SplineTransform.of(8, 5), 64, 1, Activation.GELU)
-            .optDevice(device)
-            .optSeed(s.seed() + 1)
-            .build();
+    Flow xBase = layout.xBase().get();
     Flow yBase = null;
     Flow xResidual = null;
     Flow yResidual = null;
@@ -1419,11 +1466,7 @@ final class T4Study {
       train(xBase, kinematics(nominal, null), s, s.flowSteps(), s.seed() + 2, out);
       if (features) {
         out.println("nominal flow p(y | x, c):");
-        yBase =
-            Flows.autoregressive(2, 4, 3, SplineTransform.of(8, 6), 64, 1, Activation.GELU)
-                .optDevice(device)
-                .optSeed(s.seed() + 3)
-                .build();
+        yBase = layout.yBase().get();
         train(yBase, features(nominal, null), s, s.flowSteps(), s.seed() + 4, out);
       }
       List<double[]> settings = new ArrayList<>();
@@ -1449,7 +1492,7 @@ final class T4Study {
           settings.size(),
           s.templateEvents(),
           s.cornerTemplates() ? "one nuisance at +-1 and the 4 corners" : "one nuisance at +-1");
-      xResidual = residual(2 + 2, device, s.seed() + 5);
+      xResidual = layout.xResidual().get();
       train(
           new ResidualFlow(xBase, xResidual),
           ResidualFlow.MAXIMUM_LIKELIHOOD,
@@ -1461,7 +1504,7 @@ final class T4Study {
           out);
       if (features) {
         out.println("residual of p(y | x, c, nu):");
-        yResidual = residual(4 + 2, device, s.seed() + 7);
+        yResidual = layout.yResidual().get();
         train(
             new ResidualFlow(yBase, yResidual),
             ResidualFlow.MAXIMUM_LIKELIHOOD,

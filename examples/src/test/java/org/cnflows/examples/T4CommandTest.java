@@ -15,7 +15,8 @@ class T4CommandTest {
   /**
    * The settings with the counts in {@link T4Study.Settings}' order (nominal, template, data
    * events; flow, residual, DOI, DOI warm-up, profile steps; batch, Newton steps, scan points,
-   * bootstrap members and steps) and step 2's averaged share and trainings.
+   * bootstrap members and steps), step 2's averaged share and trainings, and where the simulation
+   * is kept.
    */
   private static T4Study.Settings expected(
       long seed,
@@ -27,6 +28,7 @@ class T4CommandTest {
       boolean fromTransport,
       double width,
       boolean refineDoi,
+      Path simulationDir,
       int... v) {
     return new T4Study.Settings(
         v[0],
@@ -50,7 +52,8 @@ class T4CommandTest {
         corners,
         atKinematics,
         constant ? LearningRateSchedule.CONSTANT : LearningRateSchedule.COSINE,
-        seed);
+        seed,
+        simulationDir);
   }
 
   /** The default an option's description in a help text names ("default X"). */
@@ -90,7 +93,8 @@ class T4CommandTest {
             "--start-at-zero",
             "--constant-rate",
             "--profile-from-frozen",
-            "--refine-doi");
+            "--refine-doi",
+            "--simulation-dir");
     assertThat(
             assertHelp(
                 "t4 toys",
@@ -98,14 +102,15 @@ class T4CommandTest {
                 "--flow-steps 4000 --residual-steps 3000 --doi-steps 300 --profile-steps 1500",
                 "--doi-warmup 300 --profile-average 0.0 --profile-repeats 1 --profile-width 4.0",
                 "--seed 1"))
-        .contains("--axes-only", "--start-at-zero", "--constant-rate", "--refine-doi")
+        .contains(
+            "--axes-only", "--start-at-zero", "--constant-rate", "--refine-doi", "--simulation-dir")
         .doesNotContain("--plots", "--batch", "--bootstrap", "--data-sets");
     assertThat(
             assertHelp(
                 "t4 kinematics",
                 "--data-sets 5 --data-events 100000 --nominal 1000000 --template 250000",
                 "--flow-steps 10000 --residual-steps 8000 --seed 1"))
-        .contains("--axes-only", "--constant-rate")
+        .contains("--axes-only", "--constant-rate", "--simulation-dir")
         .doesNotContain("--plots", "--count", "--doi-steps", "--start-at-zero");
   }
 
@@ -142,24 +147,24 @@ class T4CommandTest {
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 0, 1, true, 4, false, 1_000_000, 250_000, 100_000, 10_000,
-                8000, 1200, 300, 6000, 1024, 2, 9, 8, 300));
+                1, true, true, false, 0, 1, true, 4, false, null, 1_000_000, 250_000, 100_000,
+                10_000, 8000, 1200, 300, 6000, 1024, 2, 9, 8, 300));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
     assertThat(toys.count).isEqualTo(20);
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 0, 1, true, 4, false, 200_000, 50_000, 2000, 4000, 3000, 300,
-                300, 1500, 256, 2, 3, 0, 1));
+                1, true, true, false, 0, 1, true, 4, false, null, 200_000, 50_000, 2000, 4000, 3000,
+                300, 300, 1500, 256, 2, 3, 0, 1));
 
     T4Command.Kinematics kinematics = T4Command.parse(T4Command.Kinematics.class, "kinematics");
     assertThat(kinematics.dataSets).isEqualTo(5);
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 0, 1, true, 4, false, 1_000_000, 250_000, 100_000, 10_000,
-                8000, 1, 0, 1, 1024, 1, 3, 0, 1));
+                1, true, true, false, 0, 1, true, 4, false, null, 1_000_000, 250_000, 100_000,
+                10_000, 8000, 1, 0, 1, 1024, 1, 3, 0, 1));
   }
 
   @Test
@@ -173,13 +178,34 @@ class T4CommandTest {
                 "--batch 17 --nominal 18 --template 19 --seed 20",
                 "--axes-only --start-at-zero --constant-rate --doi-warmup 21",
                 "--profile-average 0.25 --profile-repeats 3 --profile-from-frozen --profile-width 6.5",
-                "--refine-doi"));
+                "--refine-doi --simulation-dir sims"));
     assertThat(study.plots).isEqualTo(Path.of("somewhere"));
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                20, false, false, true, 0.25, 3, false, 6.5, true, 18, 19, 16, 11, 12, 13, 21, 14,
-                17, 2, 9, 0, 15));
+                20,
+                false,
+                false,
+                true,
+                0.25,
+                3,
+                false,
+                6.5,
+                true,
+                Path.of("sims"),
+                18,
+                19,
+                16,
+                11,
+                12,
+                13,
+                21,
+                14,
+                17,
+                2,
+                9,
+                0,
+                15));
 
     T4Command.Toys toys =
         T4Command.parse(
@@ -188,13 +214,34 @@ class T4CommandTest {
                 "toys --count 3 --data-events 2100 --nominal 40100 --template 10100",
                 "--flow-steps 1501 --residual-steps 1001 --doi-steps 301 --profile-steps 302",
                 "--seed 7 --start-at-zero --doi-warmup 303 --profile-average 0.5 --profile-repeats 2",
-                "--profile-width 3 --refine-doi"));
+                "--profile-width 3 --refine-doi --simulation-dir toy-sims"));
     assertThat(toys.count).isEqualTo(3);
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                7, true, false, false, 0.5, 2, true, 3, true, 40_100, 10_100, 2100, 1501, 1001, 301,
-                303, 302, 256, 2, 3, 0, 1));
+                7,
+                true,
+                false,
+                false,
+                0.5,
+                2,
+                true,
+                3,
+                true,
+                Path.of("toy-sims"),
+                40_100,
+                10_100,
+                2100,
+                1501,
+                1001,
+                301,
+                303,
+                302,
+                256,
+                2,
+                3,
+                0,
+                1));
 
     T4Command.Kinematics kinematics =
         T4Command.parse(
@@ -206,8 +253,8 @@ class T4CommandTest {
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
-                9, false, true, true, 0, 1, true, 4, false, 60_000, 30_000, 20_000, 2500, 2600, 1,
-                0, 1, 1024, 1, 3, 0, 1));
+                9, false, true, true, 0, 1, true, 4, false, null, 60_000, 30_000, 20_000, 2500,
+                2600, 1, 0, 1, 1024, 1, 3, 0, 1));
   }
 
   /** The words of the lines, as a shell splits them. */

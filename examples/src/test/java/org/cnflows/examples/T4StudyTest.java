@@ -53,7 +53,8 @@ class T4StudyTest {
           true,
           true,
           LearningRateSchedule.COSINE,
-          1);
+          1,
+          null);
 
   @Test
   void theChainRunsEndToEndAndTheAmortizedLikelihoodIsTheProfileOverTheDoi(@TempDir Path plots)

@@ -1,0 +1,149 @@
+package org.cnflows.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.cnflows.flows.Flow;
+import org.cnflows.flows.LearningRateSchedule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The simulation kept by {@code t4 --simulation-dir}: a second study loads the flows the first
+ * trained, bit for bit, and a directory trained with other options, without the feature flows asked
+ * for or with other layers is refused with a message that names the difference.
+ */
+class T4SimulationStoreTest {
+
+  /** A simulation of a few events and steps: seconds to train. */
+  private static T4Study.Settings settings(long seed, int nominal, Path directory) {
+    return new T4Study.Settings(
+        nominal,
+        300,
+        100,
+        3,
+        3,
+        1,
+        0,
+        1,
+        0,
+        1,
+        true,
+        4,
+        false,
+        64,
+        1,
+        3,
+        0,
+        1,
+        true,
+        true,
+        LearningRateSchedule.COSINE,
+        seed,
+        directory);
+  }
+
+  private static String simulate(T4Study.Settings s, boolean features, Flow[] into) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    T4Study.Simulation sim =
+        T4Study.simulate(
+            s, Device.cpu(), new PrintStream(text, true, StandardCharsets.UTF_8), features);
+    into[0] = sim.xBase();
+    into[1] = sim.yBase();
+    into[2] = sim.xResidual();
+    into[3] = sim.yResidual();
+    return text.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void assertSameParameters(Flow a, Flow b) {
+    List<Pair<String, Parameter>> pa = a.parameters();
+    List<Pair<String, Parameter>> pb = b.parameters();
+    assertThat(pb).hasSameSizeAs(pa);
+    for (int i = 0; i < pa.size(); i++) {
+      assertThat(pb.get(i).getKey()).isEqualTo(pa.get(i).getKey());
+      // the bytes of any data type (the masks are integers)
+      assertThat(pb.get(i).getValue().getArray().toByteArray())
+          .as(pa.get(i).getKey())
+          .isEqualTo(pa.get(i).getValue().getArray().toByteArray());
+    }
+  }
+
+  private static void close(Flow[] flows) {
+    for (Flow f : flows) {
+      if (f != null) {
+        f.close();
+      }
+    }
+  }
+
+  @Test
+  void aSecondStudyLoadsTheTrainedSimulation(@TempDir Path dir) {
+    Flow[] trained = new Flow[4];
+    Flow[] loaded = new Flow[4];
+    Flow[] kinematicsOnly = new Flow[4];
+    try {
+      assertThat(simulate(settings(3, 400, dir), true, trained))
+          .contains("nominal flow p(x | c)", "saved in");
+      assertThat(T4SimulationStore.holds(dir)).isTrue();
+      String second = simulate(settings(3, 400, dir), true, loaded);
+      assertThat(second).contains("loaded from").doesNotContain("nominal flow p(x | c)");
+      for (int i = 0; i < 4; i++) {
+        assertSameParameters(trained[i], loaded[i]);
+      }
+      // a simulation saved with the feature flows serves a study of the kinematics alone
+      simulate(settings(3, 400, dir), false, kinematicsOnly);
+      assertThat(kinematicsOnly[1]).isNull();
+      assertThat(kinematicsOnly[3]).isNull();
+      assertSameParameters(trained[2], kinematicsOnly[2]);
+    } finally {
+      close(trained);
+      close(loaded);
+      close(kinematicsOnly);
+    }
+  }
+
+  @Test
+  void aDirectoryOfAnotherSimulationIsRefusedWithTheDifference(@TempDir Path dir) {
+    Flow[] trained = new Flow[4];
+    try {
+      simulate(settings(3, 400, dir), false, trained);
+    } finally {
+      close(trained);
+    }
+    assertThatThrownBy(() -> simulate(settings(4, 500, dir), false, new Flow[4]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nominalEvents 400 (asked: 500)")
+        .hasMessageContaining("seed 3 (asked: 4)")
+        .hasMessageNotContaining("templateEvents");
+    assertThatThrownBy(() -> simulate(settings(3, 400, dir), true, new Flow[4]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without the feature flows");
+  }
+
+  @Test
+  void savedFlowsWithOtherLayersAreRefused(@TempDir Path dir) {
+    T4Study.Settings s = settings(3, 400, dir);
+    Flow[] trained = new Flow[4];
+    try {
+      simulate(s, true, trained);
+    } finally {
+      close(trained);
+    }
+    T4SimulationStore.Layout built = T4Study.layout(s, Device.cpu());
+    // as if this version built the nominal kinematics flow like the feature flow
+    T4SimulationStore.Layout other =
+        new T4SimulationStore.Layout(
+            built.yBase(), built.yBase(), built.xResidual(), built.yResidual());
+    assertThatThrownBy(() -> T4SimulationStore.load(dir, s, true, other, Device.cpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("x-base has other layers than this version of t4 builds");
+  }
+}
