@@ -64,7 +64,10 @@ final class T4SimulationStore {
     }
   }
 
-  /** Builds an untrained flow of the layers a saved one must have. */
+  /**
+   * The simulation's flows, built untrained on demand: what training starts from and what a saved
+   * flow must match.
+   */
   record Layout(
       Supplier<Flow> xBase,
       Supplier<Flow> yBase,
