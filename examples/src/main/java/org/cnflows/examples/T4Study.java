@@ -938,6 +938,9 @@ final class T4Study {
       double rate,
       long seed,
       PrintStream out) {
+    if (out != null) {
+      out.println(profilePasses(steps, s.batchSize(), events.size()));
+    }
     Trainer.train(
             amortized,
             DoiModel.profilingObjective(PROFILING_NODES),
@@ -951,6 +954,35 @@ final class T4Study {
                 seed,
                 out))
         .requireSuccess();
+  }
+
+  /**
+   * Passes over the data of step 2 above which a warning is printed: at 2,000 events the full-scale
+   * step counts made 340 and step 2 learned the data (its likelihood had no curvature left at its
+   * center); 25 and 68 passes were fine (flows-profiling/README.md).
+   */
+  static final double PROFILE_PASSES_WARNING = 100;
+
+  /**
+   * How many times step 2 passes over each data event, and a warning to scale its steps to the data
+   * above {@link #PROFILE_PASSES_WARNING}.
+   */
+  static String profilePasses(int steps, int batchSize, int events) {
+    int perStep = profilingBatch(batchSize);
+    double passes = (double) steps * perStep / events;
+    String line =
+        String.format(
+            "step 2: %d steps of %d events, %.1f passes over the %d data events",
+            steps, perStep, passes, events);
+    if (passes <= PROFILE_PASSES_WARNING) {
+      return line;
+    }
+    return line
+        + String.format(
+            "%nwarning: over %.0f passes the profiling flow may learn the data instead of the"
+                + " profile (at 2,000 events 340 passes left no curvature at the minimum): fewer"
+                + " --profile-steps, about %d here",
+            PROFILE_PASSES_WARNING, (int) Math.floor(PROFILE_PASSES_WARNING * events / perStep));
   }
 
   /** Events per step of the amortized profiling: as many rows as a batch, at least 2 events. */
