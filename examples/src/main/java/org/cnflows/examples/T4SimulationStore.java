@@ -17,12 +17,13 @@ import org.cnflows.flows.LearningRateSchedule;
 
 /**
  * A trained T4 simulation (nominal flows and residuals) kept in a directory, so that studies of the
- * same simulation with other fitting options skip its training (a third of a full-scale run):
- * {@code simulation.json} holds the options it was trained with, each flow is saved by {@link
- * FlowIO} (which refuses files of an older parameter format). A directory is reused only when every
- * option matches and each saved flow has the layers this version builds; anything else is an error
- * that names the difference, never a silent retraining over the saved flows. A change of the
- * training code that keeps the options and the layers is not seen: delete the directory after one.
+ * same simulation with other fitting options skip its training (14 minutes of a full-scale run on
+ * one thread): {@code simulation.json} holds the options it was trained with, each flow is saved by
+ * {@link FlowIO} (which refuses files of an older parameter format). A directory is reused only
+ * when every option matches and each saved flow has the layers this version builds; anything else
+ * is an error that names the difference, never a silent retraining over the saved flows. A change
+ * of the training code that keeps the options and the layers is not seen: delete the directory
+ * after one.
  */
 final class T4SimulationStore {
 
