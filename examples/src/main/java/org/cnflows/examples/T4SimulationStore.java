@@ -111,7 +111,11 @@ final class T4SimulationStore {
       throws IOException {
     Path file = directory.resolve(OPTIONS);
     JsonObject saved =
-        Json.read(file, JsonObject.class, "saved T4 simulation's options", o -> true);
+        Json.read(
+            file,
+            JsonObject.class,
+            "saved T4 simulation's options",
+            o -> o.has("features") && o.get("features").isJsonPrimitive());
     JsonObject wanted = GSON.toJsonTree(Options.of(s, features)).getAsJsonObject();
     List<String> differences = new ArrayList<>();
     for (String name : wanted.keySet()) {
@@ -130,8 +134,7 @@ final class T4SimulationStore {
               + String.join(", ", differences)
               + "; give another directory or delete this one");
     }
-    JsonElement hasFeatures = saved.get("features");
-    if (features && (hasFeatures == null || !hasFeatures.getAsBoolean())) {
+    if (features && !saved.get("features").getAsBoolean()) {
       throw new IllegalArgumentException(
           directory
               + " holds a simulation without the feature flows p(y | x, c, nu) (saved by t4"

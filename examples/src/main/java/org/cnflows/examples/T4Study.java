@@ -1549,11 +1549,7 @@ final class T4Study {
       }
       return new Simulation(xBase, yBase, xResidual, yResidual);
     } catch (RuntimeException e) {
-      for (Flow f : new Flow[] {xBase, yBase, xResidual, yResidual}) {
-        if (f != null) {
-          f.close();
-        }
-      }
+      new Simulation(xBase, yBase, xResidual, yResidual).close();
       throw e;
     }
   }

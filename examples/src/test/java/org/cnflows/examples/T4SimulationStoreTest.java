@@ -7,8 +7,10 @@ import ai.djl.Device;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.cnflows.flows.Flow;
@@ -111,7 +113,8 @@ class T4SimulationStoreTest {
   }
 
   @Test
-  void aDirectoryOfAnotherSimulationIsRefusedWithTheDifference(@TempDir Path dir) {
+  void aDirectoryOfAnotherSimulationIsRefusedWithTheDifference(@TempDir Path dir)
+      throws IOException {
     Flow[] trained = new Flow[4];
     try {
       simulate(settings(3, 400, dir), false, trained);
@@ -126,6 +129,11 @@ class T4SimulationStoreTest {
     assertThatThrownBy(() -> simulate(settings(3, 400, dir), true, new Flow[4]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("without the feature flows");
+    // an options file that does not say whether the feature flows are there is not a saved one
+    Files.writeString(dir.resolve(T4SimulationStore.OPTIONS), "{\"seed\": 3}");
+    assertThatThrownBy(() -> simulate(settings(3, 400, dir), false, new Flow[4]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("holds no saved T4 simulation's options");
   }
 
   @Test
