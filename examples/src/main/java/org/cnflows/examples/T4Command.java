@@ -77,6 +77,15 @@ final class T4Command implements Callable<Integer> {
     int residualSteps;
 
     @Option(
+        names = "--flow-average",
+        paramLabel = "F",
+        description =
+            "share of the last steps of each simulation flow's training (nominal flows and"
+                + " residuals) whose parameters it ends with the mean of, in [0, 1); 0 ends on the"
+                + " last step (default ${DEFAULT-VALUE})")
+    double flowAverage = 0;
+
+    @Option(
         names = "--seed",
         paramLabel = "S",
         description = "master seed (default ${DEFAULT-VALUE})")
@@ -103,6 +112,15 @@ final class T4Command implements Callable<Integer> {
                 + " with others, else trained and saved there (default: trained every run, not"
                 + " kept)")
     Path simulationDir;
+
+    /** A usage error of the command naming the option and its value if it is not in [0, 1). */
+    void share(String option, double value) {
+      if (!(value >= 0 && value < 1)) {
+        throw new ParameterException(
+            command.commandLine(),
+            "Invalid value for option '" + option + "': " + value + " (must be in [0, 1))");
+      }
+    }
 
     /** A usage error of the command naming the option and its value if it is below {@code min}. */
     void atLeast(String option, int value, int min) {
@@ -143,13 +161,8 @@ final class T4Command implements Callable<Integer> {
       atLeast("--profile-steps", fitting.profileSteps, 1);
       atLeast("--doi-warmup", fitting.doiWarmup, 0);
       atLeast("--profile-repeats", fitting.profileRepeats, 1);
-      if (!(fitting.profileAverage >= 0 && fitting.profileAverage < 1)) {
-        throw new ParameterException(
-            command.commandLine(),
-            "Invalid value for option '--profile-average': "
-                + fitting.profileAverage
-                + " (must be in [0, 1))");
-      }
+      share("--flow-average", flowAverage);
+      share("--profile-average", fitting.profileAverage);
       if (!(fitting.profileWidth > 0) || Double.isInfinite(fitting.profileWidth)) {
         throw new ParameterException(
             command.commandLine(),
@@ -163,6 +176,7 @@ final class T4Command implements Callable<Integer> {
           dataEvents,
           flowSteps,
           residualSteps,
+          flowAverage,
           fitting.doiSteps,
           fitting.doiWarmup,
           fitting.profileSteps,

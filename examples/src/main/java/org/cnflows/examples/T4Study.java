@@ -74,6 +74,9 @@ final class T4Study {
    * @param dataEvents events of the "data" at the reference nu
    * @param flowSteps Adam steps per nominal flow
    * @param residualSteps Adam steps per residual
+   * @param flowAverage the share of the last steps of each simulation flow's training (nominal
+   *     flows and residuals) whose parameters it ends with the mean of, in [0, 1); 0 ends on the
+   *     last step
    * @param doiSteps Adam steps of the joint fit of T, nu and the fractions
    * @param doiWarmup Adam steps of T and the fractions with nu held at its start, before the joint
    *     fit (0 for none)
@@ -112,6 +115,7 @@ final class T4Study {
       int dataEvents,
       int flowSteps,
       int residualSteps,
+      double flowAverage,
       int doiSteps,
       int doiWarmup,
       int profileSteps,
@@ -158,6 +162,10 @@ final class T4Study {
                 + ", "
                 + bootstrapSteps
                 + ": all must be >= 1");
+      }
+      if (!(flowAverage >= 0 && flowAverage < 1)) {
+        throw new IllegalArgumentException(
+            "flow average = " + flowAverage + " (must be in [0, 1))");
       }
       if (!(profileAverage >= 0 && profileAverage < 1) || profileRepeats < 1) {
         throw new IllegalArgumentException(
@@ -241,10 +249,12 @@ final class T4Study {
       Fit joint,
       Fit frozen,
       Fit transported,
+      Fit transportedTrueX,
       Fit amortized,
       FeatureCheck features) {
     List<Fit> all() {
-      return List.of(truth, truthX, truth32, flowX, joint, frozen, transported, amortized);
+      return List.of(
+          truth, truthX, truth32, flowX, joint, frozen, transported, transportedTrueX, amortized);
     }
 
     static final List<String> LABELS =
@@ -256,6 +266,7 @@ final class T4Study {
             "flow, joint (step 1)",
             "flow, T frozen",
             "flow, T transported",
+            "true x, T transported",
             "flow, amortized");
   }
 
@@ -514,8 +525,8 @@ final class T4Study {
   }
 
   private static void printFits(Measurement m, PrintStream out) {
-    out.println("fit                   nu_shift            nu_squeeze          ratio A/B   time");
-    printRows(Measurement.LABELS, m.all(), 20, out);
+    out.println("fit                     nu_shift            nu_squeeze          ratio A/B   time");
+    printRows(Measurement.LABELS, m.all(), 22, out);
   }
 
   private static void printFeatureCheck(FeatureCheck check, PrintStream out) {
@@ -706,6 +717,7 @@ final class T4Study {
               events,
               s,
               s.doiWarmup(),
+              0,
               2e-3,
               seed + 19,
               out);
@@ -719,6 +731,7 @@ final class T4Study {
           events,
           s,
           s.doiSteps(),
+          0,
           2e-3,
           seed + 20,
           out);
@@ -735,10 +748,15 @@ final class T4Study {
       Fit frozen = fitOf(frozenFit, seconds(t0));
       model.setNu(new double[] {frozen.nu(0), frozen.nu(1)});
       t0 = System.nanoTime();
-      NegLogLikelihood transportedNll = transportedNll(sim, data, model, joint, evaluator);
+      double[][] heldY = heldFeatures(data, model, joint, evaluator);
+      NegLogLikelihood transportedNll = flowKinematicsNll(sim, data, evaluator, nu -> heldY);
       Likelihood transportedFit =
           new Likelihood(transportedNll, fromTruth(transportedNll, truthXFit, steps));
       Fit transported = fitOf(transportedFit.fit(), seconds(t0));
+      // the closed form with the true kinematics: what T's y part, as a tag of the classes, does
+      // to the x-only fit without the learned kinematics' own offset
+      Fit transportedTrueX =
+          fitOf(fromTruth(mixture(trueXPlus(data, nu -> heldY)), truthXFit, steps), 0);
       // step 2: the grid spans +-W sigma of the frozen fit; at the default 4 the scans over +-2
       // sigma of the profile (whose sigma is about 1.5 times the frozen one) stay inside it
       double[] halfWidths = new double[2];
@@ -759,6 +777,7 @@ final class T4Study {
               jointFit,
               frozen,
               transported,
+              transportedTrueX,
               amortizedResult,
               features);
       if (out != null) {
@@ -1268,19 +1287,18 @@ final class T4Study {
    * Step 2 in closed form, the DOI transported with nu: if T is the best DOI at nu-T, P_nu o T with
    * P_nu = R_y(.; nu)^-1 o R_y(.; nu-T) (R_y the learned y residual) gives every event at nu the y
    * density it has at nu-T: p(P_nu(T(y)) | x, c, nu) |det dP_nu| = p(T(y) | x, c, nu-T). The
-   * likelihood is then the learned kinematics with each class's y part held at nu-T (y still weighs
-   * the classes), without training. It is the profile over the DOI for one class; with several, the
+   * likelihood is then the kinematics with each class's y part held at nu-T (y still weighs the
+   * classes), without training. It is the profile over the DOI for one class; with several, the
    * best y densities also follow the class posteriors, which step 2's profiling flow learns from
-   * this start ({@link DoiModel#profiledFromTransport}).
+   * this start ({@link DoiModel#profiledFromTransport}). This is that y part, each class's at nu-T
+   * for every event: [class][event].
    *
    * @param nuT where T was fitted (step 1's joint fit)
    */
-  static NegLogLikelihood transportedNll(
-      Simulation sim, ToyT4.Events data, DoiModel model, double[] nuT, BatchEvaluator evaluator) {
-    double[][] held =
-        evaluator.evaluateToDouble(
-            events(data), List.of(model.logFeaturesAt(0, nuT), model.logFeaturesAt(1, nuT)));
-    return flowKinematicsNll(sim, data, evaluator, nu -> held);
+  private static double[][] heldFeatures(
+      ToyT4.Events data, DoiModel model, double[] nuT, BatchEvaluator evaluator) {
+    return evaluator.evaluateToDouble(
+        events(data), List.of(model.logFeaturesAt(0, nuT), model.logFeaturesAt(1, nuT)));
   }
 
   /**
@@ -1571,6 +1589,7 @@ final class T4Study {
           FeatureMatrix.concat(xt),
           s,
           s.residualSteps(),
+          simulationAveraged(s, s.residualSteps()),
           2e-3,
           s.seed() + 6,
           out);
@@ -1583,6 +1602,7 @@ final class T4Study {
             FeatureMatrix.concat(yt),
             s,
             s.residualSteps(),
+            simulationAveraged(s, s.residualSteps()),
             2e-3,
             s.seed() + 8,
             out);
@@ -1638,22 +1658,37 @@ final class T4Study {
         .build();
   }
 
+  /** Trains a nominal flow, its last {@link Settings#flowAverage()} of steps averaged. */
   private static void train(
       Flow flow, FeatureMatrix data, Settings s, int steps, long seed, PrintStream out) {
-    Trainer.fit(flow, data, config(steps, 1e-3, s.batchSize(), s, seed, out)).requireSuccess();
+    Trainer.fit(
+            flow,
+            data,
+            config(steps, 1e-3, s.batchSize(), simulationAveraged(s, steps), s, seed, out))
+        .requireSuccess();
   }
 
-  /** Trains a residual or the DOI (step 1) with Adam. */
+  /** The steps of a simulation flow's training whose parameters are averaged. */
+  private static int simulationAveraged(Settings s, int steps) {
+    return (int) Math.round(s.flowAverage() * steps);
+  }
+
+  /** Trains a residual or the DOI (step 1) with Adam, the last {@code averaged} steps averaged. */
   private static <T extends Trainable> void train(
       T model,
       Objective<T> objective,
       FeatureMatrix data,
       Settings s,
       int steps,
+      int averaged,
       double rate,
       long seed,
       PrintStream out) {
-    Trainer.train(model, objective, List.of(data), config(steps, rate, s.batchSize(), s, seed, out))
+    Trainer.train(
+            model,
+            objective,
+            List.of(data),
+            config(steps, rate, s.batchSize(), averaged, s, seed, out))
         .requireSuccess();
   }
 
@@ -2273,6 +2308,7 @@ final class T4Study {
             resampled,
             s,
             s.bootstrapSteps(),
+            0,
             5e-4,
             s.seed() + 50 + b,
             null);

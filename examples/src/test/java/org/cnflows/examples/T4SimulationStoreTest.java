@@ -33,6 +33,7 @@ class T4SimulationStoreTest {
         100,
         3,
         3,
+        0,
         1,
         0,
         1,

@@ -37,6 +37,7 @@ class T4StudyTest {
           2000,
           150,
           200,
+          0,
           60,
           0,
           60,
@@ -109,6 +110,15 @@ class T4StudyTest {
       toTransported += Math.pow((flow.nu(k) - transported.nu(k)) / fits.truthX().error(k), 2);
     }
     assertThat(Math.sqrt(toTransported)).isLessThan(0.3);
+    // the closed form with the true kinematics: the closed form's offset from the true x-only fit
+    // is T's y part weighing the classes, not the learned kinematics (0.14 / 0.04 x-only sigmas
+    // apart here, both 2 sigmas from the true x-only fit)
+    T4Study.Fit trueKinematics = fits.transportedTrueX();
+    assertThat(trueKinematics.status()).isEqualTo("CONVERGED");
+    for (int k = 0; k < 2; k++) {
+      assertThat(Math.abs(trueKinematics.nu(k) - transported.nu(k)))
+          .isLessThan(0.5 * fits.truthX().error(k));
+    }
     assertThat(r.scans()).hasSize(2);
     for (T4Study.Scan scan : r.scans()) {
       assertThat(Arrays.stream(scan.transported()).allMatch(Double::isFinite)).isTrue();
