@@ -971,7 +971,7 @@ final class T4Study {
                 steps,
                 rate,
                 profilingBatch(s.batchSize()),
-                (int) Math.round(s.profileAverage() * steps),
+                lastSteps(s.profileAverage(), steps),
                 s,
                 seed,
                 out))
@@ -1589,7 +1589,7 @@ final class T4Study {
           FeatureMatrix.concat(xt),
           s,
           s.residualSteps(),
-          simulationAveraged(s, s.residualSteps()),
+          lastSteps(s.flowAverage(), s.residualSteps()),
           2e-3,
           s.seed() + 6,
           out);
@@ -1602,7 +1602,7 @@ final class T4Study {
             FeatureMatrix.concat(yt),
             s,
             s.residualSteps(),
-            simulationAveraged(s, s.residualSteps()),
+            lastSteps(s.flowAverage(), s.residualSteps()),
             2e-3,
             s.seed() + 8,
             out);
@@ -1648,11 +1648,6 @@ final class T4Study {
         .build();
   }
 
-  private static TrainingConfig config(
-      int steps, double rate, int batchSize, Settings s, long seed, PrintStream out) {
-    return config(steps, rate, batchSize, 0, s, seed, out);
-  }
-
   /** Adam on all the rows, ending on the last step or on the mean of the last {@code averaged}. */
   private static TrainingConfig config(
       int steps, double rate, int batchSize, int averaged, Settings s, long seed, PrintStream out) {
@@ -1676,13 +1671,13 @@ final class T4Study {
     Trainer.fit(
             flow,
             data,
-            config(steps, 1e-3, s.batchSize(), simulationAveraged(s, steps), s, seed, out))
+            config(steps, 1e-3, s.batchSize(), lastSteps(s.flowAverage(), steps), s, seed, out))
         .requireSuccess();
   }
 
-  /** The steps of a simulation flow's training whose parameters are averaged. */
-  private static int simulationAveraged(Settings s, int steps) {
-    return (int) Math.round(s.flowAverage() * steps);
+  /** The last steps of a training whose parameters are averaged: a share of its steps. */
+  private static int lastSteps(double share, int steps) {
+    return (int) Math.round(share * steps);
   }
 
   /** Trains a residual or the DOI (step 1) with Adam, the last {@code averaged} steps averaged. */

@@ -27,13 +27,19 @@ class T4SimulationStoreTest {
 
   /** A simulation of a few events and steps: seconds to train. */
   private static T4Study.Settings settings(long seed, int nominal, Path directory) {
+    return settings(seed, nominal, 0, directory);
+  }
+
+  /** The same, the last share {@code flowAverage} of each flow's steps averaged. */
+  private static T4Study.Settings settings(
+      long seed, int nominal, double flowAverage, Path directory) {
     return new T4Study.Settings(
         nominal,
         300,
         100,
         3,
         3,
-        0,
+        flowAverage,
         1,
         0,
         1,
@@ -135,6 +141,30 @@ class T4SimulationStoreTest {
     assertThatThrownBy(() -> simulate(settings(3, 400, dir), false, new Flow[4]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("holds no saved T4 simulation's options");
+  }
+
+  @Test
+  void theAveragedShareOfStepsTrainsOtherFlowsAndIsPartOfTheKey(@TempDir Path dir) {
+    Path plain = dir.resolve("plain");
+    Path averaged = dir.resolve("averaged");
+    Flow[] last = new Flow[4];
+    Flow[] mean = new Flow[4];
+    try {
+      simulate(settings(3, 400, plain), false, last);
+      simulate(settings(3, 400, 0.5, averaged), false, mean);
+      // the same seeds and events: the nominal flow and the residual end elsewhere only if the
+      // averaging reached their trainings
+      for (int i : new int[] {0, 2}) {
+        assertThat(mean[i].parameters().get(0).getValue().getArray().toFloatArray())
+            .isNotEqualTo(last[i].parameters().get(0).getValue().getArray().toFloatArray());
+      }
+    } finally {
+      close(last);
+      close(mean);
+    }
+    assertThatThrownBy(() -> simulate(settings(3, 400, 0.5, plain), false, new Flow[4]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flowAverage 0.0 (asked: 0.5)");
   }
 
   @Test
