@@ -256,13 +256,16 @@ final class T4Command implements Callable<Integer> {
         description =
             "half-width of step 2's Gauss-Legendre region of nu, in sigmas of the T-frozen fit"
                 + " (default ${DEFAULT-VALUE})")
-    double profileWidth = 4;
+    double profileWidth;
 
     @Option(
         names = "--refine-doi",
+        negatable = true,
+        fallbackValue = "true",
         description =
             "train T with the profiling flow in step 2 (and in the bootstrap members' refits of"
-                + " step 2); default: T frozen as step 1 fitted it")
+                + " step 2); --no-refine-doi keeps T frozen as step 1 fitted it (default"
+                + " ${DEFAULT-VALUE})")
     boolean refineDoi;
 
     @Option(
@@ -271,16 +274,18 @@ final class T4Command implements Callable<Integer> {
             "start step 1 at nu = 0 (default: at the fit of the learned kinematics alone)")
     boolean startAtZero;
 
-    Fitting(int doiSteps, int doiWarmup, int profileSteps) {
+    Fitting(int doiSteps, int doiWarmup, int profileSteps, double profileWidth, boolean refineDoi) {
       this.doiSteps = doiSteps;
       this.doiWarmup = doiWarmup;
       this.profileSteps = profileSteps;
+      this.profileWidth = profileWidth;
+      this.refineDoi = refineDoi;
     }
   }
 
   @Mixin Simulation simulation = new Simulation(1_000_000, 250_000, 100_000, 10_000, 8000);
 
-  @Mixin Fitting fitting = new Fitting(1200, 300, 6000);
+  @Mixin Fitting fitting = new Fitting(4800, 1200, 6000, 12, true);
 
   @Option(
       names = "--plots",
@@ -379,7 +384,7 @@ final class T4Command implements Callable<Integer> {
 
     @Mixin Simulation simulation = new Simulation(200_000, 50_000, 2000, 4000, 3000);
 
-    @Mixin Fitting fitting = new Fitting(300, 300, 1500);
+    @Mixin Fitting fitting = new Fitting(300, 300, 1500, 4, false);
 
     @Option(
         names = "--count",
@@ -428,7 +433,7 @@ final class T4Command implements Callable<Integer> {
     /** The settings of the study, the options checked. */
     T4Study.Settings settings() {
       simulation.atLeast("--data-sets", dataSets, 1);
-      return simulation.settings(new Fitting(1, 0, 1), 1024, 1, 3, 0, 1);
+      return simulation.settings(new Fitting(1, 0, 1, 4, false), 1024, 1, 3, 0, 1);
     }
 
     @Override

@@ -68,6 +68,10 @@ class T4CommandTest {
     return value.group(1);
   }
 
+  /** The help entry of --[no-]refine-doi up to its default, before the next option's. */
+  private static final String REFINE_DOI_DEFAULT =
+      "(?s)\\n\\s+--\\[no-]refine-doi(?:(?!\\n {6}-).)*\\(default\\s+";
+
   /** The help of a command, which exits 0; each option's default as the lines say. */
   private static String assertHelp(String command, String... optionsAndDefaults) {
     String[] help = run(words(command, "--help"));
@@ -84,9 +88,9 @@ class T4CommandTest {
     assertThat(
             assertHelp(
                 "t4",
-                "--plots t4-plots --flow-steps 10000 --residual-steps 8000 --doi-steps 1200",
-                "--profile-steps 6000 --doi-warmup 300 --bootstrap 8 --bootstrap-steps 300",
-                "--data-events 100000 --profile-average 0.0 --profile-repeats 1 --profile-width 4.0",
+                "--plots t4-plots --flow-steps 10000 --residual-steps 8000 --doi-steps 4800",
+                "--profile-steps 6000 --doi-warmup 1200 --bootstrap 8 --bootstrap-steps 300",
+                "--data-events 100000 --profile-average 0.0 --profile-repeats 1 --profile-width 12.0",
                 "--batch 1024 --nominal 1000000 --template 250000 --seed 1 --flow-average 0.0"))
         .contains(
             "toys",
@@ -95,8 +99,8 @@ class T4CommandTest {
             "--start-at-zero",
             "--constant-rate",
             "--profile-from-frozen",
-            "--refine-doi",
-            "--simulation-dir");
+            "--simulation-dir")
+        .containsPattern(REFINE_DOI_DEFAULT + "true\\)");
     assertThat(
             assertHelp(
                 "t4 toys",
@@ -104,8 +108,8 @@ class T4CommandTest {
                 "--flow-steps 4000 --residual-steps 3000 --doi-steps 300 --profile-steps 1500",
                 "--doi-warmup 300 --profile-average 0.0 --profile-repeats 1 --profile-width 4.0",
                 "--seed 1 --flow-average 0.0"))
-        .contains(
-            "--axes-only", "--start-at-zero", "--constant-rate", "--refine-doi", "--simulation-dir")
+        .contains("--axes-only", "--start-at-zero", "--constant-rate", "--simulation-dir")
+        .containsPattern(REFINE_DOI_DEFAULT + "false\\)")
         .doesNotContain("--plots", "--batch", "--bootstrap", "--data-sets");
     assertThat(
             assertHelp(
@@ -151,8 +155,8 @@ class T4CommandTest {
     assertThat(study.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 0, 0, 1, true, 4, false, null, 1_000_000, 250_000, 100_000,
-                10_000, 8000, 1200, 300, 6000, 1024, 2, 9, 8, 300));
+                1, true, true, false, 0, 0, 1, true, 12, true, null, 1_000_000, 250_000, 100_000,
+                10_000, 8000, 4800, 1200, 6000, 1024, 2, 9, 8, 300));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
     assertThat(toys.count).isEqualTo(20);
@@ -172,6 +176,18 @@ class T4CommandTest {
   }
 
   @Test
+  void refineDoiNamesTheValueWhateverTheDefault() {
+    assertThat(T4Command.parse(T4Command.class, "--refine-doi").settings().refineDoi()).isTrue();
+    assertThat(T4Command.parse(T4Command.class, "--no-refine-doi").settings().refineDoi())
+        .isFalse();
+    assertThat(T4Command.parse(T4Command.Toys.class, "toys", "--refine-doi").settings().refineDoi())
+        .isTrue();
+    assertThat(
+            T4Command.parse(T4Command.Toys.class, "toys", "--no-refine-doi").settings().refineDoi())
+        .isFalse();
+  }
+
+  @Test
   void eachOptionSetsItsField() {
     T4Command study =
         T4Command.parse(
@@ -182,7 +198,7 @@ class T4CommandTest {
                 "--batch 17 --nominal 18 --template 19 --seed 20",
                 "--axes-only --start-at-zero --constant-rate --doi-warmup 21",
                 "--profile-average 0.25 --profile-repeats 3 --profile-from-frozen --profile-width 6.5",
-                "--refine-doi --simulation-dir sims --flow-average 0.3"));
+                "--no-refine-doi --simulation-dir sims --flow-average 0.3"));
     assertThat(study.plots).isEqualTo(Path.of("somewhere"));
     assertThat(study.settings())
         .isEqualTo(
@@ -196,7 +212,7 @@ class T4CommandTest {
                 3,
                 false,
                 6.5,
-                true,
+                false,
                 Path.of("sims"),
                 18,
                 19,
