@@ -384,7 +384,7 @@ final class T4Command implements Callable<Integer> {
 
     @Mixin Simulation simulation = new Simulation(200_000, 50_000, 2000, 4000, 3000);
 
-    @Mixin Fitting fitting = new Fitting(300, 300, 1500, 4, false);
+    @Mixin Fitting fitting = new Fitting(300, 300, 1500, 12, true);
 
     @Option(
         names = "--count",

@@ -106,10 +106,10 @@ class T4CommandTest {
                 "t4 toys",
                 "--count 20 --data-events 2000 --nominal 200000 --template 50000",
                 "--flow-steps 4000 --residual-steps 3000 --doi-steps 300 --profile-steps 1500",
-                "--doi-warmup 300 --profile-average 0.0 --profile-repeats 1 --profile-width 4.0",
+                "--doi-warmup 300 --profile-average 0.0 --profile-repeats 1 --profile-width 12.0",
                 "--seed 1 --flow-average 0.0"))
         .contains("--axes-only", "--start-at-zero", "--constant-rate", "--simulation-dir")
-        .containsPattern(REFINE_DOI_DEFAULT + "false\\)")
+        .containsPattern(REFINE_DOI_DEFAULT + "true\\)")
         .doesNotContain("--plots", "--batch", "--bootstrap", "--data-sets");
     assertThat(
             assertHelp(
@@ -163,7 +163,7 @@ class T4CommandTest {
     assertThat(toys.settings())
         .isEqualTo(
             expected(
-                1, true, true, false, 0, 0, 1, true, 4, false, null, 200_000, 50_000, 2000, 4000,
+                1, true, true, false, 0, 0, 1, true, 12, true, null, 200_000, 50_000, 2000, 4000,
                 3000, 300, 300, 1500, 256, 2, 3, 0, 1));
 
     T4Command.Kinematics kinematics = T4Command.parse(T4Command.Kinematics.class, "kinematics");
@@ -235,7 +235,7 @@ class T4CommandTest {
                 "toys --count 3 --data-events 2100 --nominal 40100 --template 10100",
                 "--flow-steps 1501 --residual-steps 1001 --doi-steps 301 --profile-steps 302",
                 "--seed 7 --start-at-zero --doi-warmup 303 --profile-average 0.5 --profile-repeats 2",
-                "--profile-width 3 --refine-doi --simulation-dir toy-sims --flow-average 0.4"));
+                "--profile-width 3 --no-refine-doi --simulation-dir toy-sims --flow-average 0.4"));
     assertThat(toys.count).isEqualTo(3);
     assertThat(toys.settings())
         .isEqualTo(
@@ -249,7 +249,7 @@ class T4CommandTest {
                 2,
                 true,
                 3,
-                true,
+                false,
                 Path.of("toy-sims"),
                 40_100,
                 10_100,
