@@ -757,8 +757,8 @@ final class T4Study {
       // to the x-only fit without the learned kinematics' own offset
       Fit transportedTrueX =
           fitOf(fromTruth(mixture(trueXPlus(data, nu -> heldY)), truthXFit, steps), 0);
-      // step 2: the grid spans +-W sigma of the frozen fit; at the default 4 the scans over +-2
-      // sigma of the profile (whose sigma is about 1.5 times the frozen one) stay inside it
+      // step 2: the grid spans +-W sigma of the frozen fit (default 12); from W = 4 on the scans
+      // over +-2 sigma of the profile (whose sigma is about 1.5 times the frozen one) stay inside
       double[] halfWidths = new double[2];
       for (int k = 0; k < 2; k++) {
         halfWidths[k] =
