@@ -14,20 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The T4 study at reduced scale (CI_SETTINGS; 60-105 s of CPU on the shared 2-core machine): the
- * chain of both steps (step 2 as t4's defaults: T refined, over +-12 sigma) runs end to end and
- * writes its plots, and what holds at this scale is asserted. The trained residuals beat the
- * identity on the true deformations (x by half); float32 per-event densities move the true
- * likelihood's estimate by under 2% of its error (the rounding noise of a flow likelihood is not
- * what biases it); the amortized likelihood is the profile over the DOI: its errors are the true
- * x-only likelihood's within a factor 1.6, not the full likelihood's (which a free DOI cannot
- * reach); the profile scans give 2 Delta NLL = 4, 0, 4 at -2, 0, +2 sigma for the true x-only
- * likelihood (the scan machinery: a wrong start of the profiled parameters put this curve far above
- * its minimum) and the amortized one is defined over most of its grid; the Poisson bootstrap (2
- * members, each rerunning steps 1 and 2 on its resampled data) has a spread of a data set's
- * statistical error and its members' mean likelihood the errors of one data set. The flow's nu are
- * not unbiased at this scale; the full-scale figures and the pulls over toys are in
- * flows-profiling/README.md and MEASUREMENTS.md.
+ * The T4 study at reduced scale (CI_SETTINGS; 127 s of CPU measured with T refined): the chain of
+ * both steps (step 2 as t4's defaults: T refined, over +-12 sigma) runs end to end and writes its
+ * plots, and what holds at this scale is asserted. The trained residuals beat the identity on the
+ * true deformations (x by half); float32 per-event densities move the true likelihood's estimate by
+ * under 2% of its error (the rounding noise of a flow likelihood is not what biases it); the
+ * amortized likelihood is the profile over the DOI: its errors are the true x-only likelihood's
+ * within a factor 1.6, not the full likelihood's (which a free DOI cannot reach); the profile scans
+ * give 2 Delta NLL = 4, 0, 4 at -2, 0, +2 sigma for the true x-only likelihood (the scan machinery:
+ * a wrong start of the profiled parameters put this curve far above its minimum) and the amortized
+ * one is defined over most of its grid; the Poisson bootstrap (2 members, each rerunning steps 1
+ * and 2 on its resampled data) has a spread of a data set's statistical error and its members' mean
+ * likelihood the errors of one data set. The flow's nu are not unbiased at this scale; the
+ * full-scale figures and the pulls over toys are in flows-profiling/README.md and MEASUREMENTS.md.
  */
 class T4StudyTest {
 
