@@ -87,7 +87,7 @@ final class T4SimulationStore {
    *
    * @throws IOException if a file cannot be written
    */
-  static void save(T4Study.Simulation sim, Path directory, T4Study.Settings s) throws IOException {
+  static void save(T4Simulation sim, Path directory, T4Study.Settings s) throws IOException {
     boolean features = sim.yBase() != null;
     FlowIO.save(sim.xBase(), directory.resolve("x-base"));
     FlowIO.save(sim.xResidual(), directory.resolve("x-residual"));
@@ -108,7 +108,7 @@ final class T4SimulationStore {
    * @throws IllegalArgumentException if the simulation was trained with other options, without the
    *     feature flows asked for, or its flows have other layers
    */
-  static T4Study.Simulation load(
+  static T4Simulation load(
       Path directory, T4Study.Settings s, boolean features, Layout layout, Device device)
       throws IOException {
     Path file = directory.resolve(OPTIONS);
@@ -149,7 +149,7 @@ final class T4SimulationStore {
       Flow yBase = features ? checked(directory, "y-base", layout.yBase(), device, loaded) : null;
       Flow yResidual =
           features ? checked(directory, "y-residual", layout.yResidual(), device, loaded) : null;
-      return new T4Study.Simulation(xBase, yBase, xResidual, yResidual);
+      return new T4Simulation(xBase, yBase, xResidual, yResidual);
     } catch (IOException | RuntimeException e) {
       loaded.forEach(Flow::close);
       throw e;

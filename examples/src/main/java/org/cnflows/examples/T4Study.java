@@ -1,11 +1,6 @@
 package org.cnflows.examples;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -14,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.cnflows.common.Directories;
 import org.cnflows.common.FeatureMatrix;
@@ -22,20 +16,12 @@ import org.cnflows.common.Seeds;
 import org.cnflows.examples.plots.Chart;
 import org.cnflows.flows.Activation;
 import org.cnflows.flows.BatchEvaluator;
-import org.cnflows.flows.ConsoleProgress;
-import org.cnflows.flows.EventFunction;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.FlowIO;
 import org.cnflows.flows.Flows;
-import org.cnflows.flows.LayerSpec;
 import org.cnflows.flows.LearningRateSchedule;
-import org.cnflows.flows.Objective;
-import org.cnflows.flows.ResidualFlow;
 import org.cnflows.flows.SplineTransform;
-import org.cnflows.flows.Trainable;
 import org.cnflows.flows.Trainer;
-import org.cnflows.flows.TrainingConfig;
-import org.cnflows.flows.TrainingListener;
 import org.cnflows.profiling.DoiModel;
 import org.cnflows.profiling.FlowMixtureNll;
 import org.cnflows.stats.FitResult;
@@ -46,9 +32,6 @@ import org.cnflows.stats.Parameter;
 import org.cnflows.stats.Parameters;
 import org.cnflows.stats.UncertaintyModes;
 import org.cnflows.stats.coverage.BootstrapCoverage;
-import org.cnflows.stats.models.LogDensities;
-import org.cnflows.stats.models.UnbinnedMixtureNll;
-import org.cnflows.stats.toys.BivariateGaussian;
 import org.cnflows.stats.toys.ToyT4;
 
 /**
@@ -368,23 +351,32 @@ final class T4Study {
     long start = System.nanoTime();
     double[] nu = ToyT4.REFERENCE_NU;
     double[][] rows = new double[dataSets][];
-    ToyT4.Events nominal = nominalEvents(s);
-    try (Simulation sim = simulate(s, device, out, false)) {
+    ToyT4.Events nominal = T4Simulation.nominalEvents(s);
+    try (T4Simulation sim = T4Simulation.simulate(s, device, out, false)) {
       BatchEvaluator evaluator = new BatchEvaluator(device, 8192);
       for (int t = 0; t < dataSets; t++) {
         ToyT4.Events data =
             ToyT4.generate(s.dataEvents(), nu[0], nu[1], false, Seeds.rng(s.seed(), 100, t));
-        FitResult truth = truthFit(trueMixtureNll(data, false));
+        FitResult truth = truthFit(T4Likelihoods.trueMixtureNll(data, false));
         Fit tx = fitOf(truth, 0);
         long t0 = System.nanoTime();
         double[] steps = {0.02, 0.5 * tx.error(0), 0.5 * tx.error(1)};
         Fit fx = fitOf(kinematicsFit(sim, data, evaluator, truth, steps), seconds(t0));
         Fit fb =
             fitOf(
-                fromTruth(trueDeformationNll(data, learnedNominal(sim, evaluator)), truth, steps),
+                fromTruth(
+                    T4Likelihoods.trueDeformationNll(
+                        data, T4Likelihoods.learnedNominal(sim, evaluator)),
+                    truth,
+                    steps),
                 0);
         Fit fg =
-            fitOf(fromTruth(trueDeformationNll(data, sampleNominal(nominal)), truth, steps), 0);
+            fitOf(
+                fromTruth(
+                    T4Likelihoods.trueDeformationNll(data, T4Likelihoods.sampleNominal(nominal)),
+                    truth,
+                    steps),
+                0);
         rows[t] =
             new double[] {
               fx.nu(0),
@@ -555,33 +547,12 @@ final class T4Study {
     }
   }
 
-  private static double[] round(double[] v) {
+  static double[] round(double[] v) {
     double[] o = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       o[i] = Math.round(v[i] * 1000) / 1000.0;
     }
     return o;
-  }
-
-  /** The trained simulation densities (nominal flows and residuals). */
-  record Simulation(Flow xBase, Flow yBase, Flow xResidual, Flow yResidual)
-      implements AutoCloseable {
-    ResidualFlow kinematics() {
-      return new ResidualFlow(xBase, xResidual);
-    }
-
-    ResidualFlow features() {
-      return new ResidualFlow(yBase, yResidual);
-    }
-
-    @Override
-    public void close() {
-      for (Flow f : new Flow[] {xBase, yBase, xResidual, yResidual}) {
-        if (f != null) {
-          f.close();
-        }
-      }
-    }
   }
 
   /**
@@ -630,7 +601,7 @@ final class T4Study {
 
   static Report study(Settings s, Device device, Path plots, PrintStream out) {
     long start = System.nanoTime();
-    try (Simulation sim = simulate(s, device, out)) {
+    try (T4Simulation sim = T4Simulation.simulate(s, device, out)) {
       Deformation deformation =
           deformation(sim, device, Math.min(4000, s.templateEvents()), s.seed(), plots);
       out.printf(
@@ -645,8 +616,8 @@ final class T4Study {
         UncertaintyModes modes =
             fit.status().isValid() ? fit.uncertaintyModes() : noModes(fit.parameters().names());
         List<Impact> impacts = fit.status().isValid() ? impacts(fit) : List.of();
-        pulls(sim, modes, fit, device, plots);
-        doiPulls(f.amortized().model(), modes, fit, device, plots);
+        T4Plots.pulls(sim, modes, fit, device, plots);
+        T4Plots.doiPulls(f.amortized().model(), modes, fit, device, plots);
         try (Bootstrap b = bootstrap(f, data, s, device, evaluator, out)) {
           List<Scan> scans = scans(f, b, sim, data, evaluator, s.scanPoints(), plots);
           return new Report(
@@ -669,22 +640,23 @@ final class T4Study {
    * amortized likelihood).
    */
   static Fitted fit(
-      Simulation sim,
+      T4Simulation sim,
       ToyT4.Events data,
       Settings s,
       long seed,
       Device device,
       BatchEvaluator evaluator,
       PrintStream out) {
-    FitResult truthFit = truthFit(trueMixtureNll(data, true));
+    FitResult truthFit = truthFit(T4Likelihoods.trueMixtureNll(data, true));
     Fit truth = fitOf(truthFit, 0);
-    FitResult truthXFit = truthFit(trueMixtureNll(data, false));
+    FitResult truthXFit = truthFit(T4Likelihoods.trueMixtureNll(data, false));
     Fit truthX = fitOf(truthXFit, 0);
     double[] steps = steps(truth);
     Fit truth32 =
         fitOf(
             new Fitter(600, 1e-3)
-                .newtonStep(float32(data), truthFit.values(), steps, truthFit.covariance()),
+                .newtonStep(
+                    T4Likelihoods.float32(data), truthFit.values(), steps, truthFit.covariance()),
             0);
     long t0 = System.nanoTime();
     FitResult flowXFit = kinematicsFit(sim, data, evaluator, truthXFit, steps);
@@ -693,7 +665,7 @@ final class T4Study {
     if (out != null) {
       printFeatureCheck(features, out);
     }
-    FeatureMatrix events = events(data);
+    FeatureMatrix events = T4Rows.events(data);
     Flow doi = newDoi(device, seed);
     try {
       DoiModel model = new DoiModel(sim.kinematics(), sim.features(), doi, 2);
@@ -711,7 +683,7 @@ final class T4Study {
       if (s.doiWarmup() > 0) {
         model.holdNu(true);
         try {
-          train(
+          T4Training.train(
               model,
               DoiModel.fitObjective(events.size()),
               events,
@@ -725,7 +697,7 @@ final class T4Study {
           model.holdNu(false);
         }
       }
-      train(
+      T4Training.train(
           model,
           DoiModel.fitObjective(events.size()),
           events,
@@ -748,15 +720,21 @@ final class T4Study {
       Fit frozen = fitOf(frozenFit, seconds(t0));
       model.setNu(new double[] {frozen.nu(0), frozen.nu(1)});
       t0 = System.nanoTime();
-      double[][] heldY = heldFeatures(data, model, joint, evaluator);
-      NegLogLikelihood transportedNll = flowKinematicsNll(sim, data, evaluator, nu -> heldY);
+      double[][] heldY = T4Likelihoods.heldFeatures(data, model, joint, evaluator);
+      NegLogLikelihood transportedNll =
+          T4Likelihoods.flowKinematicsNll(sim, data, evaluator, nu -> heldY);
       Likelihood transportedFit =
           new Likelihood(transportedNll, fromTruth(transportedNll, truthXFit, steps));
       Fit transported = fitOf(transportedFit.fit(), seconds(t0));
       // the closed form with the true kinematics: what T's y part, as a tag of the classes, does
       // to the x-only fit without the learned kinematics' own offset
       Fit transportedTrueX =
-          fitOf(fromTruth(mixture(trueXPlus(data, nu -> heldY)), truthXFit, steps), 0);
+          fitOf(
+              fromTruth(
+                  T4Likelihoods.mixture(T4Likelihoods.trueXPlus(data, nu -> heldY)),
+                  truthXFit,
+                  steps),
+              0);
       // step 2: the grid spans +-W sigma of the frozen fit (default 12); from W = 4 on the scans
       // over +-2 sigma of the profile (whose sigma is about 1.5 times the frozen one) stay inside
       double[] halfWidths = new double[2];
@@ -891,7 +869,7 @@ final class T4Study {
       Device device,
       BatchEvaluator evaluator,
       PrintStream out) {
-    Flow profile = residual(2 + 2 + 2, device, seed);
+    Flow profile = T4Simulation.residual(2 + 2 + 2, device, seed);
     try {
       DoiModel amortized = profiled(model, profile, halfWidths, nuT, s);
       // each batch holds its events at every node of the grid (the first-order noise of +-dnu
@@ -967,11 +945,11 @@ final class T4Study {
             amortized,
             DoiModel.profilingObjective(PROFILING_NODES),
             List.of(events),
-            config(
+            T4Training.config(
                 steps,
                 rate,
                 profilingBatch(s.batchSize()),
-                lastSteps(s.profileAverage(), steps),
+                T4Training.lastSteps(s.profileAverage(), steps),
                 s,
                 seed,
                 out))
@@ -1120,123 +1098,18 @@ final class T4Study {
     return Fitter.defaults().fit(nll);
   }
 
-  /** The two-class mixture over the yield ratio and the constrained nuisances (start 1, 0, 0). */
-  private static NegLogLikelihood mixture(Function<double[], LogDensities> densities) {
-    return new UnbinnedMixtureNll(
-        Parameters.of(
-            Parameter.of(FlowMixtureNll.RATIO, 1, 0.05, 20),
-            Parameter.gaussian(NAMES.get(0), 0, 1, -3, 3),
-            Parameter.gaussian(NAMES.get(1), 0, 1, -3, 3)),
-        FlowMixtureNll.RATIO,
-        NAMES,
-        densities,
-        1,
-        1,
-        false);
-  }
-
-  /**
-   * The true per-class densities (distortion removed) in the same mixture likelihood, of x and y or
-   * of x alone.
-   */
-  static NegLogLikelihood trueMixtureNll(ToyT4.Events data, boolean withY) {
-    return mixture(trueDensities(data, withY));
-  }
-
-  private static Function<double[], LogDensities> trueDensities(ToyT4.Events data, boolean withY) {
-    if (!withY) {
-      return nu -> trueXPlus(data, nu, null);
-    }
-    return trueXPlus(data, movingFeatures(data, T4Study::trueFeatures));
-  }
-
-  /** The true log p(x | c, nu) plus a y part at the same nu: [class][event] or null for none. */
-  private static Function<double[], LogDensities> trueXPlus(
-      ToyT4.Events data, Function<double[], double[][]> yPart) {
-    return nu -> trueXPlus(data, nu, yPart.apply(nu));
-  }
-
-  /**
-   * The y part at each nu, {@link #distortedFeatures} of the density of y at that nu, the data's
-   * distortion removed exactly (undone once).
-   */
-  private static Function<double[], double[][]> movingFeatures(
-      ToyT4.Events data, Function<double[], FeatureDensity> featuresAt) {
-    double[][][] y = undistorted(data);
-    return nu -> distortedFeatures(data, y, featuresAt.apply(nu));
-  }
-
-  /**
-   * The true log p(x | c, nu) of each event and class plus a per-event y part (null for none), the
-   * Gaussian of each class built once.
-   */
-  private static LogDensities trueXPlus(ToyT4.Events data, double[] nu, double[][] yPart) {
-    double[][] l = new double[2][data.size()];
-    for (int c = 0; c < 2; c++) {
-      BivariateGaussian g = ToyT4.kinematics(c, nu[0], nu[1]);
-      for (int i = 0; i < data.size(); i++) {
-        double[] x = data.x()[i];
-        l[c][i] = g.logDensity(x[0], x[1]) + (yPart == null ? 0 : yPart[c][i]);
-      }
-    }
-    return new LogDensities(l[0], l[1]);
-  }
-
-  /** The data's y with class c's distortion removed exactly, per class: [c][event]. */
-  private static double[][][] undistorted(ToyT4.Events data) {
-    double[][][] y = new double[2][data.size()][];
-    for (int c = 0; c < 2; c++) {
-      for (int i = 0; i < data.size(); i++) {
-        y[c][i] = ToyT4.undistort(data.x()[i], data.y()[i], c);
-      }
-    }
-    return y;
-  }
-
-  /** log q_c(D_c^-1(y) | x) - log |det D_c| per class and event, for the distorted data's y. */
-  private static double[][] distortedFeatures(
-      ToyT4.Events data, double[][][] undistorted, FeatureDensity features) {
-    double[][] l = new double[2][];
-    for (int c = 0; c < 2; c++) {
-      l[c] = features.logDensity(data.x(), undistorted[c], c);
-      double logDet = ToyT4.logDetDistortion(c);
-      for (int i = 0; i < l[c].length; i++) {
-        l[c][i] -= logDet;
-      }
-    }
-    return l;
-  }
-
-  /** The true likelihood with every per-event density rounded to float32, as a flow's are. */
-  private static NegLogLikelihood float32(ToyT4.Events data) {
-    Function<double[], LogDensities> exact = trueDensities(data, true);
-    return mixture(
-        nu -> {
-          LogDensities d = exact.apply(nu);
-          return new LogDensities(rounded(d.logSignal()), rounded(d.logBackground()));
-        });
-  }
-
-  private static double[] rounded(double[] v) {
-    double[] o = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      o[i] = (float) v[i];
-    }
-    return o;
-  }
-
   /**
    * The fit of the learned p(x | c, nu) alone: a Newton step from the true x-only minimum with its
    * covariance, then a full one (the start does not bias a converged Newton fit, and saves a
    * Hessian: ~26 passes over the data).
    */
   private static FitResult kinematicsFit(
-      Simulation sim,
+      T4Simulation sim,
       ToyT4.Events data,
       BatchEvaluator evaluator,
       FitResult truthX,
       double[] steps) {
-    return fromTruth(flowKinematicsNll(sim, data, evaluator), truthX, steps);
+    return fromTruth(T4Likelihoods.flowKinematicsNll(sim, data, evaluator), truthX, steps);
   }
 
   /** A Newton step from the true x-only minimum with its covariance, then a full one. */
@@ -1253,392 +1126,26 @@ final class T4Study {
     return newton(nll, newton(nll, start, steps, 1, covariance).values(), steps, 1);
   }
 
-  /** The mixture of the learned p(x | c, nu) alone (both classes evaluated at the asked nu). */
-  static NegLogLikelihood flowKinematicsNll(
-      Simulation sim, ToyT4.Events data, BatchEvaluator evaluator) {
-    return flowKinematicsNll(sim, data, evaluator, nu -> null);
-  }
-
-  /**
-   * The mixture of the learned p(x | c, nu) times a y part at the same nu: log densities
-   * [class][event] added to each class's (the function may return null for none).
-   */
-  private static NegLogLikelihood flowKinematicsNll(
-      Simulation sim,
-      ToyT4.Events data,
-      BatchEvaluator evaluator,
-      Function<double[], double[][]> yPart) {
-    EventFunction density = sim.kinematics().logProb();
-    return mixture(
-        nu -> {
-          double[][] y = yPart.apply(nu);
-          double[][] l = new double[2][];
-          for (int c = 0; c < 2; c++) {
-            l[c] = logDensities(evaluator, density, data.x(), null, c, nu);
-            for (int i = 0; y != null && i < l[c].length; i++) {
-              l[c][i] += y[c][i];
-            }
-          }
-          return new LogDensities(l[0], l[1]);
-        });
-  }
-
-  /**
-   * Step 2 in closed form, the DOI transported with nu: if T is the best DOI at nu-T, P_nu o T with
-   * P_nu = R_y(.; nu)^-1 o R_y(.; nu-T) (R_y the learned y residual) gives every event at nu the y
-   * density it has at nu-T: p(P_nu(T(y)) | x, c, nu) |det dP_nu| = p(T(y) | x, c, nu-T). The
-   * likelihood is then the kinematics with each class's y part held at nu-T (y still weighs the
-   * classes), without training. It is the profile over the DOI for one class; with several, the
-   * best y densities also follow the class posteriors, which step 2's profiling flow learns from
-   * this start ({@link DoiModel#profiledFromTransport}). This is that y part, each class's at nu-T
-   * for every event: [class][event].
-   *
-   * @param nuT where T was fitted (step 1's joint fit)
-   */
-  private static double[][] heldFeatures(
-      ToyT4.Events data, DoiModel model, double[] nuT, BatchEvaluator evaluator) {
-    return evaluator.evaluateToDouble(
-        events(data), List.of(model.logFeaturesAt(0, nuT), model.logFeaturesAt(1, nuT)));
-  }
-
-  /**
-   * A learned density of rows with context (prefix, one-hot c, nu), all rows of class c.
-   *
-   * @param prefix the leading context columns, or null
-   * @param nu the nuisances of the context, or null
-   */
-  private static double[] logDensities(
-      BatchEvaluator evaluator,
-      EventFunction density,
-      double[][] values,
-      double[][] prefix,
-      int c,
-      double[] nu) {
-    int[] classes = new int[values.length];
-    Arrays.fill(classes, c);
-    return evaluator.evaluateToDouble(tagged(values, prefix, classes, nu), List.of(density))[0];
-  }
-
-  /**
-   * A nominal density p(z | c) with the true deformation: log p(R_true(x; c, nu) | c) + log |det
-   * R_true|, R_true the affine map of class c's Gaussian at nu onto its Gaussian at 0.
-   *
-   * @param nominal (z, c) to log p(z_i | c) for every row
-   */
-  static NegLogLikelihood trueDeformationNll(
-      ToyT4.Events data, BiFunction<double[][], Integer, double[]> nominal) {
-    return mixture(
-        nu -> {
-          double[][] l = new double[2][];
-          for (int c = 0; c < 2; c++) {
-            BivariateGaussian at = ToyT4.kinematics(c, nu[0], nu[1]);
-            BivariateGaussian zero = ToyT4.kinematics(c, 0, 0);
-            double[][] z = new double[data.size()][];
-            for (int i = 0; i < z.length; i++) {
-              z[i] = toNominal(data.x()[i], at, zero);
-            }
-            double[] base = nominal.apply(z, c);
-            double logDet = logDetToNominal(at, zero);
-            for (int i = 0; i < base.length; i++) {
-              base[i] += logDet;
-            }
-            l[c] = base;
-          }
-          return new LogDensities(l[0], l[1]);
-        });
-  }
-
-  /**
-   * The true deformation of T4's Gaussians: the affine map per coordinate of a Gaussian at nu onto
-   * the one at 0 (the nuisances move means and scale variances, never the correlation).
-   */
-  private static double[] toNominal(double[] v, BivariateGaussian at, BivariateGaussian zero) {
-    return new double[] {
-      zero.mean0() + (v[0] - at.mean0()) * Math.sqrt(zero.var0() / at.var0()),
-      zero.mean1() + (v[1] - at.mean1()) * Math.sqrt(zero.var1() / at.var1())
-    };
-  }
-
-  /** log |det| of {@link #toNominal}. */
-  private static double logDetToNominal(BivariateGaussian at, BivariateGaussian zero) {
-    return 0.5 * (Math.log(zero.var0() / at.var0()) + Math.log(zero.var1() / at.var1()));
-  }
-
-  /** A density of y given x for class c: (x rows, y rows, c) to log q_c(y_i | x_i). */
-  interface FeatureDensity {
-    double[] logDensity(double[][] x, double[][] y, int c);
-  }
-
-  /**
-   * The true likelihood of x with the y part held: sum_c A_c p(x | c, nu) q_c(D_c^-1(y) | x) / |det
-   * D_c|, with the data's distortion D_c of class c removed exactly and q_c a density of y at fixed
-   * nuisances, so that y enters only through the class posteriors.
-   */
-  static NegLogLikelihood heldFeaturesNll(ToyT4.Events data, FeatureDensity features) {
-    double[][] held = distortedFeatures(data, undistorted(data), features);
-    return mixture(nu -> trueXPlus(data, nu, held));
-  }
-
-  /** The true p(y | x, c, nu) at fixed nu. */
-  static FeatureDensity trueFeatures(double[] nu) {
-    return (x, y, c) -> {
-      double[] out = new double[y.length];
-      for (int i = 0; i < y.length; i++) {
-        out[i] = ToyT4.logDensityY(x[i], y[i], c, nu[0], nu[1]);
-      }
-      return out;
-    };
-  }
-
-  /**
-   * A nominal density of y (at nu = 0) with the true deformation from nu: log q(R_true(y; x, c, nu)
-   * | x, c) + log |det R_true|.
-   */
-  static FeatureDensity deformedFeatures(FeatureDensity nominal, double[] nu) {
-    return (x, y, c) -> {
-      double[][] z = new double[y.length][];
-      double[] logDet = new double[y.length];
-      for (int i = 0; i < y.length; i++) {
-        BivariateGaussian at = ToyT4.features(x[i][0], x[i][1], c, nu[0], nu[1]);
-        BivariateGaussian zero = ToyT4.features(x[i][0], x[i][1], c, 0, 0);
-        z[i] = toNominal(y[i], at, zero);
-        logDet[i] = logDetToNominal(at, zero);
-      }
-      double[] out = nominal.logDensity(x, z, c);
-      for (int i = 0; i < out.length; i++) {
-        out[i] += logDet[i];
-      }
-      return out;
-    };
-  }
-
-  /** The learned p(y | x, c, nu) at fixed nu (nominal flow and residual). */
-  static FeatureDensity learnedFeatures(Simulation sim, BatchEvaluator evaluator, double[] nu) {
-    return (x, y, c) -> logDensities(evaluator, sim.features().logProb(), y, x, c, nu);
-  }
-
-  /** The learned nominal flow of y, p(y | x, c) at nu = 0. */
-  static FeatureDensity learnedFeatureBase(Simulation sim, BatchEvaluator evaluator) {
-    return (x, y, c) -> logDensities(evaluator, EventFunction.logProb(sim.yBase()), y, x, c, null);
-  }
-
   /** The fits of {@link FeatureCheck}, each from the true x-only minimum. */
   static FeatureCheck featureCheck(
-      Simulation sim,
+      T4Simulation sim,
       ToyT4.Events data,
       BatchEvaluator evaluator,
       FitResult truthX,
       double[] steps) {
     double[] nu = ToyT4.REFERENCE_NU;
-    Function<FeatureDensity, Fit> fit =
-        y -> fitOf(fromTruth(heldFeaturesNll(data, y), truthX, steps), 0);
+    Function<T4Likelihoods.FeatureDensity, Fit> fit =
+        y -> fitOf(fromTruth(T4Likelihoods.heldFeaturesNll(data, y), truthX, steps), 0);
     Function<NegLogLikelihood, Fit> fitMoving = nll -> fitOf(fromTruth(nll, truthX, steps), 0);
     Function<double[], double[][]> learnedY =
-        movingFeatures(data, at -> learnedFeatures(sim, evaluator, at));
+        T4Likelihoods.movingFeatures(data, at -> T4Likelihoods.learnedFeatures(sim, evaluator, at));
     return new FeatureCheck(
-        fit.apply(trueFeatures(nu)),
-        fit.apply(deformedFeatures(learnedFeatureBase(sim, evaluator), nu)),
-        fit.apply(learnedFeatures(sim, evaluator, nu)),
-        fitMoving.apply(mixture(trueXPlus(data, learnedY))),
-        fitMoving.apply(flowKinematicsNll(sim, data, evaluator, learnedY)));
-  }
-
-  /** The learned nominal flow as a nominal density for {@link #trueDeformationNll}. */
-  static BiFunction<double[][], Integer, double[]> learnedNominal(
-      Simulation sim, BatchEvaluator evaluator) {
-    return (z, c) -> logDensities(evaluator, EventFunction.logProb(sim.xBase()), z, null, c, null);
-  }
-
-  /**
-   * The Gaussian of each class fitted to the simulated nominal events (sample means and
-   * covariance): the best a nominal flow can do with this simulation.
-   */
-  static BiFunction<double[][], Integer, double[]> sampleNominal(ToyT4.Events nominal) {
-    BivariateGaussian[] g = new BivariateGaussian[2];
-    for (int c = 0; c < 2; c++) {
-      double[] m = new double[2];
-      double[] q = new double[3];
-      int n = 0;
-      for (int i = 0; i < nominal.size(); i++) {
-        if (nominal.classes()[i] == c) {
-          m[0] += nominal.x()[i][0];
-          m[1] += nominal.x()[i][1];
-          n++;
-        }
-      }
-      m[0] /= n;
-      m[1] /= n;
-      for (int i = 0; i < nominal.size(); i++) {
-        if (nominal.classes()[i] == c) {
-          double d0 = nominal.x()[i][0] - m[0];
-          double d1 = nominal.x()[i][1] - m[1];
-          q[0] += d0 * d0;
-          q[1] += d0 * d1;
-          q[2] += d1 * d1;
-        }
-      }
-      g[c] = new BivariateGaussian(m[0], m[1], q[0] / n, q[1] / n, q[2] / n);
-    }
-    return (z, c) -> {
-      double[] out = new double[z.length];
-      for (int i = 0; i < z.length; i++) {
-        out[i] = g[c].logDensity(z[i][0], z[i][1]);
-      }
-      return out;
-    };
-  }
-
-  // ---------------------------------------------------------------- simulation
-
-  static Simulation simulate(Settings s, Device device, PrintStream out) {
-    return simulate(s, device, out, true);
-  }
-
-  /**
-   * The nominal flows and residuals; without {@code features} only those of the kinematics (the
-   * feature flows are null). Loaded from the settings' simulation directory if it holds them, else
-   * trained (and saved there if a directory is given).
-   */
-  static Simulation simulate(Settings s, Device device, PrintStream out, boolean features) {
-    T4SimulationStore.Layout layout = layout(s, device);
-    Path directory = s.simulationDirectory();
-    if (directory != null && T4SimulationStore.holds(directory)) {
-      try {
-        Simulation sim = T4SimulationStore.load(directory, s, features, layout, device);
-        out.printf(
-            "T4: the simulation trained with these options, loaded from %s%n",
-            directory.toAbsolutePath());
-        return sim;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    Simulation sim = trainSimulation(s, layout, out, features);
-    if (directory != null) {
-      try {
-        T4SimulationStore.save(sim, directory, s);
-      } catch (IOException e) {
-        sim.close();
-        throw new UncheckedIOException(e);
-      }
-      out.printf("T4: the trained simulation saved in %s%n", directory.toAbsolutePath());
-    }
-    return sim;
-  }
-
-  /** The flows of the simulation, untrained: the nominal flows and a residual for each. */
-  static T4SimulationStore.Layout layout(Settings s, Device device) {
-    return new T4SimulationStore.Layout(
-        () ->
-            Flows.autoregressive(2, 2, 3, SplineTransform.of(8, 5), 64, 1, Activation.GELU)
-                .optDevice(device)
-                .optSeed(s.seed() + 1)
-                .build(),
-        () ->
-            Flows.autoregressive(2, 4, 3, SplineTransform.of(8, 6), 64, 1, Activation.GELU)
-                .optDevice(device)
-                .optSeed(s.seed() + 3)
-                .build(),
-        () -> residual(2 + 2, device, s.seed() + 5),
-        () -> residual(4 + 2, device, s.seed() + 7));
-  }
-
-  /** Trains the flows of the layout on simulated events. */
-  private static Simulation trainSimulation(
-      Settings s, T4SimulationStore.Layout layout, PrintStream out, boolean features) {
-    ToyT4.Events nominal = nominalEvents(s);
-    out.printf("T4: %d nominal events; nominal flow p(x | c):%n", s.nominalEvents());
-    Flow xBase = layout.xBase().get();
-    Flow yBase = null;
-    Flow xResidual = null;
-    Flow yResidual = null;
-    try {
-      train(xBase, kinematics(nominal, null), s, s.flowSteps(), s.seed() + 2, out);
-      if (features) {
-        out.println("nominal flow p(y | x, c):");
-        yBase = layout.yBase().get();
-        train(yBase, features(nominal, null), s, s.flowSteps(), s.seed() + 4, out);
-      }
-      List<double[]> settings = new ArrayList<>();
-      for (double v : new double[] {-1, 1}) {
-        settings.add(new double[] {v, 0});
-        settings.add(new double[] {0, v});
-        if (s.cornerTemplates()) {
-          settings.add(new double[] {v, v});
-          settings.add(new double[] {v, -v});
-        }
-      }
-      List<FeatureMatrix> xt = new ArrayList<>();
-      List<FeatureMatrix> yt = new ArrayList<>();
-      for (int k = 0; k < settings.size(); k++) {
-        double[] nu = settings.get(k);
-        ToyT4.Events t =
-            ToyT4.generate(s.templateEvents(), nu[0], nu[1], false, Seeds.rng(s.seed(), 2, k));
-        xt.add(kinematics(t, nu));
-        yt.add(features(t, nu));
-      }
-      out.printf(
-          "%d templates of %d events (%s); residual of p(x | c, nu):%n",
-          settings.size(),
-          s.templateEvents(),
-          s.cornerTemplates() ? "one nuisance at +-1 and the 4 corners" : "one nuisance at +-1");
-      xResidual = layout.xResidual().get();
-      train(
-          new ResidualFlow(xBase, xResidual),
-          ResidualFlow.MAXIMUM_LIKELIHOOD,
-          FeatureMatrix.concat(xt),
-          s,
-          s.residualSteps(),
-          lastSteps(s.flowAverage(), s.residualSteps()),
-          2e-3,
-          s.seed() + 6,
-          out);
-      if (features) {
-        out.println("residual of p(y | x, c, nu):");
-        yResidual = layout.yResidual().get();
-        train(
-            new ResidualFlow(yBase, yResidual),
-            ResidualFlow.MAXIMUM_LIKELIHOOD,
-            FeatureMatrix.concat(yt),
-            s,
-            s.residualSteps(),
-            lastSteps(s.flowAverage(), s.residualSteps()),
-            2e-3,
-            s.seed() + 8,
-            out);
-      }
-      return new Simulation(xBase, yBase, xResidual, yResidual);
-    } catch (RuntimeException e) {
-      new Simulation(xBase, yBase, xResidual, yResidual).close();
-      throw e;
-    }
-  }
-
-  /** The simulated events at nu = 0 the nominal flows learn from. */
-  static ToyT4.Events nominalEvents(Settings s) {
-    return ToyT4.generate(s.nominalEvents(), 0, 0, false, Seeds.rng(s.seed(), 1));
-  }
-
-  /**
-   * A residual of two features conditioned on the context and the 2 nuisances: two factorizable
-   * layers. One layer's t is a polynomial in nu (linear, damped quadratic, pairwise cross terms),
-   * but T4's nuisances shift a class mean m by 0.3 s nu_s and scale its width by e^a (a = +-0.2
-   * nu_q), so the map back to nominal has t = m - (m + 0.3 s nu_s) e^(-a): a term 0.006 nu_s nu_q^2
-   * that one layer cannot hold, and that its fit to the corner templates turns into a bias of about
-   * -0.0025 on nu_shift at (+0.5, -0.5) (0.27 sigma of x at 100,000 events). The second layer's
-   * scale multiplies the first's shift, so two layers hold it: the residual's part of the learned
-   * kinematics' offset on nu_shift went from -0.0032 to -0.0007 (seed 1, the same nominal flow;
-   * flows-profiling/README.md).
-   */
-  private static Flow residual(int context, Device device, long seed) {
-    return Flow.builder()
-        .setDim(2)
-        .optContext(context)
-        .add(new LayerSpec.FactorizableLayer(2, true, 64, 1, Activation.GELU, 3.0))
-        .add(new LayerSpec.FactorizableLayer(2, true, 64, 1, Activation.GELU, 3.0))
-        .optDevice(device)
-        .optSeed(seed)
-        .build();
+        fit.apply(T4Likelihoods.trueFeatures(nu)),
+        fit.apply(
+            T4Likelihoods.deformedFeatures(T4Likelihoods.learnedFeatureBase(sim, evaluator), nu)),
+        fit.apply(T4Likelihoods.learnedFeatures(sim, evaluator, nu)),
+        fitMoving.apply(T4Likelihoods.mixture(T4Likelihoods.trueXPlus(data, learnedY))),
+        fitMoving.apply(T4Likelihoods.flowKinematicsNll(sim, data, evaluator, learnedY)));
   }
 
   private static Flow newDoi(Device device, long seed) {
@@ -1648,109 +1155,10 @@ final class T4Study {
         .build();
   }
 
-  /** Adam on all the rows, ending on the last step or on the mean of the last {@code averaged}. */
-  private static TrainingConfig config(
-      int steps, double rate, int batchSize, int averaged, Settings s, long seed, PrintStream out) {
-    return TrainingConfig.builder()
-        .optSteps(steps)
-        .optBatchSize(batchSize)
-        .optLearningRate(rate)
-        .optSchedule(s.schedule())
-        .optEvaluateEvery(Math.max(1, steps / 4))
-        .optValidationFraction(0)
-        .optKeepBest(false)
-        .optAverageLast(averaged)
-        .optSeed(seed)
-        .optListener(out == null ? TrainingListener.NONE : new ConsoleProgress(out))
-        .build();
-  }
-
-  /** Trains a nominal flow, its last {@link Settings#flowAverage()} of steps averaged. */
-  private static void train(
-      Flow flow, FeatureMatrix data, Settings s, int steps, long seed, PrintStream out) {
-    Trainer.fit(
-            flow,
-            data,
-            config(steps, 1e-3, s.batchSize(), lastSteps(s.flowAverage(), steps), s, seed, out))
-        .requireSuccess();
-  }
-
-  /** The last steps of a training whose parameters are averaged: a share of its steps. */
-  private static int lastSteps(double share, int steps) {
-    return (int) Math.round(share * steps);
-  }
-
-  /** Trains a residual or the DOI (step 1) with Adam, the last {@code averaged} steps averaged. */
-  private static <T extends Trainable> void train(
-      T model,
-      Objective<T> objective,
-      FeatureMatrix data,
-      Settings s,
-      int steps,
-      int averaged,
-      double rate,
-      long seed,
-      PrintStream out) {
-    Trainer.train(
-            model,
-            objective,
-            List.of(data),
-            config(steps, rate, s.batchSize(), averaged, s, seed, out))
-        .requireSuccess();
-  }
-
-  /** x with context (one-hot c[, nu]). */
-  static FeatureMatrix kinematics(ToyT4.Events e, double[] nu) {
-    return tagged(e.x(), null, e.classes(), nu);
-  }
-
-  /** y with context (x, one-hot c[, nu]). */
-  static FeatureMatrix features(ToyT4.Events e, double[] nu) {
-    return tagged(e.y(), e.x(), e.classes(), nu);
-  }
-
-  /** Rows with context (prefix columns if any, one-hot class, nu if any). */
-  private static FeatureMatrix tagged(
-      double[][] values, double[][] prefix, int[] classes, double[] nu) {
-    int p = prefix == null ? 0 : prefix[0].length;
-    int extra = nu == null ? 0 : nu.length;
-    float[][] rows = new float[values.length][];
-    float[][] context = new float[values.length][];
-    for (int i = 0; i < values.length; i++) {
-      rows[i] = toFloat(values[i]);
-      context[i] = new float[p + 2 + extra];
-      for (int j = 0; j < p; j++) {
-        context[i][j] = (float) prefix[i][j];
-      }
-      context[i][p + classes[i]] = 1;
-      for (int k = 0; k < extra; k++) {
-        context[i][p + 2 + k] = (float) nu[k];
-      }
-    }
-    return FeatureMatrix.of(rows, context);
-  }
-
-  /** Rows (x, y) of the data, without the class (unknown in data). */
-  static FeatureMatrix events(ToyT4.Events e) {
-    double[][] rows = new double[e.size()][];
-    for (int i = 0; i < e.size(); i++) {
-      rows[i] = new double[] {e.x()[i][0], e.x()[i][1], e.y()[i][0], e.y()[i][1]};
-    }
-    return FeatureMatrix.of(rows);
-  }
-
-  private static float[] toFloat(double[] v) {
-    float[] f = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      f[i] = (float) v[i];
-    }
-    return f;
-  }
-
   // ---------------------------------------------------------------- deformation check
 
   static Deformation deformation(
-      Simulation sim, Device device, int probeEvents, long seed, Path plots) {
+      T4Simulation sim, Device device, int probeEvents, long seed, Path plots) {
     ToyT4.Events probe = ToyT4.generate(probeEvents, 0, 0, false, Seeds.rng(seed, 3));
     List<double[]> axes = new ArrayList<>();
     List<double[]> both = new ArrayList<>();
@@ -1766,7 +1174,7 @@ final class T4Study {
     BatchEvaluator evaluator = new BatchEvaluator(device, 8192);
     double[] a = rms(sim, probe, axes, evaluator);
     double[] b = rms(sim, probe, both, evaluator);
-    deformationPlot(sim, evaluator, plots);
+    T4Plots.deformationPlot(sim, evaluator, plots);
     return new Deformation(a[0], a[1], b[0], b[1], a[2], a[3]);
   }
 
@@ -1775,9 +1183,9 @@ final class T4Study {
    * the RMS of the true changes {x, y}.
    */
   private static double[] rms(
-      Simulation sim, ToyT4.Events probe, List<double[]> settings, BatchEvaluator evaluator) {
-    FeatureMatrix x0 = kinematics(probe, new double[] {0, 0});
-    FeatureMatrix y0 = features(probe, new double[] {0, 0});
+      T4Simulation sim, ToyT4.Events probe, List<double[]> settings, BatchEvaluator evaluator) {
+    FeatureMatrix x0 = T4Rows.kinematics(probe, new double[] {0, 0});
+    FeatureMatrix y0 = T4Rows.features(probe, new double[] {0, 0});
     float[] lx0 = evaluator.evaluate(x0, List.of(sim.kinematics().logProb()))[0];
     float[] ly0 = evaluator.evaluate(y0, List.of(sim.features().logProb()))[0];
     double sx = 0;
@@ -1787,8 +1195,9 @@ final class T4Study {
     long n = 0;
     for (double[] nu : settings) {
       float[] lx =
-          evaluator.evaluate(kinematics(probe, nu), List.of(sim.kinematics().logProb()))[0];
-      float[] ly = evaluator.evaluate(features(probe, nu), List.of(sim.features().logProb()))[0];
+          evaluator.evaluate(T4Rows.kinematics(probe, nu), List.of(sim.kinematics().logProb()))[0];
+      float[] ly =
+          evaluator.evaluate(T4Rows.features(probe, nu), List.of(sim.features().logProb()))[0];
       for (int i = 0; i < probe.size(); i++) {
         double[] x = probe.x()[i];
         double[] y = probe.y()[i];
@@ -1809,191 +1218,7 @@ final class T4Study {
     };
   }
 
-  /**
-   * log p(x | c, nu) - log p(x | c, 0) along x1 (x2 = 0) for nu_shift = +-1.5, learned and true.
-   */
-  private static void deformationPlot(Simulation sim, BatchEvaluator evaluator, Path plots) {
-    int n = 61;
-    double[] grid = new double[n];
-    for (int i = 0; i < n; i++) {
-      grid[i] = -2.5 + 5.0 * i / (n - 1);
-    }
-    Chart chart =
-        Chart.titled(
-            "T4: deformation of p(x1, x2 = 0 | c, nu) by the shift nuisance",
-            "x1",
-            "log p(x | c, nu) - log p(x | c, 0)");
-    for (int c = 0; c < 2; c++) {
-      for (double v : new double[] {-1.5, 1.5}) {
-        double[] nu = {v, 0};
-        float[][] rows = new float[n][];
-        float[][] ctx = new float[n][];
-        float[][] ctx0 = new float[n][];
-        double[] truth = new double[n];
-        for (int i = 0; i < n; i++) {
-          rows[i] = new float[] {(float) grid[i], 0};
-          ctx[i] = new float[] {c == 0 ? 1 : 0, c == 1 ? 1 : 0, (float) v, 0};
-          ctx0[i] = new float[] {c == 0 ? 1 : 0, c == 1 ? 1 : 0, 0, 0};
-          double[] x = {grid[i], 0};
-          truth[i] = ToyT4.logDensityX(x, c, nu[0], nu[1]) - ToyT4.logDensityX(x, c, 0, 0);
-        }
-        float[] l =
-            evaluator.evaluate(FeatureMatrix.of(rows, ctx), List.of(sim.kinematics().logProb()))[0];
-        float[] l0 =
-            evaluator
-                .evaluate(FeatureMatrix.of(rows, ctx0), List.of(sim.kinematics().logProb()))[0];
-        double[] learned = new double[n];
-        for (int i = 0; i < n; i++) {
-          learned[i] = l[i] - l0[i];
-        }
-        String label = (c == 0 ? "A" : "B") + String.format(", nu_shift = %+.1f", v);
-        chart.line("learned " + label, grid, learned).dashed("true " + label, grid, truth);
-      }
-    }
-    save(chart, plots.resolve("t4-deformation.png"));
-  }
-
-  private static void save(Chart chart, Path file) {
-    try {
-      Files.createDirectories(file.getParent());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + file.getParent(), e);
-    }
-    chart.save(file);
-  }
-
-  // ---------------------------------------------------------------- pulls and scans
-
-  /** nu-hat moved by one standard deviation along eigen-mode k of the covariance. */
-  private static double[] alongMode(UncertaintyModes modes, int k, double[] hat) {
-    double[] moved = hat.clone();
-    List<String> names = modes.names();
-    for (int j = 0; j < names.size(); j++) {
-      int q = NAMES.indexOf(names.get(j));
-      if (q >= 0) {
-        moved[q] += Math.sqrt(modes.variances()[k]) * modes.directions()[k][j];
-      }
-    }
-    return moved;
-  }
-
-  /** A side x side grid of points (row-major pairs) over [x0, x1] x [y0, y1]. */
-  private static float[] grid(int side, double x0, double x1, double y0, double y1) {
-    float[] grid = new float[side * side * 2];
-    for (int i = 0; i < side; i++) {
-      for (int j = 0; j < side; j++) {
-        int r = i * side + j;
-        grid[2 * r] = (float) (x0 + (x1 - x0) * i / (side - 1));
-        grid[2 * r + 1] = (float) (y0 + (y1 - y0) * j / (side - 1));
-      }
-    }
-    return grid;
-  }
-
-  /** Arrows from each grid point to its moved point, magnified. */
-  private static void arrows(
-      String title, String xLabel, String yLabel, float[] grid, float[] moved, Path file) {
-    int n = grid.length / 2;
-    double magnify = 20;
-    double[] px = new double[n];
-    double[] py = new double[n];
-    double[] dx = new double[n];
-    double[] dy = new double[n];
-    for (int r = 0; r < n; r++) {
-      px[r] = grid[2 * r];
-      py[r] = grid[2 * r + 1];
-      dx[r] = magnify * (moved[2 * r] - grid[2 * r]);
-      dy[r] = magnify * (moved[2 * r + 1] - grid[2 * r + 1]);
-    }
-    save(
-        Chart.titled(title + ", x20", xLabel, yLabel).arrows("displacement", px, py, dx, dy), file);
-  }
-
-  private static String modeTitle(String what, UncertaintyModes modes, int k) {
-    return String.format(
-        "T4 pull mode %d (sigma %.4f along %s %s): %s",
-        k,
-        Math.sqrt(modes.variances()[k]),
-        modes.names(),
-        Arrays.toString(round(modes.directions()[k])),
-        what);
-  }
-
-  /**
-   * Each eigen-mode of the covariance drawn as the displacement it causes on the kinematics of
-   * class B: x' = R^-1(R(x; nu-hat); nu-hat + sqrt(lambda) v) - x on a grid, magnified.
-   */
-  private static void pulls(
-      Simulation sim, UncertaintyModes modes, FitResult fit, Device device, Path plots) {
-    double[] hat = {fit.value(NAMES.get(0)), fit.value(NAMES.get(1))};
-    float[] grid = grid(11, -2, 2, -1.5, 1.5);
-    for (int k = 0; k < modes.variances().length; k++) {
-      float[] shifted = displaced(sim, grid, 1, hat, alongMode(modes, k, hat), device);
-      arrows(
-          modeTitle("kinematics of class B", modes, k),
-          "x1",
-          "x2",
-          grid,
-          shifted,
-          plots.resolve("t4-pull-mode" + k + ".png"));
-    }
-  }
-
-  /**
-   * Each eigen-mode drawn as the displacement of the amortized DOI (the map from data to
-   * simulation, T then the profiling flow) at x = (0.5, 0), class B: P(T(y); nu-hat + sqrt(lambda)
-   * v) - P(T(y); nu-hat) on a grid of data y, magnified; the paper's "pulls" of the DOI.
-   */
-  private static void doiPulls(
-      DoiModel amortized, UncertaintyModes modes, FitResult fit, Device device, Path plots) {
-    double[] hat = {fit.value(NAMES.get(0)), fit.value(NAMES.get(1))};
-    float[] y = grid(11, -1.2, 2.6, -3, 0.8);
-    int n = y.length / 2;
-    float[] rows = new float[4 * n];
-    for (int r = 0; r < n; r++) {
-      rows[4 * r] = 0.5f;
-      rows[4 * r + 2] = y[2 * r];
-      rows[4 * r + 3] = y[2 * r + 1];
-    }
-    for (int k = 0; k < modes.variances().length; k++) {
-      double[] moved = alongMode(modes, k, hat);
-      try (NDManager m = NDManager.newBaseManager(device)) {
-        NDArray events = m.create(rows, new Shape(n, 4));
-        float[] at = amortized.mapFeatures(events, 1, nuRows(m, hat, n)).toFloatArray();
-        float[] to = amortized.mapFeatures(events, 1, nuRows(m, moved, n)).toFloatArray();
-        arrows(
-            modeTitle("DOI at x = (0.5, 0), class B", modes, k),
-            "T(y)_1",
-            "T(y)_2",
-            at,
-            to,
-            plots.resolve("t4-doi-pull-mode" + k + ".png"));
-      }
-    }
-  }
-
-  private static NDArray nuRows(NDManager m, double[] nu, int n) {
-    return m.create(new float[] {(float) nu[0], (float) nu[1]}, new Shape(1, 2)).repeat(0, n);
-  }
-
-  /** R^-1(R(x; c, from); c, to) for rows of x (row-major pairs). */
-  private static float[] displaced(
-      Simulation sim, float[] x, int c, double[] from, double[] to, Device device) {
-    int n = x.length / 2;
-    try (NDManager m = NDManager.newBaseManager(device)) {
-      NDArray xs = m.create(x, new Shape(n, 2));
-      float[] hot = {c == 0 ? 1 : 0, c == 1 ? 1 : 0};
-      NDArray oneHot = m.create(hot, new Shape(1, 2)).repeat(0, n);
-      NDArray z =
-          sim.kinematics()
-              .transform(xs, NDArrays.concat(new NDList(oneHot, nuRows(m, from, n)), 1))
-              .value();
-      return sim.xResidual()
-          .inverse(z, NDArrays.concat(new NDList(oneHot, nuRows(m, to, n)), 1))
-          .value()
-          .toFloatArray();
-    }
-  }
+  // ---------------------------------------------------------------- scans
 
   /**
    * The profile of each nuisance for the amortized flow likelihood, the true likelihood, the true
@@ -2002,7 +1227,7 @@ final class T4Study {
   private static List<Scan> scans(
       Fitted f,
       Bootstrap bootstrap,
-      Simulation sim,
+      T4Simulation sim,
       ToyT4.Events data,
       BatchEvaluator evaluator,
       int points,
@@ -2021,9 +1246,14 @@ final class T4Study {
               NAMES.get(q),
               grid,
               profile(f.amortized().nll(), f.amortized().fit(), index, grid, steps),
-              profile(trueMixtureNll(data, true), f.truthFit(), index, grid, steps),
-              profile(trueMixtureNll(data, false), f.truthXFit(), index, grid, steps),
-              profile(flowKinematicsNll(sim, data, evaluator), f.flowXFit(), index, grid, steps),
+              profile(T4Likelihoods.trueMixtureNll(data, true), f.truthFit(), index, grid, steps),
+              profile(T4Likelihoods.trueMixtureNll(data, false), f.truthXFit(), index, grid, steps),
+              profile(
+                  T4Likelihoods.flowKinematicsNll(sim, data, evaluator),
+                  f.flowXFit(),
+                  index,
+                  grid,
+                  steps),
               profile(f.transported().nll(), f.transported().fit(), index, grid, steps),
               bootstrap.combined() == null
                   ? null
@@ -2050,7 +1280,7 @@ final class T4Study {
                 b[0],
                 b[1]);
       }
-      save(chart, plots.resolve("t4-scan-" + NAMES.get(q) + ".png"));
+      T4Plots.save(chart, plots.resolve("t4-scan-" + NAMES.get(q) + ".png"));
     }
     return scans;
   }
@@ -2175,7 +1405,7 @@ final class T4Study {
     long start = System.nanoTime();
     double[] nu = ToyT4.REFERENCE_NU;
     List<Measurement> fits = new ArrayList<>();
-    try (Simulation sim = simulate(s, device, out)) {
+    try (T4Simulation sim = T4Simulation.simulate(s, device, out)) {
       BatchEvaluator evaluator = new BatchEvaluator(device, 8192);
       for (int t = 0; t < count; t++) {
         ToyT4.Events data =
@@ -2297,7 +1527,7 @@ final class T4Study {
     double[] steps = steps(f.fits().truth());
     double[][] covariance =
         f.amortized().fit().status().isValid() ? f.amortized().fit().covariance() : null;
-    FeatureMatrix all = events(data);
+    FeatureMatrix all = T4Rows.events(data);
     try {
       for (int b = 0; b < s.bootstrapMembers(); b++) {
         long t0 = System.nanoTime();
@@ -2309,7 +1539,7 @@ final class T4Study {
         fitted.add(member);
         // step 1 from the data's T and nu-hat
         member.setNu(nuHat);
-        train(
+        T4Training.train(
             member,
             DoiModel.fitObjective(resampled.size()),
             resampled,

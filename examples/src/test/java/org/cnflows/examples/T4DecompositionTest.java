@@ -24,7 +24,7 @@ class T4DecompositionTest {
   @Test
   void theTrueNominalDensityWithTheTrueDeformationIsTheTrueLikelihoodOfX() {
     ToyT4.Events data = ToyT4.generate(3000, 0.5, -0.5, false, Seeds.rng(7, 1));
-    NegLogLikelihood truth = T4Study.trueMixtureNll(data, false);
+    NegLogLikelihood truth = T4Likelihoods.trueMixtureNll(data, false);
     BiFunction<double[][], Integer, double[]> nominal =
         (z, c) -> {
           double[] out = new double[z.length];
@@ -33,7 +33,7 @@ class T4DecompositionTest {
           }
           return out;
         };
-    NegLogLikelihood composed = T4Study.trueDeformationNll(data, nominal);
+    NegLogLikelihood composed = T4Likelihoods.trueDeformationNll(data, nominal);
     for (double[] theta : THETAS) {
       assertThat(composed.value(theta)).isCloseTo(truth.value(theta), within(1e-8));
     }
@@ -42,10 +42,11 @@ class T4DecompositionTest {
   @Test
   void theTrueFeaturesHeldAtNuAreTheTrueLikelihoodThereAndOnlyThere() {
     ToyT4.Events data = ToyT4.generate(3000, 0.5, -0.5, true, Seeds.rng(7, 4));
-    NegLogLikelihood truth = T4Study.trueMixtureNll(data, true);
+    NegLogLikelihood truth = T4Likelihoods.trueMixtureNll(data, true);
     double[] theta = THETAS[1];
     NegLogLikelihood held =
-        T4Study.heldFeaturesNll(data, T4Study.trueFeatures(new double[] {theta[1], theta[2]}));
+        T4Likelihoods.heldFeaturesNll(
+            data, T4Likelihoods.trueFeatures(new double[] {theta[1], theta[2]}));
     assertThat(held.value(theta)).isCloseTo(truth.value(theta), within(1e-8));
     // elsewhere y stays at the held nu: the likelihoods part by many nats over 3,000 events
     assertThat(Math.abs(held.value(THETAS[2]) - truth.value(THETAS[2]))).isGreaterThan(10);
@@ -55,10 +56,11 @@ class T4DecompositionTest {
   void theTrueNominalFeaturesWithTheTrueDeformationAreTheTrueFeatures() {
     ToyT4.Events data = ToyT4.generate(3000, 0.5, -0.5, true, Seeds.rng(7, 5));
     double[] nu = {0.5, -0.5};
-    NegLogLikelihood truth = T4Study.heldFeaturesNll(data, T4Study.trueFeatures(nu));
+    NegLogLikelihood truth = T4Likelihoods.heldFeaturesNll(data, T4Likelihoods.trueFeatures(nu));
     NegLogLikelihood composed =
-        T4Study.heldFeaturesNll(
-            data, T4Study.deformedFeatures(T4Study.trueFeatures(new double[] {0, 0}), nu));
+        T4Likelihoods.heldFeaturesNll(
+            data,
+            T4Likelihoods.deformedFeatures(T4Likelihoods.trueFeatures(new double[] {0, 0}), nu));
     for (double[] theta : THETAS) {
       assertThat(composed.value(theta)).isCloseTo(truth.value(theta), within(1e-8));
     }
@@ -67,7 +69,7 @@ class T4DecompositionTest {
   @Test
   void theSimulationsGaussiansApproachTheTruthWithTheSimulationsSize() {
     ToyT4.Events data = ToyT4.generate(3000, 0.5, -0.5, false, Seeds.rng(7, 2));
-    NegLogLikelihood truth = T4Study.trueMixtureNll(data, false);
+    NegLogLikelihood truth = T4Likelihoods.trueMixtureNll(data, false);
     double[] small = differences(data, truth, 200);
     double[] large = differences(data, truth, 400_000);
     for (int i = 0; i < THETAS.length; i++) {
@@ -80,7 +82,8 @@ class T4DecompositionTest {
   /** |NLL(simulation's Gaussians) - NLL(truth)| at each theta, up to the same constant. */
   private static double[] differences(ToyT4.Events data, NegLogLikelihood truth, int simulated) {
     ToyT4.Events nominal = ToyT4.generate(simulated, 0, 0, false, Seeds.rng(7, 3));
-    NegLogLikelihood fitted = T4Study.trueDeformationNll(data, T4Study.sampleNominal(nominal));
+    NegLogLikelihood fitted =
+        T4Likelihoods.trueDeformationNll(data, T4Likelihoods.sampleNominal(nominal));
     double[] d = new double[THETAS.length];
     for (int i = 0; i < THETAS.length; i++) {
       d[i] = Math.abs(fitted.value(THETAS[i]) - truth.value(THETAS[i]));

@@ -62,8 +62,8 @@ class T4SimulationStoreTest {
 
   private static String simulate(T4Study.Settings s, boolean features, Flow[] into) {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
-    T4Study.Simulation sim =
-        T4Study.simulate(
+    T4Simulation sim =
+        T4Simulation.simulate(
             s, Device.cpu(), new PrintStream(text, true, StandardCharsets.UTF_8), features);
     into[0] = sim.xBase();
     into[1] = sim.yBase();
@@ -176,7 +176,7 @@ class T4SimulationStoreTest {
     } finally {
       close(trained);
     }
-    T4SimulationStore.Layout built = T4Study.layout(s, Device.cpu());
+    T4SimulationStore.Layout built = T4Simulation.layout(s, Device.cpu());
     // as if this version built the nominal kinematics flow like the feature flow
     T4SimulationStore.Layout other =
         new T4SimulationStore.Layout(
