@@ -86,6 +86,16 @@ final class T4Command implements Callable<Integer> {
     double flowAverage = 0;
 
     @Option(
+        names = "--flow-finish",
+        paramLabel = "N",
+        description =
+            "steps of up to 65,536 rows from a step size of 3e-5 that end each simulation flow's"
+                + " training, so that its parameters end at the minimum of the whole sample's loss"
+                + " and not where the last small batches left them; 0 for none (default"
+                + " ${DEFAULT-VALUE})")
+    int flowFinish = 0;
+
+    @Option(
         names = "--seed",
         paramLabel = "S",
         description = "master seed (default ${DEFAULT-VALUE})")
@@ -162,6 +172,7 @@ final class T4Command implements Callable<Integer> {
       atLeast("--doi-warmup", fitting.doiWarmup, 0);
       atLeast("--profile-repeats", fitting.profileRepeats, 1);
       share("--flow-average", flowAverage);
+      atLeast("--flow-finish", flowFinish, 0);
       share("--profile-average", fitting.profileAverage);
       if (!(fitting.profileWidth > 0) || Double.isInfinite(fitting.profileWidth)) {
         throw new ParameterException(
@@ -177,6 +188,7 @@ final class T4Command implements Callable<Integer> {
           flowSteps,
           residualSteps,
           flowAverage,
+          flowFinish,
           fitting.doiSteps,
           fitting.doiWarmup,
           fitting.profileSteps,

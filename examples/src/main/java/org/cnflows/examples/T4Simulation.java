@@ -15,6 +15,7 @@ import org.cnflows.flows.Flows;
 import org.cnflows.flows.LayerSpec;
 import org.cnflows.flows.ResidualFlow;
 import org.cnflows.flows.SplineTransform;
+import org.cnflows.flows.Trainer;
 import org.cnflows.stats.toys.ToyT4;
 
 /**
@@ -163,16 +164,26 @@ record T4Simulation(Flow xBase, Flow yBase, Flow xResidual, Flow yResidual)
       T4Study.Settings s,
       long seed,
       PrintStream out) {
+    ResidualFlow model = new ResidualFlow(base, residual);
+    FeatureMatrix rows = FeatureMatrix.concat(templates);
     T4Training.train(
-        new ResidualFlow(base, residual),
+        model,
         ResidualFlow.MAXIMUM_LIKELIHOOD,
-        FeatureMatrix.concat(templates),
+        rows,
         s,
         s.residualSteps(),
         T4Training.lastSteps(s.flowAverage(), s.residualSteps()),
         2e-3,
         seed,
         out);
+    if (s.flowFinish() > 0) {
+      Trainer.train(
+              model,
+              ResidualFlow.MAXIMUM_LIKELIHOOD,
+              List.of(rows),
+              T4Training.finish(rows.size(), s, seed, out))
+          .requireSuccess();
+    }
   }
 
   /** The simulated events at nu = 0 the nominal flows learn from. */

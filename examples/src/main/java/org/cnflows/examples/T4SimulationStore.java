@@ -4,11 +4,13 @@ import ai.djl.Device;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.cnflows.common.Json;
 import org.cnflows.flows.Flow;
@@ -32,6 +34,12 @@ final class T4SimulationStore {
 
   private static final Gson GSON = Json.gson();
 
+  /**
+   * Options added after simulations were first saved, with the value that means what such a
+   * simulation was trained with, so that it stays usable for the runs that ask for that value.
+   */
+  private static final Map<String, JsonElement> BEFORE = Map.of("flowFinish", new JsonPrimitive(0));
+
   private T4SimulationStore() {}
 
   /**
@@ -46,6 +54,7 @@ final class T4SimulationStore {
       int flowSteps,
       int residualSteps,
       double flowAverage,
+      int flowFinish,
       int batchSize,
       boolean cornerTemplates,
       LearningRateSchedule schedule,
@@ -59,6 +68,7 @@ final class T4SimulationStore {
           s.flowSteps(),
           s.residualSteps(),
           s.flowAverage(),
+          s.flowFinish(),
           s.batchSize(),
           s.cornerTemplates(),
           s.schedule(),
@@ -124,7 +134,7 @@ final class T4SimulationStore {
       if (name.equals("features")) {
         continue;
       }
-      JsonElement have = saved.get(name);
+      JsonElement have = saved.has(name) ? saved.get(name) : BEFORE.get(name);
       if (!wanted.get(name).equals(have)) {
         differences.add(name + " " + have + " (asked: " + wanted.get(name) + ")");
       }

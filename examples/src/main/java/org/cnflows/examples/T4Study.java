@@ -60,6 +60,8 @@ final class T4Study {
    * @param flowAverage the share of the last steps of each simulation flow's training (nominal
    *     flows and residuals) whose parameters it ends with the mean of, in [0, 1); 0 ends on the
    *     last step
+   * @param flowFinish steps of large batches at a small step size that end each simulation flow's
+   *     training ({@link T4Training#finish}; 0 for none)
    * @param doiSteps Adam steps of the joint fit of T, nu and the fractions
    * @param doiWarmup Adam steps of T and the fractions with nu held at its start, before the joint
    *     fit (0 for none)
@@ -99,6 +101,7 @@ final class T4Study {
       int flowSteps,
       int residualSteps,
       double flowAverage,
+      int flowFinish,
       int doiSteps,
       int doiWarmup,
       int profileSteps,
@@ -145,6 +148,9 @@ final class T4Study {
                 + ", "
                 + bootstrapSteps
                 + ": all must be >= 1");
+      }
+      if (flowFinish < 0) {
+        throw new IllegalArgumentException("flow finish = " + flowFinish + " steps < 0");
       }
       if (!(flowAverage >= 0 && flowAverage < 1)) {
         throw new IllegalArgumentException(

@@ -15,8 +15,8 @@ class T4CommandTest {
   /**
    * The settings with the counts in {@link T4Study.Settings}' order (nominal, template, data
    * events; flow, residual, DOI, DOI warm-up, profile steps; batch, Newton steps, scan points,
-   * bootstrap members and steps), the simulation flows' and step 2's averaged shares, step 2's
-   * trainings, and where the simulation is kept.
+   * bootstrap members and steps; the simulation flows' finishing steps), the simulation flows' and
+   * step 2's averaged shares, step 2's trainings, and where the simulation is kept.
    */
   private static T4Study.Settings expected(
       long seed,
@@ -38,6 +38,7 @@ class T4CommandTest {
         v[3],
         v[4],
         flowAverage,
+        v[13],
         v[5],
         v[6],
         v[7],
@@ -91,7 +92,8 @@ class T4CommandTest {
                 "--plots t4-plots --flow-steps 10000 --residual-steps 8000 --doi-steps 4800",
                 "--profile-steps 6000 --doi-warmup 1200 --bootstrap 8 --bootstrap-steps 300",
                 "--data-events 100000 --profile-average 0.0 --profile-repeats 1 --profile-width 12.0",
-                "--batch 1024 --nominal 1000000 --template 250000 --seed 1 --flow-average 0.0"))
+                "--batch 1024 --nominal 1000000 --template 250000 --seed 1 --flow-average 0.0",
+                "--flow-finish 0"))
         .contains(
             "toys",
             "kinematics",
@@ -107,7 +109,7 @@ class T4CommandTest {
                 "--count 20 --data-events 2000 --nominal 200000 --template 50000",
                 "--flow-steps 4000 --residual-steps 3000 --doi-steps 300 --profile-steps 1500",
                 "--doi-warmup 300 --profile-average 0.0 --profile-repeats 1 --profile-width 12.0",
-                "--seed 1 --flow-average 0.0"))
+                "--seed 1 --flow-average 0.0 --flow-finish 0"))
         .contains("--axes-only", "--start-at-zero", "--constant-rate", "--simulation-dir")
         .containsPattern(REFINE_DOI_DEFAULT + "true\\)")
         .doesNotContain("--plots", "--batch", "--bootstrap", "--data-sets");
@@ -115,7 +117,8 @@ class T4CommandTest {
             assertHelp(
                 "t4 kinematics",
                 "--data-sets 5 --data-events 100000 --nominal 1000000 --template 250000",
-                "--flow-steps 10000 --residual-steps 8000 --seed 1 --flow-average 0.0"))
+                "--flow-steps 10000 --residual-steps 8000 --seed 1 --flow-average 0.0",
+                "--flow-finish 0"))
         .contains("--axes-only", "--constant-rate", "--simulation-dir")
         .doesNotContain("--plots", "--count", "--doi-steps", "--start-at-zero");
   }
@@ -140,6 +143,7 @@ class T4CommandTest {
     assertUsageError("t4 toys --profile-average 1", "'--profile-average': 1.0 (must be in [0, 1))");
     assertUsageError(
         "t4 kinematics --flow-average -0.1", "'--flow-average': -0.1 (must be in [0, 1))");
+    assertUsageError("t4 toys --flow-finish -1", "'--flow-finish': -1 (must be >= 0)");
     assertUsageError("t4 --profile-width 0", "'--profile-width': 0.0 (must be finite and > 0)");
     assertUsageError(
         "t4 toys --profile-width NaN", "'--profile-width': NaN (must be finite and > 0)");
@@ -156,7 +160,7 @@ class T4CommandTest {
         .isEqualTo(
             expected(
                 1, true, true, false, 0, 0, 1, true, 12, true, null, 1_000_000, 250_000, 100_000,
-                10_000, 8000, 4800, 1200, 6000, 1024, 2, 9, 8, 300));
+                10_000, 8000, 4800, 1200, 6000, 1024, 2, 9, 8, 300, 0));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
     assertThat(toys.count).isEqualTo(20);
@@ -164,7 +168,7 @@ class T4CommandTest {
         .isEqualTo(
             expected(
                 1, true, true, false, 0, 0, 1, true, 12, true, null, 200_000, 50_000, 2000, 4000,
-                3000, 300, 300, 1500, 256, 2, 3, 0, 1));
+                3000, 300, 300, 1500, 256, 2, 3, 0, 1, 0));
 
     T4Command.Kinematics kinematics = T4Command.parse(T4Command.Kinematics.class, "kinematics");
     assertThat(kinematics.dataSets).isEqualTo(5);
@@ -172,7 +176,7 @@ class T4CommandTest {
         .isEqualTo(
             expected(
                 1, true, true, false, 0, 0, 1, true, 4, false, null, 1_000_000, 250_000, 100_000,
-                10_000, 8000, 1, 0, 1, 1024, 1, 3, 0, 1));
+                10_000, 8000, 1, 0, 1, 1024, 1, 3, 0, 1, 0));
   }
 
   @Test
@@ -198,7 +202,7 @@ class T4CommandTest {
                 "--batch 17 --nominal 18 --template 19 --seed 20",
                 "--axes-only --start-at-zero --constant-rate --doi-warmup 21",
                 "--profile-average 0.25 --profile-repeats 3 --profile-from-frozen --profile-width 6.5",
-                "--no-refine-doi --simulation-dir sims --flow-average 0.3"));
+                "--no-refine-doi --simulation-dir sims --flow-average 0.3 --flow-finish 22"));
     assertThat(study.plots).isEqualTo(Path.of("somewhere"));
     assertThat(study.settings())
         .isEqualTo(
@@ -226,7 +230,8 @@ class T4CommandTest {
                 2,
                 9,
                 0,
-                15));
+                15,
+                22));
 
     T4Command.Toys toys =
         T4Command.parse(
@@ -235,7 +240,8 @@ class T4CommandTest {
                 "toys --count 3 --data-events 2100 --nominal 40100 --template 10100",
                 "--flow-steps 1501 --residual-steps 1001 --doi-steps 301 --profile-steps 302",
                 "--seed 7 --start-at-zero --doi-warmup 303 --profile-average 0.5 --profile-repeats 2",
-                "--profile-width 3 --no-refine-doi --simulation-dir toy-sims --flow-average 0.4"));
+                "--profile-width 3 --no-refine-doi --simulation-dir toy-sims --flow-average 0.4",
+                "--flow-finish 3"));
     assertThat(toys.count).isEqualTo(3);
     assertThat(toys.settings())
         .isEqualTo(
@@ -263,7 +269,8 @@ class T4CommandTest {
                 2,
                 3,
                 0,
-                1));
+                1,
+                3));
 
     T4Command.Kinematics kinematics =
         T4Command.parse(
@@ -271,13 +278,13 @@ class T4CommandTest {
             words(
                 "kinematics --data-sets 3 --data-events 20000 --nominal 60000 --template 30000",
                 "--flow-steps 2500 --residual-steps 2600 --seed 9 --axes-only --constant-rate",
-                "--flow-average 0.6"));
+                "--flow-average 0.6 --flow-finish 7"));
     assertThat(kinematics.dataSets).isEqualTo(3);
     assertThat(kinematics.settings())
         .isEqualTo(
             expected(
                 9, false, true, true, 0.6, 0, 1, true, 4, false, null, 60_000, 30_000, 20_000, 2500,
-                2600, 1, 0, 1, 1024, 1, 3, 0, 1));
+                2600, 1, 0, 1, 1024, 1, 3, 0, 1, 7));
   }
 
   /** The words of the lines, as a shell splits them. */

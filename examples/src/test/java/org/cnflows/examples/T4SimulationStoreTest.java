@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.cnflows.common.FeatureMatrix;
+import org.cnflows.flows.BatchEvaluator;
+import org.cnflows.flows.EventFunction;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.LearningRateSchedule;
 import org.junit.jupiter.api.Test;
@@ -27,12 +30,15 @@ class T4SimulationStoreTest {
 
   /** A simulation of a few events and steps: seconds to train. */
   private static T4Study.Settings settings(long seed, int nominal, Path directory) {
-    return settings(seed, nominal, 0, directory);
+    return settings(seed, nominal, 0, 0, directory);
   }
 
-  /** The same, the last share {@code flowAverage} of each flow's steps averaged. */
+  /**
+   * The same, the last share {@code flowAverage} of each flow's steps averaged and {@code finish}
+   * finishing steps.
+   */
   private static T4Study.Settings settings(
-      long seed, int nominal, double flowAverage, Path directory) {
+      long seed, int nominal, double flowAverage, int finish, Path directory) {
     return new T4Study.Settings(
         nominal,
         300,
@@ -40,6 +46,7 @@ class T4SimulationStoreTest {
         3,
         3,
         flowAverage,
+        finish,
         1,
         0,
         1,
@@ -83,6 +90,18 @@ class T4SimulationStoreTest {
           .as(pa.get(i).getKey())
           .isEqualTo(pa.get(i).getValue().getArray().toByteArray());
     }
+  }
+
+  /** The mean log density of a flow over the rows. */
+  private static double meanLogProb(Flow flow, FeatureMatrix rows) {
+    float[] l =
+        new BatchEvaluator(Device.cpu(), 8192)
+            .evaluate(rows, List.of(EventFunction.logProb(flow)))[0];
+    double sum = 0;
+    for (float v : l) {
+      sum += v;
+    }
+    return sum / l.length;
   }
 
   private static void close(Flow[] flows) {
@@ -151,7 +170,7 @@ class T4SimulationStoreTest {
     Flow[] mean = new Flow[4];
     try {
       simulate(settings(3, 400, plain), false, last);
-      simulate(settings(3, 400, 0.5, averaged), false, mean);
+      simulate(settings(3, 400, 0.5, 0, averaged), false, mean);
       // the same seeds and events: the nominal flow and the residual end elsewhere only if the
       // averaging reached their trainings
       for (int i : new int[] {0, 2}) {
@@ -162,9 +181,55 @@ class T4SimulationStoreTest {
       close(last);
       close(mean);
     }
-    assertThatThrownBy(() -> simulate(settings(3, 400, 0.5, plain), false, new Flow[4]))
+    assertThatThrownBy(() -> simulate(settings(3, 400, 0.5, 0, plain), false, new Flow[4]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("flowAverage 0.0 (asked: 0.5)");
+  }
+
+  @Test
+  void theFinishingStepsTrainOtherFlowsAndArePartOfTheKeyAndOlderSimulationsHadNone(
+      @TempDir Path dir) throws IOException {
+    Path plain = dir.resolve("plain");
+    Path finished = dir.resolve("finished");
+    Flow[] last = new Flow[4];
+    Flow[] end = new Flow[4];
+    try {
+      simulate(settings(3, 400, 0, 0, plain), false, last);
+      assertThat(simulate(settings(3, 400, 0, 5, finished), false, end))
+          .contains("finishing: 5 steps of 400 rows", "finishing: 5 steps of 2400 rows");
+      // the same seeds and events: the nominal flow and the residual end elsewhere only if the
+      // finishing reached their trainings
+      for (int i : new int[] {0, 2}) {
+        assertThat(end[i].parameters().get(0).getValue().getArray().toFloatArray())
+            .isNotEqualTo(last[i].parameters().get(0).getValue().getArray().toFloatArray());
+      }
+      // and the finished nominal flow fits the whole simulated sample better: its batches are the
+      // whole sample here, at a small step size
+      FeatureMatrix sample =
+          T4Rows.kinematics(T4Simulation.nominalEvents(settings(3, 400, plain)), null);
+      assertThat(meanLogProb(end[0], sample)).isGreaterThan(meanLogProb(last[0], sample));
+    } finally {
+      close(last);
+      close(end);
+    }
+    assertThatThrownBy(() -> simulate(settings(3, 400, 0, 5, plain), false, new Flow[4]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flowFinish 0 (asked: 5)");
+    // a simulation saved before the option existed was trained without finishing
+    Path options = plain.resolve(T4SimulationStore.OPTIONS);
+    String saved = Files.readString(options);
+    String older = saved.replaceAll("\\s*\"flowFinish\"\\s*:\\s*0\\s*,", "");
+    assertThat(older).isNotEqualTo(saved).doesNotContain("flowFinish");
+    Files.writeString(options, older);
+    Flow[] loaded = new Flow[4];
+    try {
+      assertThat(simulate(settings(3, 400, plain), false, loaded)).contains("loaded from");
+    } finally {
+      close(loaded);
+    }
+    assertThatThrownBy(() -> simulate(settings(3, 400, 0, 5, plain), false, new Flow[4]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flowFinish 0 (asked: 5)");
   }
 
   @Test
