@@ -73,7 +73,8 @@ final class T4Training {
    * flow's part of the learned kinematics' offset was -0.0054 / +0.0042 (0.6 / 0.4 sigma(x) at
    * 100,000 data events), 400 such steps brought it to +0.0003 / +0.0011 (the simulated events' own
    * Gaussians: -0.0009 / +0.0016), and with the residual finished too the learned kinematics were
-   * within 0.001 of the true x-only fit (flows-profiling/MEASUREMENTS.md).
+   * within 0.001 of the true x-only fit (seed 1; on seed 2 the finished nominal flow sat on the
+   * Gaussians too, and the residual kept -0.0027 on nu_shift; flows-profiling/MEASUREMENTS.md).
    *
    * @param rows the rows of the training data
    */
