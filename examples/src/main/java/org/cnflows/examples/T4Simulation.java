@@ -13,9 +13,9 @@ import org.cnflows.flows.Activation;
 import org.cnflows.flows.Flow;
 import org.cnflows.flows.Flows;
 import org.cnflows.flows.LayerSpec;
+import org.cnflows.flows.MaximumLikelihood;
 import org.cnflows.flows.ResidualFlow;
 import org.cnflows.flows.SplineTransform;
-import org.cnflows.flows.Trainer;
 import org.cnflows.stats.toys.ToyT4;
 
 /**
@@ -109,13 +109,27 @@ record T4Simulation(Flow xBase, Flow yBase, Flow xResidual, Flow yResidual)
     Flow xResidual = null;
     Flow yResidual = null;
     try {
-      T4Training.train(
-          xBase, T4Rows.kinematics(nominal, null), s, s.flowSteps(), s.seed() + 2, out);
+      T4Training.trainSimulationFlow(
+          xBase,
+          new MaximumLikelihood(),
+          T4Rows.kinematics(nominal, null),
+          s,
+          s.flowSteps(),
+          1e-3,
+          s.seed() + 2,
+          out);
       if (features) {
         out.println("nominal flow p(y | x, c):");
         yBase = layout.yBase().get();
-        T4Training.train(
-            yBase, T4Rows.features(nominal, null), s, s.flowSteps(), s.seed() + 4, out);
+        T4Training.trainSimulationFlow(
+            yBase,
+            new MaximumLikelihood(),
+            T4Rows.features(nominal, null),
+            s,
+            s.flowSteps(),
+            1e-3,
+            s.seed() + 4,
+            out);
       }
       List<double[]> settings = new ArrayList<>();
       for (double v : new double[] {-1, 1}) {
@@ -164,26 +178,15 @@ record T4Simulation(Flow xBase, Flow yBase, Flow xResidual, Flow yResidual)
       T4Study.Settings s,
       long seed,
       PrintStream out) {
-    ResidualFlow model = new ResidualFlow(base, residual);
-    FeatureMatrix rows = FeatureMatrix.concat(templates);
-    T4Training.train(
-        model,
+    T4Training.trainSimulationFlow(
+        new ResidualFlow(base, residual),
         ResidualFlow.MAXIMUM_LIKELIHOOD,
-        rows,
+        FeatureMatrix.concat(templates),
         s,
         s.residualSteps(),
-        T4Training.lastSteps(s.flowAverage(), s.residualSteps()),
         2e-3,
         seed,
         out);
-    if (s.flowFinish() > 0) {
-      Trainer.train(
-              model,
-              ResidualFlow.MAXIMUM_LIKELIHOOD,
-              List.of(rows),
-              T4Training.finish(rows.size(), s, seed, out))
-          .requireSuccess();
-    }
   }
 
   /** The simulated events at nu = 0 the nominal flows learn from. */

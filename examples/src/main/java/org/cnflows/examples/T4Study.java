@@ -61,7 +61,7 @@ final class T4Study {
    *     flows and residuals) whose parameters it ends with the mean of, in [0, 1); 0 ends on the
    *     last step
    * @param flowFinish steps of large batches at a small step size that end each simulation flow's
-   *     training ({@link T4Training#finish}; 0 for none)
+   *     training ({@link T4Training#trainSimulationFlow}; 0 for none)
    * @param doiSteps Adam steps of the joint fit of T, nu and the fractions
    * @param doiWarmup Adam steps of T and the fractions with nu held at its start, before the joint
    *     fit (0 for none)

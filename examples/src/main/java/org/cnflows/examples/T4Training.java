@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.List;
 import org.cnflows.common.FeatureMatrix;
 import org.cnflows.flows.ConsoleProgress;
-import org.cnflows.flows.Flow;
 import org.cnflows.flows.Objective;
 import org.cnflows.flows.Trainable;
 import org.cnflows.flows.Trainer;
@@ -50,18 +49,22 @@ final class T4Training {
   static final double FINISH_RATE = 3e-5;
 
   /**
-   * Trains a nominal flow, its last {@link T4Study.Settings#flowAverage()} of steps averaged, then
-   * {@link #finish}es it.
+   * Trains a simulation flow, a nominal flow or a residual: Adam, its last {@link
+   * T4Study.Settings#flowAverage()} of steps averaged, then the {@link #finish}ing phase.
    */
-  static void train(
-      Flow flow, FeatureMatrix data, T4Study.Settings s, int steps, long seed, PrintStream out) {
-    Trainer.fit(
-            flow,
-            data,
-            config(steps, 1e-3, s.batchSize(), lastSteps(s.flowAverage(), steps), s, seed, out))
-        .requireSuccess();
+  static <T extends Trainable> void trainSimulationFlow(
+      T model,
+      Objective<T> objective,
+      FeatureMatrix rows,
+      T4Study.Settings s,
+      int steps,
+      double rate,
+      long seed,
+      PrintStream out) {
+    train(model, objective, rows, s, steps, lastSteps(s.flowAverage(), steps), rate, seed, out);
     if (s.flowFinish() > 0) {
-      Trainer.fit(flow, data, finish(data.size(), s, seed, out)).requireSuccess();
+      Trainer.train(model, objective, List.of(rows), finish(rows.size(), s, seed, out))
+          .requireSuccess();
     }
   }
 
@@ -78,7 +81,7 @@ final class T4Training {
    *
    * @param rows the rows of the training data
    */
-  static TrainingConfig finish(int rows, T4Study.Settings s, long seed, PrintStream out) {
+  private static TrainingConfig finish(int rows, T4Study.Settings s, long seed, PrintStream out) {
     if (out != null) {
       out.printf(
           "finishing: %d steps of %d rows from a step size of %.0e%n",
