@@ -160,6 +160,7 @@ final class T4Command implements Callable<Integer> {
         int batchSize,
         int newtonSteps,
         int scanPoints,
+        int refitSteps,
         int bootstrapMembers,
         int bootstrapSteps) {
       atLeast("--nominal", nominal, 10);
@@ -200,6 +201,7 @@ final class T4Command implements Callable<Integer> {
           batchSize,
           newtonSteps,
           scanPoints,
+          refitSteps,
           bootstrapMembers,
           bootstrapSteps,
           !axesOnly,
@@ -329,6 +331,16 @@ final class T4Command implements Callable<Integer> {
               + " data's (default ${DEFAULT-VALUE})")
   int bootstrapSteps;
 
+  @Option(
+      names = "--refit-steps",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Adam steps of each explicit refit of T, the fractions and the other nuisance at every"
+              + " scan point, one nuisance held there: the profile over the DOI that the amortized"
+              + " likelihood stands for, scanned beside it; 0 for none (default ${DEFAULT-VALUE})")
+  int refitSteps;
+
   private final PrintStream console;
 
   T4Command(PrintStream console) {
@@ -371,7 +383,8 @@ final class T4Command implements Callable<Integer> {
     simulation.atLeast("--batch", batch, 2);
     simulation.atLeast("--bootstrap", bootstrap, 0);
     simulation.atLeast("--bootstrap-steps", bootstrapSteps, 1);
-    return simulation.settings(fitting, batch, 2, 9, bootstrap, bootstrapSteps);
+    simulation.atLeast("--refit-steps", refitSteps, 0);
+    return simulation.settings(fitting, batch, 2, 9, refitSteps, bootstrap, bootstrapSteps);
   }
 
   @Override
@@ -408,7 +421,7 @@ final class T4Command implements Callable<Integer> {
     /** The settings of the study, the options checked. */
     T4Study.Settings settings() {
       simulation.atLeast("--count", count, 2);
-      return simulation.settings(fitting, 256, 2, 3, 0, 1);
+      return simulation.settings(fitting, 256, 2, 3, 0, 0, 1);
     }
 
     @Override
@@ -445,7 +458,7 @@ final class T4Command implements Callable<Integer> {
     /** The settings of the study, the options checked. */
     T4Study.Settings settings() {
       simulation.atLeast("--data-sets", dataSets, 1);
-      return simulation.settings(new Fitting(1, 0, 1, 4, false), 1024, 1, 3, 0, 1);
+      return simulation.settings(new Fitting(1, 0, 1, 4, false), 1024, 1, 3, 0, 0, 1);
     }
 
     @Override

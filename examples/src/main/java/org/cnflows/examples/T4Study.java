@@ -82,6 +82,8 @@ final class T4Study {
    * @param batchSize events per Adam step of every stage
    * @param newtonSteps Newton steps of each flow fit (T frozen; amortized)
    * @param scanPoints points of each profile scan over +-2 sigma
+   * @param refitSteps Adam steps of each refit of the profile over the DOI by explicit refits, at
+   *     every scan point ({@link #refitProfiles}); 0 for none
    * @param bootstrapMembers Poisson-bootstrap members (0 for none)
    * @param bootstrapSteps Adam steps of each member's refits of T and of the profiling flow (from
    *     the data's)
@@ -113,6 +115,7 @@ final class T4Study {
       int batchSize,
       int newtonSteps,
       int scanPoints,
+      int refitSteps,
       int bootstrapMembers,
       int bootstrapSteps,
       boolean cornerTemplates,
@@ -181,6 +184,9 @@ final class T4Study {
       }
       if (doiWarmup < 0) {
         throw new IllegalArgumentException("DOI warm-up steps = " + doiWarmup + " < 0");
+      }
+      if (refitSteps < 0) {
+        throw new IllegalArgumentException("refit steps = " + refitSteps + " < 0");
       }
       if (bootstrapMembers < 0) {
         throw new IllegalArgumentException("bootstrap members = " + bootstrapMembers + " < 0");
@@ -309,7 +315,8 @@ final class T4Study {
       double[] truthX,
       double[] flowX,
       double[] transported,
-      double[] bootstrap) {
+      double[] bootstrap,
+      double[] refit) {
     /** max over the grid of |a - b| where both are defined (NaN if nowhere). */
     static double maxDifference(double[] a, double[] b) {
       double m = Double.NaN;
@@ -491,6 +498,13 @@ final class T4Study {
             "  bootstrap members' mean likelihood - truth(x): max |2 Delta NLL| %.3f%n",
             Scan.maxDifference(scan.bootstrap(), scan.truthX()));
       }
+      if (scan.refit() != null) {
+        out.printf(
+            "  T refitted at each point: max |2 Delta NLL| - truth(x) %.3f, amortized - refitted"
+                + " %.3f%n",
+            Scan.maxDifference(scan.refit(), scan.truthX()),
+            Scan.maxDifference(scan.flow(), scan.refit()));
+      }
       for (int i = 0; i < scan.grid().length; i++) {
         out.printf(
             "  %s = %+.4f: 2 Delta NLL flow %6.3f, truth %6.3f, truth(x) %6.3f, flow(x) %6.3f,"
@@ -502,9 +516,10 @@ final class T4Study {
             scan.truthX()[i],
             scan.flowX()[i],
             scan.transported()[i],
-            scan.bootstrap() == null
-                ? ""
-                : String.format(", bootstrap %6.3f", scan.bootstrap()[i]));
+            (scan.bootstrap() == null
+                    ? ""
+                    : String.format(", bootstrap %6.3f", scan.bootstrap()[i]))
+                + (scan.refit() == null ? "" : String.format(", refitted %6.3f", scan.refit()[i])));
       }
     }
     double[] var = r.modes().variances();
@@ -625,7 +640,7 @@ final class T4Study {
         T4Plots.pulls(sim, modes, fit, device, plots);
         T4Plots.doiPulls(f.amortized().model(), modes, fit, device, plots);
         try (Bootstrap b = bootstrap(f, data, s, device, evaluator, out)) {
-          List<Scan> scans = scans(f, b, sim, data, evaluator, s.scanPoints(), plots);
+          List<Scan> scans = scans(f, b, sim, data, s, evaluator, plots, out);
           return new Report(
               deformation,
               f.fits(),
@@ -1235,18 +1250,24 @@ final class T4Study {
       Bootstrap bootstrap,
       T4Simulation sim,
       ToyT4.Events data,
+      Settings s,
       BatchEvaluator evaluator,
-      int points,
-      Path plots) {
+      Path plots,
+      PrintStream out) {
     double[] steps = steps(f.fits().truth());
+    int points = s.scanPoints();
+    double[][] grids = new double[2][points];
+    for (int q = 0; q < 2; q++) {
+      for (int i = 0; i < points; i++) {
+        grids[q][i] =
+            f.fits().truthX().nu(q) + (4.0 * i / (points - 1) - 2) * f.fits().truthX().error(q);
+      }
+    }
+    double[][] refits = refitProfiles(f, grids, data, s, evaluator, out);
     List<Scan> scans = new ArrayList<>();
     for (int q = 0; q < 2; q++) {
       int index = q + 1;
-      double[] grid = new double[points];
-      for (int i = 0; i < points; i++) {
-        grid[i] =
-            f.fits().truthX().nu(q) + (4.0 * i / (points - 1) - 2) * f.fits().truthX().error(q);
-      }
+      double[] grid = grids[q];
       Scan scan =
           new Scan(
               NAMES.get(q),
@@ -1263,7 +1284,8 @@ final class T4Study {
               profile(f.transported().nll(), f.transported().fit(), index, grid, steps),
               bootstrap.combined() == null
                   ? null
-                  : profile(bootstrap.combined(), bootstrap.combinedFit(), index, grid, steps));
+                  : profile(bootstrap.combined(), bootstrap.combinedFit(), index, grid, steps),
+              refits == null ? null : refits[q]);
       scans.add(scan);
       Chart chart =
           Chart.titled(
@@ -1278,6 +1300,11 @@ final class T4Study {
               .dashed("true likelihood of x alone", grid, scan.truthX())
               .line("flow, learned kinematics alone", grid, scan.flowX())
               .line("flow, T transported (step 2 in closed form)", grid, scan.transported());
+      if (scan.refit() != null) {
+        chart =
+            chart.line(
+                "flow, T refitted at each point (the profile over the DOI)", grid, scan.refit());
+      }
       if (scan.bootstrap() != null) {
         double[][] b = defined(grid, scan.bootstrap());
         chart =
@@ -1305,52 +1332,76 @@ final class T4Study {
 
   /**
    * 2 (NLL profiled at theta_index = t - its minimum) on the grid: the other parameters start from
-   * their regression on theta_index under the fit's covariance and take one Newton step with the
-   * conditional covariance (exact for a quadratic NLL; 2 n + 2 evaluations a point); the minimum is
-   * the lower of the fit's and the grid's; NaN outside the scanned parameter's bounds.
+   * their regression on theta_index under the fit's covariance ({@link #profiledAt}); the minimum
+   * is the lower of the fit's and the grid's; NaN outside the scanned parameter's bounds.
    */
   static double[] profile(
       NegLogLikelihood nll, FitResult fit, int index, double[] grid, double[] steps) {
     double[][] v = fit.covariance();
     double[] best = fit.values();
-    int n = best.length;
+    double[] values = new double[grid.length];
+    double min = fit.nll();
+    for (int i = 0; i < grid.length; i++) {
+      double t = grid[i];
+      double[] start = best.clone();
+      for (int a = 0; a < best.length; a++) {
+        start[a] = a == index ? t : best[a] + v[a][index] / v[index][index] * (t - best[index]);
+      }
+      values[i] = profiledAt(nll, start, index, v, steps);
+      min = Math.min(min, Double.isNaN(values[i]) ? min : values[i]);
+    }
+    return relative(values, min);
+  }
+
+  /** 2 (value - min) of each value (NaN stays NaN). */
+  private static double[] relative(double[] values, double min) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = 2 * (values[i] - min);
+    }
+    return out;
+  }
+
+  /**
+   * The NLL at theta_index = start[index] with the other parameters profiled: from the start
+   * (clamped into the bounds), one Newton step with the covariance conditional on theta_index
+   * (exact for a quadratic NLL; 2 n + 2 evaluations); NaN outside the scanned parameter's bounds
+   * (an amortized model's region).
+   *
+   * @param covariance the covariance of all the parameters at the fit, whose conditional on
+   *     theta_index stands for the inverse Hessian of the others
+   * @param steps the finite-difference step of each parameter
+   */
+  private static double profiledAt(
+      NegLogLikelihood nll, double[] start, int index, double[][] covariance, double[] steps) {
+    int n = start.length;
+    Parameter scanned = nll.parameters().get(index);
+    double t = start[index];
+    if (t < scanned.lower() || t > scanned.upper()) {
+      return Double.NaN;
+    }
     double[][] conditional = new double[n][n];
     double[] others = new double[n - 1];
     for (int a = 0, o = 0; a < n; a++) {
       for (int b = 0; b < n; b++) {
         if (a != index && b != index) {
-          conditional[a][b] = v[a][b] - v[a][index] * v[index][b] / v[index][index];
+          conditional[a][b] =
+              covariance[a][b]
+                  - covariance[a][index] * covariance[index][b] / covariance[index][index];
         }
       }
       if (a != index) {
         others[o++] = steps[a];
       }
     }
-    String name = nll.parameters().get(index).name();
-    double[] values = new double[grid.length];
-    double min = fit.nll();
-    Parameter scanned = nll.parameters().get(index);
-    for (int i = 0; i < grid.length; i++) {
-      double t = grid[i];
-      if (t < scanned.lower() || t > scanned.upper()) {
-        // outside where the likelihood is defined (an amortized model's region)
-        values[i] = Double.NaN;
-        continue;
-      }
-      double[] start = best.clone();
-      for (int a = 0; a < n; a++) {
-        Parameter p = nll.parameters().get(a);
-        double value = a == index ? t : best[a] + v[a][index] / v[index][index] * (t - best[index]);
-        start[a] = Math.min(Math.max(value, p.lower()), p.upper());
-      }
-      NegLogLikelihood fixed = nll.withParameters(nll.parameters().with(name, p -> p.fixedAt(t)));
-      values[i] = new Fitter(600, 1e-3).newtonStep(fixed, start, others, conditional).nll();
-      min = Math.min(min, Double.isNaN(values[i]) ? min : values[i]);
+    double[] clamped = start.clone();
+    for (int a = 0; a < n; a++) {
+      Parameter p = nll.parameters().get(a);
+      clamped[a] = Math.min(Math.max(start[a], p.lower()), p.upper());
     }
-    for (int i = 0; i < grid.length; i++) {
-      values[i] = 2 * (values[i] - min);
-    }
-    return values;
+    NegLogLikelihood fixed =
+        nll.withParameters(nll.parameters().with(scanned.name(), p -> p.fixedAt(t)));
+    return new Fitter(600, 1e-3).newtonStep(fixed, clamped, others, conditional).nll();
   }
 
   // ---------------------------------------------------------------- toys
@@ -1539,22 +1590,18 @@ final class T4Study {
         long t0 = System.nanoTime();
         int[] rows = BootstrapCoverage.poissonRows(data.size(), Seeds.rng(s.seed(), 40, b));
         FeatureMatrix resampled = all.select(rows);
-        DoiModel member =
-            new DoiModel(
-                model.kinematics(), model.features(), FlowIO.load(saved.resolve("doi"), on), 2);
-        fitted.add(member);
         // step 1 from the data's T and nu-hat
-        member.setNu(nuHat);
-        T4Training.train(
-            member,
-            DoiModel.fitObjective(resampled.size()),
-            resampled,
-            s,
-            s.bootstrapSteps(),
-            0,
-            5e-4,
-            s.seed() + 50 + b,
-            null);
+        DoiModel member =
+            refit(
+                model,
+                saved.resolve("doi"),
+                resampled,
+                nuHat,
+                new boolean[2],
+                s.bootstrapSteps(),
+                s,
+                s.seed() + 50 + b,
+                fitted);
         // step 2 from the data's profiling flow, on the data's region: the members' likelihoods
         // share it, so their mean is defined there; a member's T is transported from where its
         // own step 1 fitted it
@@ -1602,6 +1649,133 @@ final class T4Study {
   }
 
   /**
+   * Step 1 again from a fitted model's T (saved in {@code doi}) at the given nu, the nuisances
+   * flagged in {@code held} held there: T, the fractions and the free nuisances trained by Adam
+   * from a small step size (5e-4). The new model is added to {@code into} as soon as it exists, so
+   * that its T is closed with the others whatever happens.
+   */
+  private static DoiModel refit(
+      DoiModel model,
+      Path doi,
+      FeatureMatrix rows,
+      double[] nu,
+      boolean[] held,
+      int steps,
+      Settings s,
+      long seed,
+      List<DoiModel> into)
+      throws IOException {
+    DoiModel refit =
+        new DoiModel(
+            model.kinematics(), model.features(), FlowIO.load(doi, model.doi().device()), 2);
+    into.add(refit);
+    refit.setNu(nu);
+    refit.holdNu(held);
+    T4Training.train(
+        refit, DoiModel.fitObjective(rows.size()), rows, s, steps, 0, 5e-4, seed, null);
+    return refit;
+  }
+
+  /**
+   * The profile over the DOI by explicit refits, what the amortized likelihood stands for without
+   * them: at each point of each nuisance's grid, step 1 again from the fitted T and nu-hat ({@link
+   * #refit}, {@link Settings#refitSteps} steps) with that nuisance held at the point, then the NLL
+   * of the refitted model (T frozen) with the other parameters profiled by a Newton step; 2 Delta
+   * NLL against the same refit with nothing held (the minimum over the whole family), or against
+   * the lowest point if one is lower. Null without refit steps.
+   *
+   * @param grids each nuisance's grid, as the other scans'
+   * @return 2 Delta NLL per nuisance and point
+   */
+  private static double[][] refitProfiles(
+      Fitted f,
+      double[][] grids,
+      ToyT4.Events data,
+      Settings s,
+      BatchEvaluator evaluator,
+      PrintStream out) {
+    if (s.refitSteps() == 0) {
+      return null;
+    }
+    long start = System.nanoTime();
+    FeatureMatrix events = T4Rows.events(data);
+    double[] nuHat = f.model().nu();
+    double[] steps = steps(f.fits().truth());
+    List<DoiModel> models = new ArrayList<>();
+    Path saved = null;
+    try {
+      saved = Files.createTempDirectory("t4-refit");
+      FlowIO.save(f.model().doi(), Files.createDirectory(saved.resolve("doi")));
+      DoiModel best =
+          refit(
+              f.model(),
+              saved.resolve("doi"),
+              events,
+              nuHat,
+              new boolean[2],
+              s.refitSteps(),
+              s,
+              s.seed() + 90,
+              models);
+      NegLogLikelihood bestNll = FlowMixtureNll.of(best, events, evaluator, NAMES);
+      FitResult bestFit = newton(bestNll, startOf(best), steps, s.newtonSteps());
+      if (out != null) {
+        out.printf(
+            "refit with nothing held: nu = %+.4f, %+.4f (%s)%n",
+            bestFit.values()[1], bestFit.values()[2], bestFit.status());
+      }
+      double[][] profiles = new double[2][];
+      for (int q = 0; q < 2; q++) {
+        double[] values = new double[grids[q].length];
+        double min = bestFit.nll();
+        for (int i = 0; i < values.length; i++) {
+          double[] nu = nuHat.clone();
+          nu[q] = grids[q][i];
+          boolean[] held = new boolean[2];
+          held[q] = true;
+          DoiModel point =
+              refit(
+                  f.model(),
+                  saved.resolve("doi"),
+                  events,
+                  nu,
+                  held,
+                  s.refitSteps(),
+                  s,
+                  s.seed() + 91 + 100L * q + i,
+                  models);
+          NegLogLikelihood nll = FlowMixtureNll.of(point, events, evaluator, NAMES);
+          values[i] = profiledAt(nll, startOf(point), q + 1, bestFit.covariance(), steps);
+          min = Math.min(min, values[i]);
+          point.doi().close();
+          models.remove(point);
+        }
+        profiles[q] = relative(values, min);
+      }
+      if (out != null) {
+        out.printf(
+            "profiles by refits: %d points of %d steps each (%.0f s)%n",
+            1 + grids[0].length + grids[1].length, s.refitSteps(), seconds(start));
+      }
+      return profiles;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save or load the DOI for the refits", e);
+    } finally {
+      models.forEach(m -> m.doi().close());
+      if (saved != null) {
+        deleteQuietly(saved);
+      }
+    }
+  }
+
+  /** (ratio, nu_shift, nu_squeeze) of a fitted model: where its likelihood's fit starts. */
+  private static double[] startOf(DoiModel model) {
+    double[] a = model.fractions();
+    double[] nu = model.nu();
+    return new double[] {a[0] / a[1], nu[0], nu[1]};
+  }
+
+  /**
    * The mean of the members' likelihoods (which share their parameters: the data's region),
    * starting at the members' mean estimate.
    */
@@ -1622,12 +1796,12 @@ final class T4Study {
                 - parameters.constraintNll(theta));
   }
 
-  /** Removes the bootstrap's saved flows (a temporary directory of a few files). */
+  /** Removes saved flows (a temporary directory of a few files). */
   private static void deleteQuietly(Path dir) {
     try {
       Directories.deleteRecursively(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the bootstrap's temporary " + dir, e);
+      throw new UncheckedIOException("cannot remove the temporary " + dir, e);
     }
   }
 

@@ -15,8 +15,9 @@ class T4CommandTest {
   /**
    * The settings with the counts in {@link T4Study.Settings}' order (nominal, template, data
    * events; flow, residual, DOI, DOI warm-up, profile steps; batch, Newton steps, scan points,
-   * bootstrap members and steps; the simulation flows' finishing steps), the simulation flows' and
-   * step 2's averaged shares, step 2's trainings, and where the simulation is kept.
+   * bootstrap members and steps; the simulation flows' finishing steps; the refit steps of the
+   * profile by refits), the simulation flows' and step 2's averaged shares, step 2's trainings, and
+   * where the simulation is kept.
    */
   private static T4Study.Settings expected(
       long seed,
@@ -50,6 +51,7 @@ class T4CommandTest {
         v[8],
         v[9],
         v[10],
+        v[14],
         v[11],
         v[12],
         corners,
@@ -144,6 +146,7 @@ class T4CommandTest {
     assertUsageError(
         "t4 kinematics --flow-average -0.1", "'--flow-average': -0.1 (must be in [0, 1))");
     assertUsageError("t4 toys --flow-finish -1", "'--flow-finish': -1 (must be >= 0)");
+    assertUsageError("t4 --refit-steps -1", "'--refit-steps': -1 (must be >= 0)");
     assertUsageError("t4 --profile-width 0", "'--profile-width': 0.0 (must be finite and > 0)");
     assertUsageError(
         "t4 toys --profile-width NaN", "'--profile-width': NaN (must be finite and > 0)");
@@ -160,7 +163,7 @@ class T4CommandTest {
         .isEqualTo(
             expected(
                 1, true, true, false, 0, 0, 1, true, 12, true, null, 1_000_000, 250_000, 100_000,
-                10_000, 8000, 4800, 1200, 6000, 1024, 2, 9, 8, 300, 0));
+                10_000, 8000, 4800, 1200, 6000, 1024, 2, 9, 8, 300, 0, 0));
 
     T4Command.Toys toys = T4Command.parse(T4Command.Toys.class, "toys");
     assertThat(toys.count).isEqualTo(20);
@@ -168,7 +171,7 @@ class T4CommandTest {
         .isEqualTo(
             expected(
                 1, true, true, false, 0, 0, 1, true, 12, true, null, 200_000, 50_000, 2000, 4000,
-                3000, 300, 300, 1500, 256, 2, 3, 0, 1, 0));
+                3000, 300, 300, 1500, 256, 2, 3, 0, 1, 0, 0));
 
     T4Command.Kinematics kinematics = T4Command.parse(T4Command.Kinematics.class, "kinematics");
     assertThat(kinematics.dataSets).isEqualTo(5);
@@ -176,7 +179,7 @@ class T4CommandTest {
         .isEqualTo(
             expected(
                 1, true, true, false, 0, 0, 1, true, 4, false, null, 1_000_000, 250_000, 100_000,
-                10_000, 8000, 1, 0, 1, 1024, 1, 3, 0, 1, 0));
+                10_000, 8000, 1, 0, 1, 1024, 1, 3, 0, 1, 0, 0));
   }
 
   @Test
@@ -202,7 +205,8 @@ class T4CommandTest {
                 "--batch 17 --nominal 18 --template 19 --seed 20",
                 "--axes-only --start-at-zero --constant-rate --doi-warmup 21",
                 "--profile-average 0.25 --profile-repeats 3 --profile-from-frozen --profile-width 6.5",
-                "--no-refine-doi --simulation-dir sims --flow-average 0.3 --flow-finish 22"));
+                "--no-refine-doi --simulation-dir sims --flow-average 0.3 --flow-finish 22",
+                "--refit-steps 23"));
     assertThat(study.plots).isEqualTo(Path.of("somewhere"));
     assertThat(study.settings())
         .isEqualTo(
@@ -231,7 +235,8 @@ class T4CommandTest {
                 9,
                 0,
                 15,
-                22));
+                22,
+                23));
 
     T4Command.Toys toys =
         T4Command.parse(
@@ -270,7 +275,8 @@ class T4CommandTest {
                 3,
                 0,
                 1,
-                3));
+                3,
+                0));
 
     T4Command.Kinematics kinematics =
         T4Command.parse(
@@ -284,7 +290,7 @@ class T4CommandTest {
         .isEqualTo(
             expected(
                 9, false, true, true, 0.6, 0, 1, true, 4, false, null, 60_000, 30_000, 20_000, 2500,
-                2600, 1, 0, 1, 1024, 1, 3, 0, 1, 7));
+                2600, 1, 0, 1, 1024, 1, 3, 0, 1, 7, 0));
   }
 
   /** The words of the lines, as a shell splits them. */

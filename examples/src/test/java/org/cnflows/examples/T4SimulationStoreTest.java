@@ -59,6 +59,7 @@ class T4SimulationStoreTest {
         1,
         3,
         0,
+        0,
         1,
         true,
         true,

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -65,7 +66,7 @@ public final class DoiModel implements Trainable {
   private final float[] center;
   private final double[] halfWidths;
   private final float[] heldAt;
-  private boolean nuHeld;
+  private boolean[] nuHeld;
   private boolean doiRefined;
 
   /**
@@ -116,6 +117,7 @@ public final class DoiModel implements Trainable {
     }
     this.nu = zeros("nu", new Shape(1, nuisances));
     this.logits = zeros("classLogits", new Shape(1, classes));
+    this.nuHeld = new boolean[nuisances];
     this.profile = null;
     this.center = null;
     this.halfWidths = null;
@@ -138,6 +140,7 @@ public final class DoiModel implements Trainable {
     this.logits = zeros("classLogits", new Shape(1, classes));
     nu.getArray().set(fitted.nu.getArray().toFloatArray());
     logits.getArray().set(fitted.logits.getArray().toFloatArray());
+    this.nuHeld = new boolean[nuisances];
     this.profile = profile;
     this.center = fitted.nu.getArray().toFloatArray();
     this.halfWidths = halfWidths.clone();
@@ -341,7 +344,43 @@ public final class DoiModel implements Trainable {
    * kinematics' estimate) starts the joint fit near that ridge's floor.
    */
   public void holdNu(boolean held) {
-    this.nuHeld = held;
+    Arrays.fill(nuHeld, held);
+  }
+
+  /**
+   * Holds the nuisances flagged true at their current values in {@link #fitObjective}'s training
+   * and frees the others, which train with T and the class fractions: with one nuisance held at
+   * each point of a grid, the fit is the profile over the DOI and the other nuisances at that
+   * point, by explicit refits (what an amortized model approximates without them).
+   *
+   * @param held one flag per nuisance
+   * @throws IllegalArgumentException if there is not one flag per nuisance
+   */
+  public void holdNu(boolean[] held) {
+    if (held.length != nuisances) {
+      throw new IllegalArgumentException(
+          held.length + " hold flags for " + nuisances + " nuisances");
+    }
+    this.nuHeld = held.clone();
+  }
+
+  /**
+   * nu as step 1's training sees it, in the batch's manager: the held nuisances' values without
+   * their gradient, so that Adam leaves them where they are.
+   */
+  private NDArray trainedNu(NDManager m) {
+    NDArray value = m.zeros(new Shape(1, nuisances)).add(nu.getArray());
+    float[] heldMask = new float[nuisances];
+    boolean any = false;
+    for (int k = 0; k < nuisances; k++) {
+      heldMask[k] = nuHeld[k] ? 1 : 0;
+      any |= nuHeld[k];
+    }
+    if (!any) {
+      return value;
+    }
+    NDArray mask = m.create(heldMask, new Shape(1, nuisances));
+    return value.add(value.stopGradient().sub(value).mul(mask));
   }
 
   /**
@@ -533,7 +572,7 @@ public final class DoiModel implements Trainable {
         (model, b) -> {
           NDManager m = b.x().getManager();
           long n = b.x().getShape().get(0);
-          NDArray nuLocal = m.zeros(new Shape(1, model.nuisances)).add(model.nu.getArray());
+          NDArray nuLocal = model.trainedNu(m);
           NDArray nuRows = m.zeros(new Shape(n, model.nuisances)).add(nuLocal);
           NDArray constraint = Scalars.over(nuLocal.square().sum(), 2 * dataEvents);
           return b.weightedMean(model.logMixture(b.x(), nuRows)).neg().add(constraint);
@@ -693,8 +732,11 @@ public final class DoiModel implements Trainable {
       return list;
     }
     List<Parameter> list = new ArrayList<>(doi.trainableParameters());
-    if (!nuHeld) {
-      list.add(nu);
+    for (boolean held : nuHeld) {
+      if (!held) {
+        list.add(nu);
+        break;
+      }
     }
     list.add(logits);
     return list;

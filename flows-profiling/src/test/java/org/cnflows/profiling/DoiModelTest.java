@@ -185,10 +185,11 @@ class DoiModelTest {
 
   /**
    * With nu held, step 1's training moves T and the class fractions but leaves nu exactly where it
-   * was; freed again, nu trains (here towards 0, pulled by its constraint).
+   * was; with one nuisance held (a point of a profile by refits), the other trains and the held one
+   * stays; freed again, nu trains (here towards 0, pulled by its constraint).
    */
   @Test
-  void aHeldNuStaysPutWhileTAndTheFractionsTrainAndMovesOnceFreed() {
+  void heldNuisancesStayPutWhileTheRestTrains() {
     FeatureMatrix events = normalEvents(300, 2);
     double[] start = {0.25, -0.125}; // exact in float32, the parameter's type
     model.setNu(start);
@@ -201,12 +202,29 @@ class DoiModelTest {
     assertThat(doi.trainableParameters().get(0).getArray().toFloatArray()).isNotEqualTo(before);
     assertThat(model.fractions()[0]).isNotEqualTo(0.5);
 
+    for (int held = 0; held < 2; held++) {
+      boolean[] flags = new boolean[2];
+      flags[held] = true;
+      model.holdNu(flags);
+      assertThat(model.trainableParameters()).hasSize(doiParameters + 2);
+      double[] at = model.nu();
+      train(events);
+      assertThat(model.nu()[held]).as("held nuisance %d", held).isEqualTo(at[held]);
+      assertThat(Math.abs(model.nu()[1 - held]))
+          .as("free nuisance %d", 1 - held)
+          .isLessThan(Math.abs(at[1 - held]) - 1e-3);
+    }
+
     model.holdNu(false);
     assertThat(model.trainableParameters()).hasSize(doiParameters + 2);
+    double[] at = model.nu();
     train(events);
-    double[] moved = model.nu();
-    assertThat(Math.abs(moved[0])).isLessThan(0.25 - 1e-3);
-    assertThat(Math.abs(moved[1])).isLessThan(0.125 - 1e-3);
+    for (int k = 0; k < 2; k++) {
+      assertThat(Math.abs(model.nu()[k])).isLessThan(Math.abs(at[k]) - 1e-4);
+    }
+    assertThatThrownBy(() -> model.holdNu(new boolean[] {true}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("1 hold flags for 2 nuisances");
   }
 
   /**
