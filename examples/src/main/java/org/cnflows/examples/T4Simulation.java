@@ -109,27 +109,11 @@ record T4Simulation(Flow xBase, Flow yBase, Flow xResidual, Flow yResidual)
     Flow xResidual = null;
     Flow yResidual = null;
     try {
-      T4Training.trainSimulationFlow(
-          xBase,
-          new MaximumLikelihood(),
-          T4Rows.kinematics(nominal, null),
-          s,
-          s.flowSteps(),
-          1e-3,
-          s.seed() + 2,
-          out);
+      trainNominal(xBase, T4Rows.kinematics(nominal, null), s, s.seed() + 2, out);
       if (features) {
         out.println("nominal flow p(y | x, c):");
         yBase = layout.yBase().get();
-        T4Training.trainSimulationFlow(
-            yBase,
-            new MaximumLikelihood(),
-            T4Rows.features(nominal, null),
-            s,
-            s.flowSteps(),
-            1e-3,
-            s.seed() + 4,
-            out);
+        trainNominal(yBase, T4Rows.features(nominal, null), s, s.seed() + 4, out);
       }
       List<double[]> settings = new ArrayList<>();
       for (double v : new double[] {-1, 1}) {
@@ -166,6 +150,13 @@ record T4Simulation(Flow xBase, Flow yBase, Flow xResidual, Flow yResidual)
       new T4Simulation(xBase, yBase, xResidual, yResidual).close();
       throw e;
     }
+  }
+
+  /** Trains a nominal flow on the simulated events at nu = 0 (maximum likelihood). */
+  private static void trainNominal(
+      Flow flow, FeatureMatrix rows, T4Study.Settings s, long seed, PrintStream out) {
+    T4Training.trainSimulationFlow(
+        flow, new MaximumLikelihood(), rows, s, s.flowSteps(), 1e-3, seed, out);
   }
 
   /**

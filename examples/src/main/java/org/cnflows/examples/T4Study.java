@@ -1343,7 +1343,7 @@ final class T4Study {
     double min = fit.nll();
     for (int i = 0; i < grid.length; i++) {
       double t = grid[i];
-      double[] start = best.clone();
+      double[] start = new double[best.length];
       for (int a = 0; a < best.length; a++) {
         start[a] = a == index ? t : best[a] + v[a][index] / v[index][index] * (t - best[index]);
       }
